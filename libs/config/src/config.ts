@@ -1,0 +1,105 @@
+/**
+ * Every configuration key, declared once: environment variable, unit, default, validation.
+ * Read once at start-up with loadConfig(); modules receive the typed object, never process.env.
+ */
+export interface AppConfig {
+  /** HTTP port of the API. */
+  httpPort: number;
+  /** External broker (e.g. mqtt://127.0.0.1:1883). Empty: run the embedded aedes broker. */
+  mqttUrl: string | null;
+  /** TCP port of the embedded broker; 1883 is left to a system broker. */
+  embeddedMqttPort: number;
+  /** Shared-subscription group for ingest workers on a real broker ($share/<group>/...); null = plain subscription. */
+  ingestShareGroup: string | null;
+  /** Stable MQTT client id of this ingest worker (persistent session). */
+  ingestClientId: string;
+  /** External PostgreSQL/TimescaleDB. Empty: embedded PGlite with TimescaleDB in dataDir. */
+  databaseUrl: string | null;
+  /** Directory for the embedded database and caches. */
+  dataDir: string;
+  /** Rows per write batch (upper bound). */
+  batchMaxRows: number;
+  /** Milliseconds a partly filled batch may wait before it is written. */
+  batchMaxWaitMs: number;
+  /** Fixes accepted but not yet committed; above it the consumer stops reading (backpressure). */
+  ingestMaxPending: number;
+  /** Dead-letter rows kept (oldest deleted beyond it). */
+  deadLetterMaxRows: number;
+  /** Seconds a fix may lie in the future (terminal clock skew). */
+  fixMaxFutureS: number;
+  /** Seconds a fix may be old (buffered re-uploads after an outage). */
+  fixMaxAgeS: number;
+  /** km/h implied between consecutive fixes above which the later fix is a jump. */
+  fixMaxSpeedKmh: number;
+  /** Metres of reported accuracy above which a fix is too poor to use. */
+  fixMaxAccuracyM: number;
+  /** Seconds after which a unit's last fix is stale. */
+  staleAfterS: number;
+  /** Run the demo simulator (default on for the embedded default). */
+  simulator: boolean;
+  /** Number of simulated units. */
+  simulatorUnits: number;
+  /** Path to the .osm.pbf / .osm extract the road engine loads. */
+  osmExtract: string;
+  /** Log level for pino. */
+  logLevel: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {}
+
+function int(env: Env, key: string, def: number, min: number, max: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return def;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min || v > max) {
+    throw new ConfigError(`${key}=${raw}: expected an integer in [${min}, ${max}]`);
+  }
+  return v;
+}
+
+function bool(env: Env, key: string, def: boolean): boolean {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return def;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${key}=${raw}: expected true or false`);
+}
+
+function str(env: Env, key: string): string | null {
+  const raw = env[key];
+  return raw === undefined || raw.trim() === '' ? null : raw.trim();
+}
+
+/** Default shipped extract, relative to the repository root (© OpenStreetMap contributors, ODbL). */
+export const DEFAULT_OSM_EXTRACT = 'data/osm/andorra.osm.pbf';
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const mqttUrl = str(env, 'MQTT_URL');
+  const databaseUrl = str(env, 'DATABASE_URL');
+  const embedded = mqttUrl === null;
+  return {
+    httpPort: int(env, 'PORT', 3000, 0, 65535),
+    mqttUrl,
+    embeddedMqttPort: int(env, 'EMBEDDED_MQTT_PORT', 1884, 0, 65535),
+    // aedes has no shared subscriptions; a real broker gets the group by default.
+    ingestShareGroup: embedded ? null : (str(env, 'INGEST_SHARE_GROUP') ?? 'ingest'),
+    ingestClientId: str(env, 'INGEST_CLIENT_ID') ?? 'rescue-circle-ingest-1',
+    databaseUrl,
+    dataDir: str(env, 'DATA_DIR') ?? '.data',
+    batchMaxRows: int(env, 'INGEST_BATCH_MAX_ROWS', 1000, 1, 50000),
+    batchMaxWaitMs: int(env, 'INGEST_BATCH_MAX_WAIT_MS', 50, 1, 60000),
+    ingestMaxPending: int(env, 'INGEST_MAX_PENDING', 20000, 1, 1000000),
+    deadLetterMaxRows: int(env, 'DEAD_LETTER_MAX_ROWS', 100000, 100, 100000000),
+    fixMaxFutureS: int(env, 'FIX_MAX_FUTURE_S', 300, 0, 86400),
+    fixMaxAgeS: int(env, 'FIX_MAX_AGE_S', 7 * 86400, 1, 366 * 86400),
+    fixMaxSpeedKmh: int(env, 'FIX_MAX_SPEED_KMH', 250, 1, 2000),
+    fixMaxAccuracyM: int(env, 'FIX_MAX_ACCURACY_M', 200, 1, 100000),
+    staleAfterS: int(env, 'STALE_AFTER_S', 120, 1, 86400),
+    simulator: bool(env, 'SIMULATOR', embedded),
+    simulatorUnits: int(env, 'SIMULATOR_UNITS', 12, 0, 100000),
+    osmExtract: str(env, 'OSM_EXTRACT') ?? DEFAULT_OSM_EXTRACT,
+    logLevel: str(env, 'LOG_LEVEL') ?? 'info',
+  };
+}
