@@ -1,0 +1,61 @@
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { PGliteDriver } from 'typeorm-pglite';
+import { MIGRATIONS } from './migrations';
+import { timescaleVersion } from './timescale';
+
+export interface DatabaseTarget {
+  /** postgres://… for a real server; null for the embedded PGlite with TimescaleDB. */
+  databaseUrl: string | null;
+  /** Where the embedded database lives ('memory://' keeps it in memory). */
+  pgliteDir: string;
+}
+
+export interface StorageInfo {
+  engine: 'postgresql' | 'pglite';
+  /** Installed timescaledb version, or null when the schema fell back to plain tables. */
+  timescale: string | null;
+}
+
+/** Builds a DataSource for either target; schema comes only from MIGRATIONS (synchronize off). */
+export async function createDataSource(target: DatabaseTarget): Promise<DataSource> {
+  const common = {
+    type: 'postgres' as const,
+    synchronize: false,
+    migrations: MIGRATIONS,
+    migrationsTransactionMode: 'each' as const,
+    logging: false,
+  };
+  if (target.databaseUrl) {
+    return new DataSource({ ...common, url: target.databaseUrl, extra: { max: 8 } });
+  }
+  if (!target.pgliteDir.startsWith('memory://')) mkdirSync(target.pgliteDir, { recursive: true });
+  // Loaded lazily: the WASM build is large and a real-server deployment never needs it.
+  const { timescaledb } = await import('@electric-sql/pglite/timescaledb');
+  const driver = new PGliteDriver({ dataDir: target.pgliteDir, extensions: { timescaledb } }).driver;
+  return new DataSource({ ...common, driver });
+}
+
+/** Opens the database, runs pending migrations and says which storage engine is in use. */
+export async function openDatabase(target: DatabaseTarget): Promise<{ dataSource: DataSource; info: StorageInfo }> {
+  const dataSource = await createDataSource(target);
+  await dataSource.initialize();
+  await dataSource.runMigrations();
+  return {
+    dataSource,
+    info: { engine: target.databaseUrl ? 'postgresql' : 'pglite', timescale: await timescaleVersion(dataSource) },
+  };
+}
+
+/** Closes a data source; the embedded PGlite is a process-wide singleton and must be released too. */
+export async function closeDatabase(dataSource: DataSource): Promise<void> {
+  if (dataSource.isInitialized) await dataSource.destroy();
+  const { PGliteInstance } = await import('typeorm-pglite/dist/pglite-instance');
+  await PGliteInstance.close();
+}
+
+export function pgliteDirFor(dataDir: string): string {
+  return join(dataDir, 'pglite');
+}

@@ -1,0 +1,5 @@
+export * from './data-source';
+export * from './timescale';
+export * from './ingest.repository';
+export * from './fleet.repository';
+export { MIGRATIONS } from './migrations';

@@ -1,0 +1,5 @@
+import { CoreSchema1763900000000 } from './1763900000000-core-schema';
+import { UnitPositions1763900000001 } from './1763900000001-unit-positions';
+
+/** Every migration, in order. Schema changes only here (synchronize stays off). */
+export const MIGRATIONS = [CoreSchema1763900000000, UnitPositions1763900000001];
