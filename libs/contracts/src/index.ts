@@ -1,0 +1,4 @@
+export * from './crs';
+export * from './payloads';
+export * from './topics';
+export * from './unit-status';

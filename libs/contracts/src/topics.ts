@@ -1,0 +1,72 @@
+/**
+ * MQTT topics of the ingest contract (docs/asyncapi.yaml is the published form of this file).
+ *
+ * unitId rule: /^[A-Za-z0-9_-]{1,64}$/. It is the system id of a unit (not its plate, which is Chinese
+ * text and changes with re-registration); it has to be a single topic level, safe in SQL, logs and
+ * metric labels, so no '/', '+', '#', '$', spaces or non-ASCII.
+ *
+ * OwnTracks: topic `owntracks/{user}/{device}`; the unit is `${user}-${device}`. Rather than sanitising
+ * (which could silently merge two phones into one unit, mixing their tracks), the names are validated:
+ * user /^[A-Za-z0-9_]{1,31}$/ (no '-', so the first '-' of the unitId is the separator and the mapping
+ * is one-to-one) and device /^[A-Za-z0-9_-]{1,32}$/. A topic outside these rules is refused (bad_topic).
+ * The OwnTracks `tid` (two characters, chosen freely on the phone) is not used: it collides too easily.
+ */
+
+export const TOPIC_PREFIX = 'ems/v1/units';
+export const UNIT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const OWNTRACKS_USER_PATTERN = /^[A-Za-z0-9_]{1,31}$/;
+export const OWNTRACKS_DEVICE_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
+
+/** Subscription filters used by ingest workers (prefix them with `$share/<group>/` on a real broker). */
+export const TOPIC_FILTERS = {
+  position: `${TOPIC_PREFIX}/+/position`,
+  status: `${TOPIC_PREFIX}/+/status`,
+  presence: `${TOPIC_PREFIX}/+/presence`,
+  owntracks: 'owntracks/+/+',
+} as const;
+
+/** QoS of every ingest topic: at-least-once; duplicates are filtered downstream. */
+export const INGEST_QOS = 1 as const;
+
+export type UnitTopicKind = 'position' | 'status' | 'presence';
+
+export type ParsedTopic =
+  | { kind: UnitTopicKind; unitId: string }
+  | { kind: 'owntracks'; user: string; device: string; unitId: string };
+
+export const positionTopic = (unitId: string): string => `${TOPIC_PREFIX}/${unitId}/position`;
+export const statusTopic = (unitId: string): string => `${TOPIC_PREFIX}/${unitId}/status`;
+export const presenceTopic = (unitId: string): string => `${TOPIC_PREFIX}/${unitId}/presence`;
+export const owntracksTopic = (user: string, device: string): string => `owntracks/${user}/${device}`;
+
+export function isUnitId(v: unknown): v is string {
+  return typeof v === 'string' && UNIT_ID_PATTERN.test(v);
+}
+
+/** The unit an OwnTracks phone acts as (see the rule above). */
+export function owntracksUnitId(user: string, device: string): string {
+  return `${user}-${device}`;
+}
+
+/**
+ * Parses an incoming topic, or returns null when it is not part of the contract.
+ * Hand-written split (no regex over the whole topic) because it runs once per message.
+ * A `$share/<group>/` prefix never reaches here: brokers deliver the original topic.
+ */
+export function parseTopic(topic: string): ParsedTopic | null {
+  const parts = topic.split('/');
+  if (parts.length === 5 && parts[0] === 'ems' && parts[1] === 'v1' && parts[2] === 'units') {
+    const unitId = parts[3]!;
+    if (!UNIT_ID_PATTERN.test(unitId)) return null;
+    const kind = parts[4];
+    if (kind === 'position' || kind === 'status' || kind === 'presence') return { kind, unitId };
+    return null;
+  }
+  if (parts.length === 3 && parts[0] === 'owntracks') {
+    const user = parts[1]!;
+    const device = parts[2]!;
+    if (!OWNTRACKS_USER_PATTERN.test(user) || !OWNTRACKS_DEVICE_PATTERN.test(device)) return null;
+    return { kind: 'owntracks', user, device, unitId: owntracksUnitId(user, device) };
+  }
+  return null;
+}

@@ -1,0 +1,5 @@
+export * from './types';
+export { TELEMETRY_DEFAULTS } from './config';
+export { TelemetryPipeline, FIX_STEPS } from './pipeline';
+export { distanceM } from './geo';
+export * from './crs/chinese-datums';

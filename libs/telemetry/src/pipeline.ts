@@ -1,0 +1,191 @@
+import { parseTopic } from '@rescue/contracts';
+import { resolveConfig, type ResolvedConfig } from './config';
+import { decodeJson, decodeText, rawText, TOO_LARGE_RAW_BYTES } from './steps/decode';
+import { refuseFuture, refuseNoGnssFix, refuseNullIsland, refusePoorAccuracy, refuseTooOld } from './steps/fix-filters';
+import type { FixContext, FixStep } from './steps/fix-step';
+import { Refusal } from './steps/refusal';
+import { convertToWgs84 } from './steps/to-wgs84';
+import { refuseDuplicate, refuseSpeedJump } from './steps/track-filters';
+import { OWNTRACKS_OFFLINE, validateOwnTracks } from './steps/validate-owntracks';
+import { validatePositionFix } from './steps/validate-position';
+import { validatePresence } from './steps/validate-presence';
+import { validateStatus } from './steps/validate-status';
+import type { FixCandidate, PipelineOutput, Rejection, TelemetryConfig } from './types';
+import { UnitTracks } from './unit-tracks';
+
+/**
+ * The ingest pipeline, pure part (no I/O). The order, for every message:
+ *
+ *   1. topic     parseTopic                       bad_topic
+ *   2. decode    size, UTF-8, JSON                too_large, bad_json
+ *   3. validate  schema and physical ranges,      schema, out_of_range, unsupported_type
+ *                per element of an array
+ *   4. filter    FIX_STEPS below, per fix         no_gnss_fix, null_island, future, too_old, poor_accuracy,
+ *                                                 (crs), duplicate, speed_jump
+ *   then the caller stores the accepted fixes and updates live state.
+ *
+ * The GCJ-02 → WGS-84 step sits inside the filter list, after the stateless filters and before the
+ * stateful ones: the unit's remembered fixes must all be WGS-84 for the duplicate and speed checks.
+ *
+ * One pipeline instance must see one unit's messages in order (the consumer partitions by unit); it is
+ * not shared across threads. A bad message never throws out of process(): anything unexpected becomes
+ * an `internal` rejection.
+ */
+export const FIX_STEPS: readonly FixStep[] = [
+  // stateless, cheapest first
+  refuseNoGnssFix,
+  refuseNullIsland,
+  refuseFuture,
+  refuseTooOld,
+  refusePoorAccuracy,
+  // datum
+  convertToWgs84,
+  // stateful: against the unit's accepted neighbours in time
+  refuseDuplicate,
+  refuseSpeedJump,
+];
+
+function byTime(a: FixCandidate, b: FixCandidate): number {
+  return a.fix.ts - b.fix.ts;
+}
+
+/** The dead-letter text of a value: strings as they are, decoded JSON re-serialised. */
+function textOf(raw: unknown): string {
+  if (typeof raw === 'string') return raw;
+  try {
+    return JSON.stringify(raw) ?? String(raw);
+  } catch {
+    return String(raw);
+  }
+}
+
+export class TelemetryPipeline {
+  private readonly cfg: ResolvedConfig;
+  private readonly tracks: UnitTracks;
+  private readonly clock: () => number;
+
+  constructor(cfg: TelemetryConfig, clock: () => number = Date.now) {
+    this.cfg = resolveConfig(cfg);
+    this.clock = clock;
+    this.tracks = new UnitTracks(this.cfg.maxTrackedUnits, this.cfg.duplicateWindow);
+  }
+
+  /** Units whose state is currently kept (for a gauge). */
+  get trackedUnits(): number {
+    return this.tracks.size;
+  }
+
+  /**
+   * One MQTT message. receivedAt (epoch ms) is the reference for the future/too_old limits, so that
+   * a backlog replayed after a restart is judged by when it arrived, not by when it was processed;
+   * the clock is used only when receivedAt is not a finite number.
+   */
+  process(topic: string, payload: Uint8Array, receivedAt: number): PipelineOutput {
+    const out: PipelineOutput = { fixes: [], status: null, presence: null, rejections: [] };
+    let unitId: string | null = null;
+    try {
+      const now = Number.isFinite(receivedAt) ? receivedAt : this.clock();
+      const t = parseTopic(topic);
+      if (t === null) {
+        this.reject(out, new Refusal('bad_topic', `not an ingest topic: ${topic.slice(0, 200)}`), null, rawText(payload, TOO_LARGE_RAW_BYTES));
+        return out;
+      }
+      unitId = t.unitId;
+      const text = decodeText(payload, this.cfg.maxPayloadBytes);
+      if (text instanceof Refusal) {
+        this.reject(out, text, unitId, rawText(payload, TOO_LARGE_RAW_BYTES));
+        return out;
+      }
+      if (t.kind === 'presence') {
+        const online = validatePresence(text);
+        if (online instanceof Refusal) this.reject(out, online, unitId, text);
+        else out.presence = { unitId, online };
+        return out;
+      }
+      const json = decodeJson(text);
+      if (json instanceof Refusal) {
+        this.reject(out, json, unitId, text);
+        return out;
+      }
+      switch (t.kind) {
+        case 'status':
+          this.acceptStatus(out, json, unitId, text, now);
+          return out;
+        case 'position':
+        case 'owntracks':
+          this.acceptPositions(out, json, unitId, text, now, t.kind === 'owntracks');
+          return out;
+      }
+    } catch (e) {
+      // never reached by a bad message; a bug must still not stop ingest
+      this.reject(out, new Refusal('internal', e instanceof Error ? `${e.name}: ${e.message}` : String(e)), unitId, rawText(payload, TOO_LARGE_RAW_BYTES));
+    }
+    return out;
+  }
+
+  /**
+   * Fixes decoded elsewhere (JT/T 808 reports via jt808LocationToCandidate) through the same filters.
+   * All candidates must belong to unitId.
+   */
+  processFixes(unitId: string, candidates: FixCandidate[], receivedAt: number): PipelineOutput {
+    const out: PipelineOutput = { fixes: [], status: null, presence: null, rejections: [] };
+    try {
+      const now = Number.isFinite(receivedAt) ? receivedAt : this.clock();
+      this.filterFixes(out, candidates, unitId, now);
+    } catch (e) {
+      this.reject(out, new Refusal('internal', e instanceof Error ? `${e.name}: ${e.message}` : String(e)), unitId, '');
+    }
+    return out;
+  }
+
+  private acceptStatus(out: PipelineOutput, json: unknown, unitId: string, text: string, now: number): void {
+    const s = validateStatus(json, unitId);
+    if (s instanceof Refusal) return this.reject(out, s, unitId, text);
+    // Only the clock-skew check: a late status (buffered offline) still dates a lifecycle step,
+    // and the indicators need it; whether it applies is the lifecycle's decision.
+    if (s.ts - now > this.cfg.maxFutureMs) {
+      return this.reject(out, new Refusal('future', `ts ${s.ts} is ${Math.round((s.ts - now) / 1000)} s after reception`), unitId, text);
+    }
+    out.status = s;
+  }
+
+  private acceptPositions(out: PipelineOutput, json: unknown, unitId: string, text: string, now: number, owntracks: boolean): void {
+    const many = Array.isArray(json);
+    if (many && json.length === 0) return this.reject(out, new Refusal('schema', 'empty array'), unitId, text);
+    const elements: readonly unknown[] = many ? json : [json];
+    const candidates: FixCandidate[] = [];
+    for (let i = 0; i < elements.length; i++) {
+      const el = elements[i];
+      // raw of a single message is its text; of an array element, the element (stringified if refused)
+      const raw = many ? el : text;
+      const v = owntracks ? validateOwnTracks(el, unitId, raw) : validatePositionFix(el, unitId, raw);
+      if (v instanceof Refusal) this.reject(out, v, unitId, many ? textOf(el) : text);
+      else if (v === OWNTRACKS_OFFLINE) out.presence = { unitId, online: false };
+      else candidates.push(v);
+    }
+    if (candidates.length > 0) this.filterFixes(out, candidates, unitId, now);
+  }
+
+  private filterFixes(out: PipelineOutput, candidates: FixCandidate[], unitId: string, now: number): void {
+    // Re-uploads come in any order: in time order each fix meets its true predecessor in the window.
+    if (candidates.length > 1) candidates.sort(byTime);
+    const ctx: FixContext = { cfg: this.cfg, now, track: this.tracks.touch(unitId) };
+    next: for (let i = 0; i < candidates.length; i++) {
+      const c = candidates[i]!;
+      for (let s = 0; s < FIX_STEPS.length; s++) {
+        const r = FIX_STEPS[s]!(c, ctx);
+        if (r !== null) {
+          this.reject(out, r, unitId, textOf(c.raw));
+          continue next;
+        }
+      }
+      ctx.track.remember(c.fix);
+      out.fixes.push(c.fix);
+    }
+  }
+
+  private reject(out: PipelineOutput, r: Refusal, unitId: string | null, raw: string): void {
+    const rejection: Rejection = { reason: r.reason, detail: r.detail, unitId, raw };
+    out.rejections.push(rejection);
+  }
+}

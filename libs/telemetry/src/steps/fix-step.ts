@@ -1,0 +1,16 @@
+import type { ResolvedConfig } from '../config';
+import type { FixCandidate } from '../types';
+import type { UnitTrack } from '../unit-track';
+import type { Refusal } from './refusal';
+
+/** What every fix step sees. One object per pipeline, updated per message: no per-fix allocation. */
+export interface FixContext {
+  cfg: ResolvedConfig;
+  /** Reception time, epoch ms: the reference for future/too_old. */
+  now: number;
+  /** The unit's remembered fixes (WGS-84). */
+  track: UnitTrack;
+}
+
+/** A fix step: refuses the candidate (a Refusal) or lets it on (null), possibly having transformed it. */
+export type FixStep = (c: FixCandidate, ctx: FixContext) => Refusal | null;

@@ -1,0 +1,23 @@
+import type { RejectReason } from '../types';
+
+/**
+ * What a step returns when it refuses something. A class (not a plain object) so callers can tell it
+ * from a decoded JSON value with one instanceof; allocated only on refusal, never for accepted input.
+ */
+export class Refusal {
+  constructor(
+    readonly reason: RejectReason,
+    readonly detail: string,
+  ) {}
+}
+
+/** Short JSON of an offending value for a detail message (bounded: details go to the dead-letter table). */
+export function show(v: unknown): string {
+  let s: string;
+  try {
+    s = v === undefined ? 'undefined' : JSON.stringify(v);
+  } catch {
+    s = String(v);
+  }
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}

@@ -1,0 +1,29 @@
+import { DEFAULT_CRS, isCrs } from '@rescue/contracts';
+import type { FixCandidate } from '../types';
+import { isObject, optionalRanged, requiredInteger, requiredRanged } from './fields';
+import { Refusal, show } from './refusal';
+
+/**
+ * Step 2 for `ems/v1/units/{unitId}/position`: one fix object → a candidate in its declared CRS.
+ * Unknown extra fields are ignored (terminals may add fields before the contract does).
+ */
+export function validatePositionFix(el: unknown, unitId: string, raw: string | unknown): FixCandidate | Refusal {
+  if (!isObject(el)) return new Refusal('schema', `expected a fix object, got ${show(el)}`);
+  const ts = requiredInteger(el, 'ts');
+  if (ts instanceof Refusal) return ts;
+  const lat = requiredRanged(el, 'lat', 'lat');
+  if (lat instanceof Refusal) return lat;
+  const lon = requiredRanged(el, 'lon', 'lon');
+  if (lon instanceof Refusal) return lon;
+  const speedKmh = optionalRanged(el, 'speedKmh', 'speedKmh');
+  if (speedKmh instanceof Refusal) return speedKmh;
+  const headingDeg = optionalRanged(el, 'headingDeg', 'headingDeg');
+  if (headingDeg instanceof Refusal) return headingDeg;
+  const accuracyM = optionalRanged(el, 'accuracyM', 'accuracyM');
+  if (accuracyM instanceof Refusal) return accuracyM;
+  const altitudeM = optionalRanged(el, 'altitudeM', 'altitudeM');
+  if (altitudeM instanceof Refusal) return altitudeM;
+  const crs = el['crs'] === undefined ? DEFAULT_CRS : el['crs'];
+  if (!isCrs(crs)) return new Refusal('schema', `crs: expected "WGS84" or "GCJ02", got ${show(crs)}`);
+  return { fix: { unitId, ts, lat, lon, speedKmh, headingDeg, accuracyM, altitudeM }, crs, raw };
+}
