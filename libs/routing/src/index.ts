@@ -1,0 +1,11 @@
+export { RoutingError, type RoutingErrorCode } from './errors';
+export { AMBULANCE_PROFILE, type SpeedProfile, type Tags, wayRule, accessOf, directionsOf, parseMaxspeed } from './profile';
+export type { RoadGraph, GraphMeta } from './graph';
+export { buildGraph, type ProgressFn } from './build-graph';
+export { parseOsm, parseXml, readOsmFile } from './osm/read-osm';
+export { loadGraph, cacheFileName, type LoadOptions, type LoadedGraph } from './load-graph';
+export { readGraphCache, writeGraphCache } from './graph-cache';
+export { snap, type SnappedPoint, type SnapOptions } from './snap';
+export { manyToOne, oneToMany, reachTime, route, type QueryOptions, type ManyToOneResult, type Reach, type RouteResult, type LineString } from './queries';
+export type { Optimize } from './search';
+export { haversineM } from './geo';
