@@ -3,3 +3,4 @@ export { TELEMETRY_DEFAULTS } from './config';
 export { TelemetryPipeline, FIX_STEPS } from './pipeline';
 export { distanceM } from './geo';
 export * from './crs/chinese-datums';
+export * from './jt808';
