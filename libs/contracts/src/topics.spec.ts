@@ -1,0 +1,50 @@
+import { owntracksTopic, parseTopic, positionTopic, presenceTopic, statusTopic, TOPIC_FILTERS } from './topics';
+
+describe('parseTopic', () => {
+  it.each<[string, ReturnType<typeof parseTopic>]>([
+    ['ems/v1/units/amb-01/position', { kind: 'position', unitId: 'amb-01' }],
+    ['ems/v1/units/SZ_120_0007/status', { kind: 'status', unitId: 'SZ_120_0007' }],
+    ['ems/v1/units/7/presence', { kind: 'presence', unitId: '7' }],
+    [`ems/v1/units/${'a'.repeat(64)}/position`, { kind: 'position', unitId: 'a'.repeat(64) }],
+    ['owntracks/alice/pixel-7', { kind: 'owntracks', user: 'alice', device: 'pixel-7', unitId: 'alice-pixel-7' }],
+    ['owntracks/zhang_san/iPhone', { kind: 'owntracks', user: 'zhang_san', device: 'iPhone', unitId: 'zhang_san-iPhone' }],
+  ])('%s', (topic, expected) => {
+    expect(parseTopic(topic)).toEqual(expected);
+  });
+
+  it.each([
+    ['empty unit', 'ems/v1/units//position'],
+    ['65-char unit', `ems/v1/units/${'a'.repeat(65)}/position`],
+    ['space', 'ems/v1/units/amb 01/position'],
+    ['Chinese plate as unit', 'ems/v1/units/粤B12345/position'],
+    ['dot', 'ems/v1/units/amb.01/position'],
+    ['unknown kind', 'ems/v1/units/amb-01/battery'],
+    ['other version', 'ems/v2/units/amb-01/position'],
+    ['extra level', 'ems/v1/units/amb-01/position/x'],
+    ['leading slash', '/ems/v1/units/amb-01/position'],
+    ['wildcard', 'ems/v1/units/+/position'],
+    ['owntracks sub-topic', 'owntracks/alice/phone/event'],
+    ['owntracks user with a dash (ambiguous unitId)', 'owntracks/al-ice/phone'],
+    ['owntracks non-ASCII user', 'owntracks/张三/phone'],
+    ['owntracks too short', 'owntracks/alice'],
+    ['empty', ''],
+  ])('refuses %s', (_c, topic) => {
+    expect(parseTopic(topic)).toBeNull();
+  });
+
+  it('builders and parser agree', () => {
+    expect(parseTopic(positionTopic('u1'))).toEqual({ kind: 'position', unitId: 'u1' });
+    expect(parseTopic(statusTopic('u1'))).toEqual({ kind: 'status', unitId: 'u1' });
+    expect(parseTopic(presenceTopic('u1'))).toEqual({ kind: 'presence', unitId: 'u1' });
+    expect(parseTopic(owntracksTopic('bob', 'x1'))).toMatchObject({ unitId: 'bob-x1' });
+  });
+
+  it('subscription filters cover the four channels', () => {
+    expect(TOPIC_FILTERS).toEqual({
+      position: 'ems/v1/units/+/position',
+      status: 'ems/v1/units/+/status',
+      presence: 'ems/v1/units/+/presence',
+      owntracks: 'owntracks/+/+',
+    });
+  });
+});
