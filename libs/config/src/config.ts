@@ -41,6 +41,10 @@ export interface AppConfig {
   simulatorUnits: number;
   /** Path to the .osm.pbf / .osm extract the road engine loads. */
   osmExtract: string;
+  /** Metres: a point farther than this from any drivable road is refused (SNAP_TOO_FAR). */
+  routingSnapMaxM: number;
+  /** Keep built road graphs in <dataDir>/graph-cache/ keyed by the extract's hash. */
+  routingGraphCache: boolean;
   /** Log level for pino. */
   logLevel: string;
 }
@@ -100,6 +104,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     simulator: bool(env, 'SIMULATOR', embedded),
     simulatorUnits: int(env, 'SIMULATOR_UNITS', 12, 0, 100000),
     osmExtract: str(env, 'OSM_EXTRACT') ?? DEFAULT_OSM_EXTRACT,
+    routingSnapMaxM: int(env, 'ROUTING_SNAP_MAX_M', 500, 1, 100000),
+    routingGraphCache: bool(env, 'ROUTING_GRAPH_CACHE', true),
     logLevel: str(env, 'LOG_LEVEL') ?? 'info',
   };
 }

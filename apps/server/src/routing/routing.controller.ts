@@ -1,0 +1,43 @@
+import { BadRequestException, Controller, Get, HttpException, HttpStatus, Inject, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { RoutingError } from '@rescue/routing';
+import { parseLatLon, parseOptimize, QueryError } from './route-query';
+import { RoutingService } from './routing.service';
+
+@ApiTags('routing')
+@Controller('routing')
+export class RoutingController {
+  // @Inject by class: tsx/esbuild emit no decorator metadata.
+  constructor(@Inject(RoutingService) private readonly routing: RoutingService) {}
+
+  @Get('info')
+  @ApiOkResponse({ description: 'The loaded road graph: extract, bbox [minLon,minLat,maxLon,maxLat], vertex and edge counts, profile, build time' })
+  info() {
+    return this.routing.info();
+  }
+
+  @Get('route')
+  @ApiQuery({ name: 'from', description: 'Start as lat,lon (WGS-84 decimal degrees)', example: '42.5078,1.5211' })
+  @ApiQuery({ name: 'to', description: 'Destination as lat,lon (WGS-84 decimal degrees)', example: '42.5353,1.5832' })
+  @ApiQuery({ name: 'optimize', required: false, enum: ['time', 'distance'], description: 'Minimise travel time (default) or road distance' })
+  @ApiOkResponse({ description: '{distanceM, durationS, geometry (GeoJSON LineString), snap: {fromM, toM}}' })
+  @ApiBadRequestResponse({ description: 'Malformed or out-of-range parameters' })
+  @ApiUnprocessableEntityResponse({ description: 'SNAP_TOO_FAR (a point is farther than the snap limit from any road) or UNREACHABLE' })
+  route(@Query('from') from: unknown, @Query('to') to: unknown, @Query('optimize') optimize: unknown) {
+    try {
+      return this.routing.route(parseLatLon('from', from), parseLatLon('to', to), parseOptimize(optimize));
+    } catch (e) {
+      throw toHttp(e);
+    }
+  }
+}
+
+/** Domain errors become HTTP statuses here and only here. */
+export function toHttp(e: unknown): unknown {
+  if (e instanceof QueryError) return new BadRequestException({ statusCode: 400, code: 'BAD_INPUT', message: e.message });
+  if (e instanceof RoutingError) {
+    const status = e.code === 'BAD_INPUT' ? HttpStatus.BAD_REQUEST : HttpStatus.UNPROCESSABLE_ENTITY;
+    return new HttpException({ statusCode: status, code: e.code, message: e.message, ...e.details }, status);
+  }
+  return e;
+}

@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import type { AppConfig } from '@rescue/config';
+import { loadGraph, type Optimize, type RoadGraph, route, type RouteResult, snap, type SnappedPoint } from '@rescue/routing';
+import { APP_CONFIG } from '../config.module';
+
+export interface RoutingInfo {
+  extract: string;
+  bbox: [number, number, number, number];
+  nodes: number;
+  edges: number;
+  profile: string;
+  buildMs: number;
+  builtAt: string;
+  loadedFrom: 'build' | 'cache';
+  loadMs: number;
+  restrictions: { applied: number; skipped: number };
+  attribution: string;
+}
+
+/** Owns the road graph of the configured region: loaded once at start-up, shared by every module. */
+@Injectable()
+export class RoutingService implements OnModuleInit {
+  private readonly log = new Logger(RoutingService.name);
+  private g: RoadGraph | null = null;
+  private loaded: { from: 'build' | 'cache'; loadMs: number } | null = null;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  onModuleInit(): void {
+    const cacheDir = this.config.routingGraphCache ? join(this.config.dataDir, 'graph-cache') : null;
+    const r = loadGraph(this.config.osmExtract, { cacheDir });
+    this.g = r.graph;
+    this.loaded = { from: r.from, loadMs: r.loadMs };
+    const m = r.graph.meta;
+    this.log.log(
+      `road graph ${this.config.osmExtract}: ${r.graph.vertexCount} vertices, ${r.graph.edgeCount} edges, ` +
+        `bbox ${m.bbox.map((x) => x.toFixed(4)).join(',')}, ${r.from === 'cache' ? 'from cache' : 'built'} in ${r.loadMs.toFixed(0)} ms`,
+    );
+  }
+
+  /** The loaded graph, for dispatch and coverage. */
+  get graph(): RoadGraph {
+    if (!this.g) throw new Error('road graph not loaded yet');
+    return this.g;
+  }
+
+  info(): RoutingInfo {
+    const g = this.graph;
+    const m = g.meta;
+    return {
+      extract: this.config.osmExtract,
+      bbox: m.bbox,
+      nodes: g.vertexCount,
+      edges: g.edgeCount,
+      profile: m.profileName,
+      buildMs: Math.round(m.buildMs),
+      builtAt: m.builtAt,
+      loadedFrom: this.loaded!.from,
+      loadMs: Math.round(this.loaded!.loadMs),
+      restrictions: { applied: m.restrictionsApplied, skipped: m.restrictionsSkipped },
+      attribution: '© OpenStreetMap contributors, ODbL 1.0',
+    };
+  }
+
+  /** Snap with the configured limit; throws RoutingError SNAP_TOO_FAR beyond it. */
+  snap(lat: number, lon: number, headingDeg?: number): SnappedPoint {
+    return snap(this.graph, lat, lon, { maxDistanceM: this.config.routingSnapMaxM, ...(headingDeg === undefined ? {} : { headingDeg }) });
+  }
+
+  route(from: [number, number], to: [number, number], optimize: Optimize): Omit<RouteResult, 'edges'> {
+    const a = this.snap(from[0], from[1]);
+    const b = this.snap(to[0], to[1]);
+    const { edges: _edges, ...r } = route(this.graph, a, b, { optimize });
+    return r;
+  }
+}

@@ -1,0 +1,90 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// The routing endpoints on the shipped default extract (Andorra), over real HTTP. The app runs in a
+// child process (tsx) because Jest's CommonJS runtime cannot load Nest 12's ESM packages.
+describe('GET /routing/*', () => {
+  let child: ChildProcess;
+  let base: string;
+  let log = '';
+
+  beforeAll(async () => {
+    const env = { ...process.env, DATA_DIR: mkdtempSync(join(tmpdir(), 'rc-routing-')), OSM_EXTRACT: 'data/osm/andorra.osm.pbf' };
+    child = spawn(process.execPath, [require.resolve('tsx/cli'), 'test/routing/serve-routing.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    base = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 60000);
+      child.stdout!.on('data', (b: Buffer) => {
+        log += b.toString();
+        const m = /LISTENING (\S+)/.exec(log);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      });
+      child.stderr!.on('data', (b: Buffer) => (log += b.toString()));
+      child.on('exit', (code) => reject(new Error(`server exited ${code}:\n${log}`)));
+    });
+  });
+  afterAll(() => {
+    child?.kill();
+  });
+
+  const get = async (path: string) => {
+    const res = await fetch(base + path);
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  it('info reports the Andorra extract', async () => {
+    const { status, body } = await get('/routing/info');
+    expect(status).toBe(200);
+    const [minLon, minLat, maxLon, maxLat] = body['bbox'] as number[];
+    // Andorra lies within 42.4–42.7 N, 1.4–1.8 E.
+    expect(minLat).toBeGreaterThan(42.4);
+    expect(maxLat).toBeLessThan(42.7);
+    expect(minLon).toBeGreaterThan(1.4);
+    expect(maxLon).toBeLessThan(1.8);
+    expect(body['nodes']).toBeGreaterThan(1000);
+    expect(body['profile']).toBe('ambulance-v1');
+  });
+
+  it('routes Andorra la Vella to Encamp with a LineString from start to end', async () => {
+    const { status, body } = await get('/routing/route?from=42.5078,1.5211&to=42.5353,1.5832');
+    expect(status).toBe(200);
+    const geometry = body['geometry'] as { type: string; coordinates: [number, number][] };
+    expect(geometry.type).toBe('LineString');
+    const first = geometry.coordinates[0]!;
+    const last = geometry.coordinates[geometry.coordinates.length - 1]!;
+    expect(Math.abs(first[1] - 42.5078)).toBeLessThan(0.005);
+    expect(Math.abs(last[0] - 1.5832)).toBeLessThan(0.005);
+    // Road distance exceeds the ~5.7 km straight line, but not absurdly.
+    expect(body['distanceM']).toBeGreaterThan(5700);
+    expect(body['distanceM']).toBeLessThan(15000);
+    const snapM = body['snap'] as { fromM: number; toM: number };
+    expect(snapM.fromM).toBeGreaterThanOrEqual(0);
+    const byDist = await get('/routing/route?from=42.5078,1.5211&to=42.5353,1.5832&optimize=distance');
+    expect(byDist.body['distanceM'] as number).toBeLessThanOrEqual((body['distanceM'] as number) + 1e-6);
+  });
+
+  it.each([
+    ['/routing/route?to=42.5353,1.5832', 'from'],
+    ['/routing/route?from=abc&to=42.5353,1.5832', 'from'],
+    ['/routing/route?from=95,1&to=42.5353,1.5832', 'from'],
+    ['/routing/route?from=42.5078,1.5211&to=42.5353,1.5832&optimize=fast', 'optimize'],
+  ])('%s is a 400 naming %s', async (path, name) => {
+    const { status, body } = await get(path);
+    expect(status).toBe(400);
+    expect(String(body['message'])).toContain(name);
+  });
+
+  it('a point in the sea far from Andorra is a 422 SNAP_TOO_FAR', async () => {
+    const { status, body } = await get('/routing/route?from=42.5078,1.5211&to=40.0,3.0');
+    expect(status).toBe(422);
+    expect(body['code']).toBe('SNAP_TOO_FAR');
+  });
+
+  it('logged what it loaded and how long it took', () => {
+    expect(log).toMatch(/road graph data\/osm\/andorra\.osm\.pbf: \d+ vertices, \d+ edges, bbox .* in \d+ ms/);
+  });
+});
