@@ -92,6 +92,25 @@ describe('persistence on embedded PGlite + TimescaleDB', () => {
   }, true);
 });
 
+describe('embedded PGlite across a restart', () => {
+  it('reopens the same data directory with its rows, and hypertable inserts still work', async () => {
+    const scratch = scratchPglite();
+    try {
+      let { dataSource } = await openDatabase(scratch.target);
+      await new IngestRepository(dataSource).write({ fixes: [fix('R1', 0)], deadLetters: [], statuses: [], presences: [] });
+      await closeDatabase(dataSource);
+      ({ dataSource } = await openDatabase(scratch.target));
+      const res = await new IngestRepository(dataSource).write({ fixes: [fix('R1', 0), fix('R1', 1)], deadLetters: [], statuses: [], presences: [] });
+      expect(res).toEqual({ inserted: 1, duplicates: 1 });
+      const [{ n }] = await dataSource.query(`SELECT count(*)::int AS n FROM unit_positions WHERE unit_id = 'R1'`);
+      expect(n).toBe(2);
+      await closeDatabase(dataSource);
+    } finally {
+      scratch.remove();
+    }
+  });
+});
+
 (realPgUrl() ? describe : describe.skip)('persistence on the real PostgreSQL (no timescaledb here: plain tables)', () => {
   persistenceContract(async () => {
     const scratch = await scratchPostgres('rc_persist');

@@ -23,6 +23,8 @@ export interface AppConfig {
   batchMaxWaitMs: number;
   /** Fixes accepted but not yet committed; above it the consumer stops reading (backpressure). */
   ingestMaxPending: number;
+  /** Largest MQTT payload accepted, bytes (a buffered re-upload of a few thousand fixes fits). */
+  maxPayloadBytes: number;
   /** Dead-letter rows kept (oldest deleted beyond it). */
   deadLetterMaxRows: number;
   /** Seconds a fix may lie in the future (terminal clock skew). */
@@ -95,6 +97,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     batchMaxRows: int(env, 'INGEST_BATCH_MAX_ROWS', 1000, 1, 50000),
     batchMaxWaitMs: int(env, 'INGEST_BATCH_MAX_WAIT_MS', 50, 1, 60000),
     ingestMaxPending: int(env, 'INGEST_MAX_PENDING', 20000, 1, 1000000),
+    maxPayloadBytes: int(env, 'INGEST_MAX_PAYLOAD_BYTES', 256 * 1024, 256, 16 * 1024 * 1024),
     deadLetterMaxRows: int(env, 'DEAD_LETTER_MAX_ROWS', 100000, 100, 100000000),
     fixMaxFutureS: int(env, 'FIX_MAX_FUTURE_S', 300, 0, 86400),
     fixMaxAgeS: int(env, 'FIX_MAX_AGE_S', 7 * 86400, 1, 366 * 86400),

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import type { Extension } from '@electric-sql/pglite';
 import { PGliteDriver } from 'typeorm-pglite';
 import { MIGRATIONS } from './migrations';
 import { timescaleVersion } from './timescale';
@@ -32,8 +33,10 @@ export async function createDataSource(target: DatabaseTarget): Promise<DataSour
     return new DataSource({ ...common, url: target.databaseUrl, extra: { max: 8 } });
   }
   if (!target.pgliteDir.startsWith('memory://')) mkdirSync(target.pgliteDir, { recursive: true });
-  // Loaded lazily: the WASM build is large and a real-server deployment never needs it.
-  const { timescaledb } = await import('@electric-sql/pglite/timescaledb');
+  // Loaded lazily: the WASM build is large and a real-server deployment never needs it. (A require,
+  // because the subpath export is invisible to this project's node10 type resolution.)
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { timescaledb } = require('@electric-sql/pglite/timescaledb') as { timescaledb: Extension };
   const driver = new PGliteDriver({ dataDir: target.pgliteDir, extensions: { timescaledb } }).driver;
   return new DataSource({ ...common, driver });
 }
@@ -42,6 +45,11 @@ export async function createDataSource(target: DatabaseTarget): Promise<DataSour
 export async function openDatabase(target: DatabaseTarget): Promise<{ dataSource: DataSource; info: StorageInfo }> {
   const dataSource = await createDataSource(target);
   await dataSource.initialize();
+  if (!target.databaseUrl) {
+    // PGlite has no shared_preload_libraries: on a reopened data directory TimescaleDB's hooks are not
+    // active until the library is loaded, and inserts into a hypertable fail. Load it first thing.
+    await dataSource.query(`LOAD 'timescaledb'`);
+  }
   await dataSource.runMigrations();
   return {
     dataSource,

@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import { BrokerModule } from './broker/broker.module';
+import { ConfigModule } from './config.module';
+import { DatabaseModule } from './database/database.module';
+import { EmbeddedJobsModule } from './database/embedded-jobs.module';
+import { FleetModule } from './fleet/fleet.module';
+import { HealthController } from './health/health.controller';
+import { IngestModule } from './ingest/ingest.module';
+import { LoggingModule } from './logging/logging.module';
+import { ROOT_LOGGER } from './logging/root-logger';
+import { MetricsModule } from './metrics/metrics.module';
+import { SimulatorModule } from './simulator/simulator.module';
+
+@Module({
+  imports: [
+    ConfigModule,
+    LoggingModule,
+    LoggerModule.forRootAsync({
+      imports: [LoggingModule],
+      inject: [ROOT_LOGGER],
+      useFactory: (logger: Logger) => ({ pinoHttp: { logger, autoLogging: false } }),
+    }),
+    MetricsModule,
+    DatabaseModule,
+    EmbeddedJobsModule,
+    BrokerModule,
+    FleetModule,
+    IngestModule,
+    SimulatorModule,
+  ],
+  controllers: [HealthController],
+})
+export class AppModule {}
+

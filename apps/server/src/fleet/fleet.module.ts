@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { FleetRepository } from '@rescue/persistence';
+import { LiveFleet } from '@rescue/fleet';
+import { UnitsController } from './units.controller';
+
+/** The live fleet, rebuilt from the database at start-up; ingest advances it after each commit. */
+@Module({
+  controllers: [UnitsController],
+  providers: [
+    {
+      provide: LiveFleet,
+      inject: [FleetRepository],
+      useFactory: async (repo: FleetRepository): Promise<LiveFleet> => {
+        const fleet = new LiveFleet();
+        fleet.load(await repo.snapshot());
+        return fleet;
+      },
+    },
+  ],
+  exports: [LiveFleet],
+})
+export class FleetModule {}

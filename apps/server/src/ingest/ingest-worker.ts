@@ -1,0 +1,205 @@
+import { connect, IClientOptions, IPublishPacket, MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import type { Fix, PipelineOutput, StatusReport, TelemetryPipeline } from '@rescue/telemetry';
+import type { IngestBatch, WriteResult } from '@rescue/persistence';
+import { DeferredPubacks, HeldAck } from './deferred-pubacks';
+import { IngestMetrics } from './ingest-metrics';
+import { TrackDistance } from './track-distance';
+
+/** Where committed batches go: the IngestRepository, or anything with the same contract. */
+export interface BatchSink {
+  write(batch: IngestBatch): Promise<WriteResult>;
+}
+
+/** Told after a batch commits: live state follows storage, never runs ahead of it. */
+export interface CommittedListener {
+  (committed: { fixes: Fix[]; statuses: StatusReport[]; presences: Array<{ unitId: string; online: boolean; ts: number }> }): void;
+}
+
+export interface IngestWorkerOptions {
+  mqttUrl: string;
+  clientId: string;
+  /** $share group on a real broker; null subscribes plainly (aedes, or a single worker). */
+  shareGroup: string | null;
+  batchMaxRows: number;
+  batchMaxWaitMs: number;
+  /** Received-but-uncommitted messages above which the worker stops reading (backpressure). */
+  maxPending: number;
+  mqttUsername?: string;
+  mqttPassword?: string;
+}
+
+/** Topic filters ingest subscribes to (see docs/asyncapi.yaml). */
+export const INGEST_TOPICS = ['ems/v1/units/+/position', 'ems/v1/units/+/status', 'ems/v1/units/+/presence', 'owntracks/+/+'];
+
+class OpenBatch {
+  readonly rows: IngestBatch = { fixes: [], deadLetters: [], statuses: [], presences: [] };
+  readonly acks: HeldAck[] = [];
+  readonly committedFixes: Fix[] = [];
+  readonly committedStatuses: StatusReport[] = [];
+  messages = 0;
+  openedAt = 0;
+  get size(): number {
+    const r = this.rows;
+    return r.fixes.length + r.deadLetters.length + r.statuses.length + r.presences.length;
+  }
+}
+
+/**
+ * The transport side of ingest: reads MQTT in order (one connection, one packet at a time, so one
+ * unit's messages keep their order), runs each through the pure TelemetryPipeline, batches the result
+ * by size and time, writes one batch at a time in a transaction, and only then acknowledges its QoS1
+ * messages and tells the live state. A failed write is retried with backoff and never acknowledged;
+ * when too much is uncommitted, reading stops until the database catches up.
+ */
+export class IngestWorker {
+  private client: MqttClient | null = null;
+  private acks: DeferredPubacks | null = null;
+  private open = new OpenBatch();
+  private flushTimer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> = Promise.resolve();
+  private pending = 0;
+  private readonly waitingForRoom: Array<() => void> = [];
+  private readonly distance = new TrackDistance();
+  private stopped = false;
+  /** After stop(), how long failing writes are still retried before they are left to redelivery. */
+  private stopDeadline = Infinity;
+
+  constructor(
+    private readonly opts: IngestWorkerOptions,
+    private readonly pipeline: TelemetryPipeline,
+    private readonly sink: BatchSink,
+    private readonly metrics: IngestMetrics,
+    private readonly log: Logger,
+    private readonly onCommitted: CommittedListener = () => undefined,
+  ) {}
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  async start(): Promise<void> {
+    const options: IClientOptions = {
+      clientId: this.opts.clientId,
+      clean: false, // persistent session: the broker keeps what arrives while we are down
+      protocolVersion: 4,
+      reconnectPeriod: 1000,
+      connectTimeout: 10_000,
+      username: this.opts.mqttUsername,
+      password: this.opts.mqttPassword,
+      resubscribe: true,
+    };
+    const client = connect(this.opts.mqttUrl, options);
+    this.client = client;
+    this.acks = new DeferredPubacks(client);
+    client.handleMessage = (packet, done) => this.onPacket(packet, done);
+    client.on('error', (err) => this.log.warn({ err: err.message }, 'mqtt error'));
+    client.on('reconnect', () => this.log.info('mqtt reconnecting'));
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', (connack) => {
+        const filters = INGEST_TOPICS.map((t) => (this.opts.shareGroup ? `$share/${this.opts.shareGroup}/${t}` : t));
+        // A resumed session keeps its subscriptions; subscribing again is harmless and covers a new one.
+        client.subscribe(filters, { qos: 1 }, (err) => {
+          if (err) return reject(err);
+          this.log.info({ filters, sessionPresent: connack.sessionPresent }, 'ingest subscribed');
+          resolve();
+        });
+      });
+      client.once('error', reject);
+    });
+  }
+
+  /** Stops reading, writes what is open, acknowledges it, then disconnects. */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.stopped = true;
+    this.stopDeadline = Date.now() + graceMs;
+    await this.flush();
+    await this.writing;
+    await new Promise<void>((r) => (this.client ? this.client.end(false, {}, () => r()) : r()));
+  }
+
+  /** Simulates a crash: the connection drops at once, nothing more is written or acknowledged. */
+  kill(): void {
+    this.stopped = true;
+    this.stopDeadline = 0;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.client?.end(true);
+  }
+
+  private onPacket(packet: IPublishPacket, done: (err?: Error) => void): void {
+    if (this.stopped) return; // never call back: no ack leaves for what we will not store
+    const receivedAt = Date.now();
+    this.metrics.received.inc();
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    const out = this.pipeline.process(packet.topic, payload, receivedAt);
+    const batch = this.open;
+    if (batch.messages === 0) batch.openedAt = receivedAt;
+    this.add(batch, packet.topic, out, receivedAt);
+    batch.messages++;
+    if (packet.qos > 0 && packet.messageId !== undefined) batch.acks.push(this.acks!.hold(packet.messageId));
+    this.pending++;
+    this.metrics.pending.set(this.pending);
+    if (batch.size >= this.opts.batchMaxRows) void this.flush();
+    else if (!this.flushTimer) this.flushTimer = setTimeout(() => void this.flush(), this.opts.batchMaxWaitMs);
+    if (this.pending < this.opts.maxPending) done();
+    else this.waitingForRoom.push(() => done());
+  }
+
+  private add(batch: OpenBatch, topic: string, out: PipelineOutput, receivedAt: number): void {
+    for (const f of out.fixes) {
+      batch.rows.fixes.push({ ...f, stepM: this.distance.step(f.unitId, f.ts, f.lat, f.lon), receivedAt });
+      batch.committedFixes.push(f);
+    }
+    for (const r of out.rejections) {
+      this.metrics.rejected.inc({ reason: r.reason });
+      batch.rows.deadLetters.push({ receivedAt, topic, unitId: r.unitId, reason: r.reason, detail: r.detail, raw: r.raw });
+    }
+    if (out.status) {
+      batch.rows.statuses.push({ unitId: out.status.unitId, ts: out.status.ts, status: out.status.status, taskId: out.status.taskId });
+      batch.committedStatuses.push(out.status);
+    }
+    if (out.presence) batch.rows.presences.push({ ...out.presence, ts: receivedAt });
+  }
+
+  /** Closes the open batch and queues its write behind the one in progress. */
+  private flush(): Promise<void> {
+    if (this.flushTimer) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = null;
+    }
+    const batch = this.open;
+    if (batch.messages === 0) return this.writing;
+    this.open = new OpenBatch();
+    this.writing = this.writing.then(() => this.commit(batch));
+    return this.writing;
+  }
+
+  private async commit(batch: OpenBatch): Promise<void> {
+    let attempt = 0;
+    for (;;) {
+      const end = this.metrics.commitSeconds.startTimer();
+      try {
+        const res = await this.sink.write(batch.rows);
+        end();
+        this.metrics.stored.inc(res.inserted);
+        this.metrics.duplicates.inc(res.duplicates);
+        break;
+      } catch (err) {
+        this.metrics.writeFailures.inc();
+        const waitMs = Math.min(5000, 100 * 2 ** attempt++);
+        this.log.error({ err: (err as Error).message, rows: batch.size, retryInMs: waitMs }, 'batch write failed; retrying, not acknowledged');
+        if (Date.now() + waitMs > this.stopDeadline) {
+          // Not acknowledged, so the broker redelivers it to the next session: nothing is lost.
+          this.log.warn({ rows: batch.size }, 'stopping with an unwritten batch; left to broker redelivery');
+          return;
+        }
+        await new Promise((r) => setTimeout(r, waitMs));
+      }
+    }
+    this.acks?.release(batch.acks);
+    this.pending -= batch.messages;
+    this.metrics.pending.set(this.pending);
+    while (this.pending < this.opts.maxPending && this.waitingForRoom.length > 0) this.waitingForRoom.shift()!();
+    this.onCommitted({ fixes: batch.committedFixes, statuses: batch.committedStatuses, presences: batch.rows.presences });
+  }
+}

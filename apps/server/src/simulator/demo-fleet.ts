@@ -1,0 +1,32 @@
+import type { StationRow } from '@rescue/persistence';
+
+/**
+ * Demo stations in Andorra, the default shipped extract (© OpenStreetMap contributors): the main
+ * towns of each parish, urban in the valley floor, rural up the side valleys. Coordinates are the
+ * town centres, not real EMS bases.
+ */
+export const DEMO_STATIONS: StationRow[] = [
+  { id: 'ST-ALV', name: 'Andorra la Vella', lat: 42.5063, lon: 1.5218, areaClass: 'urban' },
+  { id: 'ST-ESC', name: 'Escaldes-Engordany', lat: 42.5096, lon: 1.5387, areaClass: 'urban' },
+  { id: 'ST-SJL', name: 'Sant Julià de Lòria', lat: 42.4636, lon: 1.4913, areaClass: 'urban' },
+  { id: 'ST-ENC', name: 'Encamp', lat: 42.5347, lon: 1.5801, areaClass: 'rural' },
+  { id: 'ST-MAS', name: 'La Massana', lat: 42.5449, lon: 1.5148, areaClass: 'rural' },
+  { id: 'ST-ORD', name: 'Ordino', lat: 42.5562, lon: 1.5332, areaClass: 'rural' },
+  { id: 'ST-CAN', name: 'Canillo', lat: 42.5676, lon: 1.5976, areaClass: 'rural' },
+];
+
+export interface DemoUnit {
+  id: string;
+  name: string;
+  stationId: string;
+  capabilities: string[];
+}
+
+/** n demo ambulances spread over the stations; every third one advanced life support. */
+export function demoUnits(n: number): DemoUnit[] {
+  return Array.from({ length: n }, (_, i) => {
+    const station = DEMO_STATIONS[i % DEMO_STATIONS.length];
+    const id = `AMB-${String(i + 1).padStart(2, '0')}`;
+    return { id, name: `${station.name} ${Math.floor(i / DEMO_STATIONS.length) + 1}`, stationId: station.id, capabilities: i % 3 === 0 ? ['als'] : [] };
+  });
+}
