@@ -6,6 +6,7 @@ export { parseOsm, parseXml, readOsmFile } from './osm/read-osm';
 export { loadGraph, cacheFileName, type LoadOptions, type LoadedGraph } from './load-graph';
 export { readGraphCache, writeGraphCache } from './graph-cache';
 export { snap, type SnappedPoint, type SnapOptions } from './snap';
-export { manyToOne, oneToMany, reachTime, route, type QueryOptions, type ManyToOneResult, type Reach, type RouteResult, type LineString } from './queries';
+export { fromVertex, manyToOne, oneToMany, reachTime, route, type VertexCosts, type QueryOptions, type ManyToOneResult, type Reach, type RouteResult, type LineString } from './queries';
 export type { Optimize } from './search';
 export { haversineM } from './geo';
+export { SearchSpace, searchSpace } from './search';

@@ -263,3 +263,31 @@ function appendSlice(g: RoadGraph, out: [number, number][], c: number, fromM: nu
   }
   push(at(toM));
 }
+
+export interface VertexCosts {
+  /** Optimised metric from (or, backward, to) the vertex: Infinity where not reached. */
+  cost: Float64Array;
+  /** The other metric along the same paths. */
+  other: Float64Array;
+}
+
+/**
+ * Plain vertex-level Dijkstra (no snapping): the primitive the pgRouting agreement check and
+ * benchmarks compare, since pgRouting also works between vertices.
+ */
+export function fromVertex(g: RoadGraph, v: number, opts: QueryOptions & { backward?: boolean } = {}): VertexCosts {
+  const { optimize, maxW } = limits(opts);
+  const { w, o } = weights(g, optimize);
+  const sp = searchSpace(g);
+  sp.reset();
+  sp.seed(v, 0, 0);
+  sp.run(g, opts.backward ?? false, w, o, maxW, false);
+  const cost = new Float64Array(g.vertexCount).fill(Infinity);
+  const other = new Float64Array(g.vertexCount).fill(Infinity);
+  for (let i = 0; i < sp.settledCount; i++) {
+    const u = sp.settledList[i]!;
+    cost[u] = sp.dist[u]!;
+    other[u] = sp.other[u]!;
+  }
+  return { cost, other };
+}

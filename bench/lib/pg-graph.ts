@@ -1,0 +1,55 @@
+// Shared by the routing benches: a scratch PostgreSQL database with pgRouting, fed our graph's edges.
+import { Client } from 'pg';
+import type { RoadGraph } from '@rescue/routing';
+
+export const PG_URL = process.env['ROUTING_BENCH_PG'] ?? 'postgresql://postgres@127.0.0.1:5432/routing_bench';
+
+/** Connect, creating the scratch database and the extension when missing; null when unavailable. */
+export async function connectPgRouting(): Promise<Client | null> {
+  const url = new URL(PG_URL);
+  const dbName = url.pathname.slice(1);
+  try {
+    const admin = new Client({ connectionString: Object.assign(new URL(PG_URL), { pathname: '/postgres' }).toString() });
+    await admin.connect();
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${dbName}`);
+    await admin.end();
+    const c = new Client({ connectionString: PG_URL });
+    await c.connect();
+    await c.query('CREATE EXTENSION IF NOT EXISTS pgrouting CASCADE');
+    return c;
+  } catch (e) {
+    process.stderr.write(`pgRouting unavailable (${(e as Error).message}); install postgresql-15-pgrouting\n`);
+    return null;
+  }
+}
+
+/**
+ * Table <name>(id, source, target, cost, dist): one row per directed edge, vertex ids = our index + 1.
+ * Numbers go over as JS shortest round-trip text, so float8 values are bit-identical to ours.
+ */
+export async function exportEdges(c: Client, name: string, g: RoadGraph): Promise<void> {
+  await c.query(`DROP TABLE IF EXISTS ${name}`);
+  await c.query(`CREATE TABLE ${name} (id bigint PRIMARY KEY, source bigint, target bigint, cost float8, dist float8)`);
+  const batch = 2000;
+  for (let s = 0; s < g.edgeCount; s += batch) {
+    const rows: string[] = [];
+    for (let e = s; e < Math.min(g.edgeCount, s + batch); e++) {
+      rows.push(`(${e + 1},${g.eSrc[e]! + 1},${g.eDst[e]! + 1},${g.eTime[e]!},${g.eDist[e]!})`);
+    }
+    await c.query(`INSERT INTO ${name} VALUES ${rows.join(',')}`);
+  }
+  await c.query(`ANALYZE ${name}`);
+}
+
+/** Deterministic PRNG (mulberry32) so fixtures and benches draw the same pairs every run. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
