@@ -49,13 +49,25 @@ function byTime(a: FixCandidate, b: FixCandidate): number {
   return a.fix.ts - b.fix.ts;
 }
 
-/** The dead-letter text of a value: strings as they are, decoded JSON re-serialised. */
-function textOf(raw: unknown): string {
+/**
+ * The dead-letter text of a value: strings as they are, decoded JSON re-serialised; the whole payload
+ * when the element cannot be serialised again (nesting deeper than JSON.stringify's stack).
+ */
+function textOf(raw: unknown, fallback: string): string {
   if (typeof raw === 'string') return raw;
   try {
-    return JSON.stringify(raw) ?? String(raw);
+    return JSON.stringify(raw) ?? fallback;
   } catch {
-    return String(raw);
+    return fallback;
+  }
+}
+
+/** rawText that cannot throw, for the last-resort catch (the payload may be what broke). */
+function safeRawText(payload: unknown): string {
+  try {
+    return payload instanceof Uint8Array ? rawText(payload, TOO_LARGE_RAW_BYTES) : String(payload);
+  } catch {
+    return '';
   }
 }
 
@@ -118,7 +130,7 @@ export class TelemetryPipeline {
       }
     } catch (e) {
       // never reached by a bad message; a bug must still not stop ingest
-      this.reject(out, new Refusal('internal', e instanceof Error ? `${e.name}: ${e.message}` : String(e)), unitId, rawText(payload, TOO_LARGE_RAW_BYTES));
+      this.reject(out, new Refusal('internal', e instanceof Error ? `${e.name}: ${e.message}` : String(e)), unitId, safeRawText(payload));
     }
     return out;
   }
@@ -159,7 +171,7 @@ export class TelemetryPipeline {
       // raw of a single message is its text; of an array element, the element (stringified if refused)
       const raw = many ? el : text;
       const v = owntracks ? validateOwnTracks(el, unitId, raw) : validatePositionFix(el, unitId, raw);
-      if (v instanceof Refusal) this.reject(out, v, unitId, many ? textOf(el) : text);
+      if (v instanceof Refusal) this.reject(out, v, unitId, many ? textOf(el, text) : text);
       else if (v === OWNTRACKS_OFFLINE) out.presence = { unitId, online: false };
       else candidates.push(v);
     }
@@ -175,7 +187,7 @@ export class TelemetryPipeline {
       for (let s = 0; s < FIX_STEPS.length; s++) {
         const r = FIX_STEPS[s]!(c, ctx);
         if (r !== null) {
-          this.reject(out, r, unitId, textOf(c.raw));
+          this.reject(out, r, unitId, textOf(c.raw, ''));
           continue next;
         }
       }

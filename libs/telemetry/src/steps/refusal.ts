@@ -17,7 +17,8 @@ export function show(v: unknown): string {
   try {
     s = v === undefined ? 'undefined' : JSON.stringify(v);
   } catch {
-    s = String(v);
+    // too deep to serialise (JSON.parse accepts nesting that JSON.stringify overflows on)
+    s = Array.isArray(v) ? '[deeply nested array]' : '{deeply nested object}';
   }
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
