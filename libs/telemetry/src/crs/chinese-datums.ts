@@ -1,8 +1,9 @@
 /**
  * WGS-84 ⇄ GCJ-02 ⇄ BD-09 (domain.md §6). Written here rather than taken from gcoord/coordtransform:
  * it is ~60 lines of published formulas, and we need what those packages do not give together:
- * an iterative GCJ-02 → WGS-84 inverse to 1e-9° (coordtransform's inverse is a single step, off by
- * up to ~1-2 m), typed {lat, lon} objects (no [lon, lat] order to confuse), and no dependency on the hot path.
+ * an iterative GCJ-02 → WGS-84 inverse to 1e-10° (coordtransform's inverse is a single step: up to 4.8 m
+ * off, measured on a 0.4° grid over China), typed {lat, lon} objects (no [lon, lat] order to confuse),
+ * and no dependency on the hot path.
  *
  * GCJ-02 is defined only inside China: the standard rectangle test below (the one every
  * implementation uses) leaves points outside it unshifted, in both directions.
