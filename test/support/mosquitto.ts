@@ -1,0 +1,72 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const SHIPPED_MOSQUITTO_CONF = resolve(__dirname, '../../docker/mosquitto/mosquitto.conf');
+
+export async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+export interface RunningMosquitto {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real Mosquitto running the shipped docker/mosquitto/mosquitto.conf, on a free loopback port with
+ * its persistence in a temporary directory: the tests check the configuration we ship, not the
+ * machine's defaults (which drop QoS1 messages for a slow subscriber).
+ */
+export async function startMosquitto(binary: string): Promise<RunningMosquitto> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'rc-mosquitto-'));
+  const conf = readFileSync(SHIPPED_MOSQUITTO_CONF, 'utf8')
+    .replace(/^listener 1883$/m, `listener ${port} 127.0.0.1`)
+    .replace(/^persistence_location .*$/m, `persistence_location ${dir}/`);
+  if (conf === readFileSync(SHIPPED_MOSQUITTO_CONF, 'utf8')) throw new Error('shipped mosquitto.conf changed shape');
+  const confPath = join(dir, 'mosquitto.conf');
+  writeFileSync(confPath, conf);
+  const proc: ChildProcess = spawn(binary, ['-c', confPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  await waitForPort(port, 5000).catch((e: Error) => {
+    proc.kill('SIGKILL');
+    throw new Error(`mosquitto did not start: ${e.message}; stderr: ${stderr}`);
+  });
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    stop: async () => {
+      if (proc.exitCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((res) => {
+      const s = new Socket();
+      s.once('connect', () => (s.destroy(), res(true)));
+      s.once('error', () => (s.destroy(), res(false)));
+      s.connect(port, '127.0.0.1');
+    });
+    if (ok) return;
+    if (Date.now() > until) throw new Error(`port ${port} not open after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
