@@ -25,8 +25,8 @@ async function bootstrap(): Promise<void> {
     .setVersion('0.1.0')
     .build();
   SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, doc));
-  await app.listen(cfg.httpPort, '127.0.0.1');
-  app.get(PinoNestLogger).log(`rescue-circle API on http://127.0.0.1:${cfg.httpPort} (OpenAPI at /docs, units at /units)`);
+  await app.listen(cfg.httpPort, cfg.httpHost);
+  app.get(PinoNestLogger).log(`rescue-circle API on http://${cfg.httpHost}:${cfg.httpPort} (OpenAPI at /docs, units at /units)`);
 }
 
 bootstrap().catch((err: Error) => {

@@ -5,6 +5,8 @@
 export interface AppConfig {
   /** HTTP port of the API. */
   httpPort: number;
+  /** Interface the API listens on: loopback by default; 0.0.0.0 in a container. */
+  httpHost: string;
   /** External broker (e.g. mqtt://127.0.0.1:1883). Empty: run the embedded aedes broker. */
   mqttUrl: string | null;
   /** TCP port of the embedded broker; 1883 is left to a system broker. */
@@ -87,6 +89,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const embedded = mqttUrl === null;
   return {
     httpPort: int(env, 'PORT', 3000, 0, 65535),
+    httpHost: str(env, 'HTTP_HOST') ?? '127.0.0.1',
     mqttUrl,
     embeddedMqttPort: int(env, 'EMBEDDED_MQTT_PORT', 1884, 0, 65535),
     // aedes has no shared subscriptions; a real broker gets the group by default.
