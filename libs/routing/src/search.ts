@@ -77,6 +77,8 @@ export class SearchSpace {
    * settled, or the next key reaches stopAtCost (a one-to-one bound the caller improves).
    */
   run(g: RoadGraph, backward: boolean, w: Float64Array, o: Float64Array, maxCost: number, stopWhenWantedDone: boolean, stopAt?: { cost: number; onSettle: (v: number) => void }): void {
+    // Backward search reads edges through revEdge; forward ones are the CSR order itself. Two
+    // loops rather than a per-edge branch keep the hot loop monomorphic.
     const heap = this.heap;
     const dist = this.dist;
     const other = this.other;
@@ -84,36 +86,55 @@ export class SearchSpace {
     const stamp = this.stamp;
     const settled = this.settledStamp;
     const want = this.wantStamp;
+    const list = this.settledList;
     const gen = this.gen;
     const start = backward ? g.revStart : g.fwdStart;
     const revEdge = g.revEdge;
     const next = backward ? g.eSrc : g.eDst;
+    const bounded = stopAt !== undefined;
+    let count = this.settledCount;
+    let wanted = this.wanted;
     while (heap.size > 0) {
       const key = heap.peekKey();
-      if (key > maxCost) break;
-      if (stopAt && key >= stopAt.cost) break;
+      if (key > maxCost || (bounded && key >= stopAt.cost)) break;
       const u = heap.pop();
       if (settled[u] === gen || key > dist[u]!) continue;
       settled[u] = gen;
-      this.settledList[this.settledCount++] = u;
-      if (stopAt) stopAt.onSettle(u);
-      if (want[u] === gen && --this.wanted === 0 && stopWhenWantedDone) break;
+      list[count++] = u;
+      if (bounded) stopAt.onSettle(u);
+      if (want[u] === gen && --wanted === 0 && stopWhenWantedDone) break;
       const du = dist[u]!;
       const ou = other[u]!;
       const end = start[u + 1]!;
-      for (let k = start[u]!; k < end; k++) {
-        const e = backward ? revEdge[k]! : k;
-        const v = next[e]!;
-        const nd = du + w[e]!;
-        if (stamp[v] !== gen || nd < dist[v]!) {
-          stamp[v] = gen;
-          dist[v] = nd;
-          other[v] = ou + o[e]!;
-          pred[v] = e;
-          heap.push(nd, v);
+      if (backward) {
+        for (let k = start[u]!; k < end; k++) {
+          const e = revEdge[k]!;
+          const v = next[e]!;
+          const nd = du + w[e]!;
+          if (stamp[v] !== gen || nd < dist[v]!) {
+            stamp[v] = gen;
+            dist[v] = nd;
+            other[v] = ou + o[e]!;
+            pred[v] = e;
+            heap.push(nd, v);
+          }
+        }
+      } else {
+        for (let e = start[u]!; e < end; e++) {
+          const v = next[e]!;
+          const nd = du + w[e]!;
+          if (stamp[v] !== gen || nd < dist[v]!) {
+            stamp[v] = gen;
+            dist[v] = nd;
+            other[v] = ou + o[e]!;
+            pred[v] = e;
+            heap.push(nd, v);
+          }
         }
       }
     }
+    this.settledCount = count;
+    this.wanted = wanted;
   }
 }
 
