@@ -8,8 +8,10 @@ const transform = {
 };
 const common = { testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'], transform, moduleNameMapper };
 module.exports = {
+  // Integration tests start brokers and databases; a per-project testTimeout is ignored by Jest.
+  testTimeout: 180000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/**/*.test.ts'], testTimeout: 180000, globalSetup: '<rootDir>/test/support/services.global-setup.ts' },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/**/*.test.ts'], globalSetup: '<rootDir>/test/support/services.global-setup.ts' },
   ],
 };

@@ -118,3 +118,31 @@ describe('embedded PGlite across a restart', () => {
     return { ds: dataSource, info, done: async () => { await closeDatabase(dataSource); await scratch.drop(); } };
   }, false);
 });
+
+describe('embedded PGlite under concurrent transactions', () => {
+  it('a failing transaction never takes a concurrent ingest batch down with it', async () => {
+    const scratch = scratchPglite();
+    const { dataSource } = await openDatabase(scratch.target);
+    try {
+      const repo = new IngestRepository(dataSource);
+      const failing = dataSource.transaction(async (m) => {
+        await m.query(`INSERT INTO stations (id, name, lat, lon) VALUES ('X', 'x', 1, 1)`);
+        await new Promise((r) => setTimeout(r, 20));
+        await m.query(`INSERT INTO stations (id, name, lat, lon) VALUES ('X', 'duplicate key', 1, 1)`);
+      });
+      const batches = Array.from({ length: 5 }, (_, b) =>
+        repo.write({ fixes: [fix('P1', b * 10), fix('P1', b * 10 + 1)], deadLetters: [], statuses: [], presences: [] }));
+      const badQuery = dataSource.query(`SELECT * FROM no_such_table`).catch(() => 'failed');
+      await expect(failing).rejects.toThrow(/duplicate key/);
+      expect(await badQuery).toBe('failed');
+      expect(await Promise.all(batches)).toEqual(Array(5).fill({ inserted: 2, duplicates: 0 }));
+      const [{ n }] = await dataSource.query(`SELECT count(*)::int AS n FROM unit_positions WHERE unit_id = 'P1'`);
+      expect(n).toBe(10);
+      const [{ s }] = await dataSource.query(`SELECT count(*)::int AS s FROM stations`);
+      expect(s).toBe(0);
+    } finally {
+      await closeDatabase(dataSource);
+      scratch.remove();
+    }
+  });
+});

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import type { Extension } from '@electric-sql/pglite';
 import { PGliteDriver } from 'typeorm-pglite';
 import { MIGRATIONS } from './migrations';
+import { ExclusivePGlitePool } from './pglite-exclusive-pool';
 import { timescaleVersion } from './timescale';
 
 export interface DatabaseTarget {
@@ -37,8 +38,8 @@ export async function createDataSource(target: DatabaseTarget): Promise<DataSour
   // because the subpath export is invisible to this project's node10 type resolution.)
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { timescaledb } = require('@electric-sql/pglite/timescaledb') as { timescaledb: Extension };
-  const driver = new PGliteDriver({ dataDir: target.pgliteDir, extensions: { timescaledb } }).driver;
-  return new DataSource({ ...common, driver });
+  new PGliteDriver({ dataDir: target.pgliteDir, extensions: { timescaledb } }); // sets the instance options
+  return new DataSource({ ...common, driver: { Pool: ExclusivePGlitePool } });
 }
 
 /** Opens the database, runs pending migrations and says which storage engine is in use. */
