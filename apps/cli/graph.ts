@@ -20,6 +20,7 @@ function report(r: LoadedGraph): void {
     `osm          ${m.osmNodes} nodes, ${m.highwayWays} highway ways, ${m.drivableWays} drivable`,
     `graph        ${g.vertexCount} vertices, ${g.edgeCount} directed edges, ${g.chainCount} road pieces, ${g.sLat.length} shape points`,
     `restrictions ${m.restrictionsApplied} applied, ${m.restrictionsSkipped} skipped (via-way or broken), ${m.turnSplitVertices} split vertices`,
+    `hierarchy    ${g.ch ? `${g.ch.shortcuts} shortcuts, contracted in ${g.ch.buildMs.toFixed(0)} ms` : 'none'}`,
     `bbox         lat ${minLat.toFixed(5)}..${maxLat.toFixed(5)}  lon ${minLon.toFixed(5)}..${maxLon.toFixed(5)}`,
     `build time   ${m.buildMs.toFixed(0)} ms (when built)`,
     `this load    ${r.from === 'cache' ? 'from cache' : 'built'} in ${r.loadMs.toFixed(1)} ms${r.cachePath ? `  → ${r.cachePath}` : ''}`,

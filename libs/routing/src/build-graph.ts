@@ -5,7 +5,7 @@ import type { OsmData, OsmRestriction } from './osm/osm-data';
 import { buildSegmentGrid, type SegmentGrid } from './segment-grid';
 import { profileKey, type SpeedProfile, wayRule } from './profile';
 
-export const GRAPH_FORMAT_VERSION = 1;
+export const GRAPH_FORMAT_VERSION = 2;
 
 export type ProgressFn = (phase: string, done: number, total: number) => void;
 

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { RoutingError } from './errors';
+import type { ContractionHierarchy } from './contraction';
 import type { GraphMeta, RoadGraph } from './graph';
 
 /**
@@ -19,8 +20,11 @@ const CTOR = { f64: Float64Array, i32: Int32Array, u8: Uint8Array } as const;
 type Kind = keyof typeof CTOR;
 const kindOf = (a: Arr): Kind => (a instanceof Float64Array ? 'f64' : a instanceof Int32Array ? 'i32' : 'u8');
 
+const CH_ARRAYS = ['rank', 'upStart', 'upTo', 'upW', 'upO', 'dnStart', 'dnFrom', 'dnW', 'dnO'] as const;
+
 interface Header {
   meta: GraphMeta;
+  ch: { optimize: ContractionHierarchy['optimize']; shortcuts: number; buildMs: number } | null;
   projCos: number;
   grid: { minX: number; minY: number; cellM: number; cols: number; rows: number };
   arrays: { name: string; kind: Kind; offset: number; length: number }[];
@@ -29,6 +33,7 @@ interface Header {
 export function writeGraphCache(path: string, g: RoadGraph): void {
   const arrays: [string, Arr][] = ARRAYS.map((n) => [n, g[n]] as [string, Arr]);
   arrays.push(['gridCellStart', g.index.cellStart], ['gridCellItems', g.index.cellItems]);
+  if (g.ch) for (const n of CH_ARRAYS) arrays.push([`ch.${n}`, g.ch[n]]);
   const table: Header['arrays'] = [];
   let offset = 0;
   for (const [name, a] of arrays) {
@@ -36,7 +41,8 @@ export function writeGraphCache(path: string, g: RoadGraph): void {
     offset += Math.ceil(a.byteLength / 8) * 8;
   }
   const { cellStart: _s, cellItems: _i, ...grid } = g.index;
-  const header: Header = { meta: g.meta, projCos: g.projCos, grid, arrays: table };
+  const ch = g.ch ? { optimize: g.ch.optimize, shortcuts: g.ch.shortcuts, buildMs: g.ch.buildMs } : null;
+  const header: Header = { meta: g.meta, ch, projCos: g.projCos, grid, arrays: table };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const headLen = Math.ceil((MAGIC.length + 4 + json.length) / 8) * 8;
   const buf = Buffer.alloc(headLen + offset);
@@ -81,7 +87,11 @@ export function readGraphCache(path: string): RoadGraph {
     return v as T;
   };
   const arrs = Object.fromEntries(ARRAYS.map((n) => [n, get(n)])) as { [K in ArrayName]: RoadGraph[K] };
+  const ch: ContractionHierarchy | undefined = header.ch
+    ? ({ ...header.ch, ...Object.fromEntries(CH_ARRAYS.map((n) => [n, get(`ch.${n}`)])) } as ContractionHierarchy)
+    : undefined;
   return {
+    ...(ch ? { ch } : {}),
     meta: header.meta,
     vertexCount: arrs.vLat.length,
     edgeCount: arrs.eSrc.length,

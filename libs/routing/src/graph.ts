@@ -1,3 +1,4 @@
+import type { ContractionHierarchy } from './contraction';
 import type { SegmentGrid } from './segment-grid';
 
 export interface GraphMeta {
@@ -66,6 +67,8 @@ export interface RoadGraph {
   index: SegmentGrid;
   /** cos(latitude) of the projection used by the index. */
   projCos: number;
+  /** Contraction hierarchy on travel time, when built (loadGraph does by default). */
+  ch?: ContractionHierarchy;
 }
 
 /** The chain that owns shape point p (binary search over cShapeStart). */

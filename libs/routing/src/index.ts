@@ -10,3 +10,5 @@ export { fromVertex, manyToOne, oneToMany, reachTime, route, type VertexCosts, t
 export type { Optimize } from './search';
 export { haversineM } from './geo';
 export { SearchSpace, searchSpace } from './search';
+export { buildContractionHierarchy, type ContractionHierarchy } from './contraction';
+export { ManyToOnePlan, prepareManyToOne, type ManyToOne } from './many-to-one-ch';

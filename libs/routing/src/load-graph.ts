@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { buildGraph, GRAPH_FORMAT_VERSION, type ProgressFn } from './build-graph';
+import { buildContractionHierarchy } from './contraction';
 import { RoutingError } from './errors';
 import type { RoadGraph } from './graph';
 import { readGraphCache, writeGraphCache } from './graph-cache';
@@ -12,6 +13,8 @@ export interface LoadOptions {
   /** Directory for cached graphs; null disables the cache. */
   cacheDir?: string | null;
   profile?: SpeedProfile;
+  /** Also build the contraction hierarchy (fast many-to-one); default true. */
+  contract?: boolean;
   /** Rebuild even when a cache entry exists. */
   rebuild?: boolean;
   onProgress?: ProgressFn;
@@ -44,7 +47,7 @@ export function loadGraph(extractPath: string, opts: LoadOptions = {}): LoadedGr
   if (cachePath && !opts.rebuild && existsSync(cachePath)) {
     try {
       const graph = readGraphCache(cachePath);
-      if (graph.meta.sourceSha256 === sha256 && graph.meta.formatVersion === GRAPH_FORMAT_VERSION) {
+      if (graph.meta.sourceSha256 === sha256 && graph.meta.formatVersion === GRAPH_FORMAT_VERSION && (graph.ch !== undefined || opts.contract === false)) {
         opts.onProgress?.('cache', 1, 1);
         return { graph, from: 'cache', cachePath, loadMs: performance.now() - t0 };
       }
@@ -57,6 +60,11 @@ export function loadGraph(extractPath: string, opts: LoadOptions = {}): LoadedGr
   const osm = parseOsm(bytes, format);
   opts.onProgress?.('parse', bytes.length, bytes.length);
   const graph = buildGraph(osm, profile, { source: extractPath, sourceSha256: sha256 }, opts.onProgress);
+  if (opts.contract !== false) {
+    opts.onProgress?.('contract', 0, graph.vertexCount);
+    graph.ch = buildContractionHierarchy(graph, 'time');
+    opts.onProgress?.('contract', graph.vertexCount, graph.vertexCount);
+  }
   graph.meta.buildMs = performance.now() - t0;
   if (cachePath) writeGraphCache(cachePath, graph);
   return { graph, from: 'build', cachePath, loadMs: performance.now() - t0 };

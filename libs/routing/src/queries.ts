@@ -21,7 +21,7 @@ interface Port {
 }
 
 /** Vertices a point can drive to, each with the fraction of its edge still to drive. */
-function exits(g: RoadGraph, p: SnappedPoint): Port[] {
+export function exits(g: RoadGraph, p: SnappedPoint): Port[] {
   const out: Port[] = [];
   const len = g.cLength[p.chain]!;
   const t = len > 0 ? p.alongM / len : 0;
@@ -33,7 +33,7 @@ function exits(g: RoadGraph, p: SnappedPoint): Port[] {
 }
 
 /** Vertices from which a point is reached, each with the fraction of the edge driven to it. */
-function entries(g: RoadGraph, p: SnappedPoint): Port[] {
+export function entries(g: RoadGraph, p: SnappedPoint): Port[] {
   const out: Port[] = [];
   const len = g.cLength[p.chain]!;
   const t = len > 0 ? p.alongM / len : 0;
@@ -45,7 +45,7 @@ function entries(g: RoadGraph, p: SnappedPoint): Port[] {
 }
 
 /** Cost of driving from a to b without leaving their common chain, or null. */
-function sameChain(g: RoadGraph, a: SnappedPoint, b: SnappedPoint, w: Float64Array, o: Float64Array): { edge: number; w: number; o: number } | null {
+export function sameChain(g: RoadGraph, a: SnappedPoint, b: SnappedPoint, w: Float64Array, o: Float64Array): { edge: number; w: number; o: number } | null {
   if (a.chain !== b.chain) return null;
   const len = g.cLength[a.chain]!;
   let best: { edge: number; w: number; o: number } | null = null;
