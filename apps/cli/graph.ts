@@ -2,7 +2,7 @@
 // Builds (or loads) the road graph of an OSM extract and prints counts, bbox and timings.
 import { join } from 'node:path';
 import { loadConfig } from '@rescue/config';
-import { loadGraph, type LoadedGraph } from '@rescue/routing';
+import { loadGraph, type LoadedGraph, RoutingError } from '@rescue/routing';
 
 function usage(): never {
   process.stderr.write('usage: npm run graph -- build <extract.osm.pbf|.osm> [--no-cache]\n       npm run graph -- info <extract>\n');
@@ -48,4 +48,10 @@ function main(): void {
   report(r);
 }
 
-main();
+try {
+  main();
+} catch (e) {
+  if (!(e instanceof RoutingError)) throw e;
+  process.stderr.write(`${e.code}: ${e.message}\n`);
+  process.exit(1);
+}
