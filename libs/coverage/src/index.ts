@@ -1,0 +1,27 @@
+export { CoverageError, type CoverageErrorCode } from './errors';
+export { ANY_CLASS, type AreaLimit, type CoverageRule, limitOf, meets, parseRule, resolveRule, RULE_PRESETS, ruleBounds, ruleClassOf } from './rules';
+export { type AreaClassifier, classifierFromPolygons, DENSITY_FALLBACK_DEFAULTS, densityFallbackClassifier, type DensityFallbackOptions, uniformClassifier } from './area-classes';
+export { type DemandKind, type DemandPoint, type DemandSet, demandFromIncidents, MAX_DEMAND_POINTS, parseDemandCsv, parseDemandFile, parseDemandGeoJson, withPopulationTotal } from './demand';
+export { type ExtractFeatures, type ExtractPoi, featuresFromPbf, featuresFromXml, readExtractFeatures, RESIDENTIAL_HIGHWAYS } from './extract/extract-features';
+export { demandFromExtract } from './extract/extract-demand';
+export { CellGrid } from './grid';
+export { placeSiteOrThrow, type PlacedSite, placeSites, type Site, type SiteReach, siteReach, type Trip, tripTo } from './network';
+export { checkMinutes, type IsochroneOptions, type IsochroneProps, MAX_ISOCHRONE_MINUTES, reachNetwork, reachPolygons, stationIsochrones, type StationIsochrones } from './isochrones';
+export {
+  type AmbulanceCheck,
+  analyseCoverage,
+  type AnalysisOptions,
+  type ClassResult,
+  COUNTY_POPULATION_FACTOR,
+  type CoverageAnalysis,
+  type DemandResult,
+  PEOPLE_PER_AMBULANCE,
+  shortfall,
+  type StationInput,
+  type StationResult,
+} from './coverage-analysis';
+export { type LiveCoverage, liveCoverage, type LiveUnitPosition } from './live-coverage';
+export { buildSitingProblem, type CoverageMatrix, type SitingProblem, type SitingProblemOptions } from './siting/coverage-matrix';
+export { coveredWeight, maxCoverBruteForce, maxCoverGreedy, setCoverBruteForce, setCoverGreedy } from './siting/greedy';
+export { type IlpOptions, loadSolver, maxCover, setCover, type SitingSolution } from './siting/ilp';
+export { networkCandidates } from './siting/network-candidates';
