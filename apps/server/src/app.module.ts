@@ -1,9 +1,11 @@
-import { Module } from '@nestjs/common';
+import { Module, ValidationPipe } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { BrokerModule } from './broker/broker.module';
 import { ConfigModule } from './config.module';
 import { DatabaseModule } from './database/database.module';
+import { DispatchModule } from './dispatch/dispatch.module';
 import { EmbeddedJobsModule } from './database/embedded-jobs.module';
 import { FleetModule } from './fleet/fleet.module';
 import { HealthController } from './health/health.controller';
@@ -11,6 +13,7 @@ import { IngestModule } from './ingest/ingest.module';
 import { LoggingModule } from './logging/logging.module';
 import { ROOT_LOGGER } from './logging/root-logger';
 import { MetricsModule } from './metrics/metrics.module';
+import { RoutingModule } from './routing/routing.module';
 import { SimulatorModule } from './simulator/simulator.module';
 
 @Module({
@@ -27,10 +30,16 @@ import { SimulatorModule } from './simulator/simulator.module';
     EmbeddedJobsModule,
     BrokerModule,
     FleetModule,
+    RoutingModule,
+    DispatchModule,
     IngestModule,
     SimulatorModule,
   ],
   controllers: [HealthController],
+  providers: [
+    // Every HTTP body is validated into its DTO at the edge; unknown fields are refused.
+    { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }) },
+  ],
 })
 export class AppModule {}
 

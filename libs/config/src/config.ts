@@ -39,6 +39,8 @@ export interface AppConfig {
   fixMaxAccuracyM: number;
   /** Seconds after which a unit's last fix is stale. */
   staleAfterS: number;
+  /** Stale units in recommendations below the top priority: ranked from their last position, or left out. */
+  dispatchStaleUnits: 'rank' | 'exclude';
   /** Run the demo simulator (default on for the embedded default). */
   simulator: boolean;
   /** Number of simulated units. */
@@ -75,6 +77,13 @@ function bool(env: Env, key: string, def: boolean): boolean {
   throw new ConfigError(`${key}=${raw}: expected true or false`);
 }
 
+function oneOf<T extends string>(env: Env, key: string, values: readonly T[], def: T): T {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return def;
+  if (!(values as readonly string[]).includes(raw)) throw new ConfigError(`${key}=${raw}: expected one of ${values.join(', ')}`);
+  return raw as T;
+}
+
 function str(env: Env, key: string): string | null {
   const raw = env[key];
   return raw === undefined || raw.trim() === '' ? null : raw.trim();
@@ -107,6 +116,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     fixMaxSpeedKmh: int(env, 'FIX_MAX_SPEED_KMH', 250, 1, 2000),
     fixMaxAccuracyM: int(env, 'FIX_MAX_ACCURACY_M', 200, 1, 100000),
     staleAfterS: int(env, 'STALE_AFTER_S', 120, 1, 86400),
+    dispatchStaleUnits: oneOf(env, 'DISPATCH_STALE_UNITS', ['rank', 'exclude'] as const, 'exclude'),
     simulator: bool(env, 'SIMULATOR', embedded),
     simulatorUnits: int(env, 'SIMULATOR_UNITS', 12, 0, 100000),
     osmExtract: str(env, 'OSM_EXTRACT') ?? DEFAULT_OSM_EXTRACT,

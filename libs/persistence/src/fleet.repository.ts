@@ -99,7 +99,7 @@ export class FleetRepository {
       }
       for (const u of units) {
         await m.query(
-          `INSERT INTO units (id, name, station_id, capabilities, status) VALUES ($1, $2, $3, $4, 'available_at_station')
+          `INSERT INTO units (id, name, station_id, capabilities) VALUES ($1, $2, $3, $4)
            ON CONFLICT (id) DO UPDATE SET name = coalesce(units.name, EXCLUDED.name),
              station_id = coalesce(units.station_id, EXCLUDED.station_id)`,
           [u.id, u.name, u.stationId, u.capabilities],

@@ -3,3 +3,4 @@ export * from './timescale';
 export * from './ingest.repository';
 export * from './fleet.repository';
 export { MIGRATIONS } from './migrations';
+export * from './task.repository';

@@ -27,6 +27,8 @@ export interface StatusRow {
   ts: number;
   status: string;
   taskId: string | null;
+  source: 'terminal' | 'dispatcher';
+  receivedAt: number;
 }
 
 export interface PresenceRow {
@@ -77,7 +79,7 @@ export class IngestRepository {
       await this.registerUnits(m, batch);
       const inserted = await this.insertFixes(m, batch.fixes);
       await this.insertDeadLetters(m, batch.deadLetters);
-      await this.updateStatuses(m, newestPerUnit(batch.statuses));
+      await this.insertStatusReports(m, batch.statuses);
       await this.updatePresences(m, newestPerUnit(batch.presences));
       return { inserted, duplicates: batch.fixes.length - inserted };
     });
@@ -149,14 +151,14 @@ export class IngestRepository {
     );
   }
 
-  private async updateStatuses(m: EntityManager, rows: StatusRow[]): Promise<void> {
+  /** Status reports are kept as received; the dispatch lifecycle applies them in order, checked. */
+  private async insertStatusReports(m: EntityManager, rows: StatusRow[]): Promise<void> {
     if (rows.length === 0) return;
-    // A late report never overwrites a newer status.
     await m.query(
-      `UPDATE units u SET status = s.status, status_ts = s.ts, task_id = s.task_id
-       FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[]) AS s(unit_id, ts, status, task_id)
-       WHERE u.id = s.unit_id AND (u.status_ts IS NULL OR u.status_ts <= s.ts)`,
-      [rows.map((r) => r.unitId), rows.map((r) => iso(r.ts)), rows.map((r) => r.status), rows.map((r) => r.taskId)],
+      `INSERT INTO unit_status_reports (unit_id, ts, status, task_id, source, received_at)
+       SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])`,
+      [rows.map((r) => r.unitId), rows.map((r) => iso(r.ts)), rows.map((r) => r.status), rows.map((r) => r.taskId),
+        rows.map((r) => r.source), rows.map((r) => iso(r.receivedAt))],
     );
   }
 

@@ -1,4 +1,5 @@
-import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Inject, MessageEvent, NotFoundException, Param, Query, Sse } from '@nestjs/common';
+import { concat, interval, map, merge, Observable, of } from 'rxjs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { AppConfig } from '@rescue/config';
 import { LiveFleet, UnitView } from '@rescue/fleet';
@@ -25,6 +26,20 @@ export class UnitsController {
     return { units: this.fleet.list(Date.now(), this.cfg.staleAfterS), staleAfterS: this.cfg.staleAfterS };
   }
 
+  /**
+   * Server-sent events for consoles: first every unit, then each unit as it changes (after its data is
+   * committed), and a heartbeat every 15 s so proxies keep the stream open and stale flags refresh.
+   */
+  @Sse('stream')
+  @ApiOperation({ summary: 'SSE stream of unit changes (event "unit"), starting with a snapshot of every unit' })
+  stream(): Observable<MessageEvent> {
+    const view = (unitId: string) => this.fleet.view(unitId, Date.now(), this.cfg.staleAfterS);
+    const snapshot = of(...this.fleet.list(Date.now(), this.cfg.staleAfterS)).pipe(map((u): MessageEvent => ({ type: 'unit', data: u })));
+    const changes = this.fleet.changes.pipe(map((u): MessageEvent => ({ type: 'unit', data: view(u.unitId) ?? u })));
+    const heartbeat = interval(15_000).pipe(map((): MessageEvent => ({ type: 'heartbeat', data: { ts: Date.now() } })));
+    return concat(snapshot, merge(changes, heartbeat));
+  }
+
   @Get(':id/track')
   @ApiOperation({ summary: 'Stored fixes of one unit as a GeoJSON LineString feature (track replay)' })
   @ApiParam({ name: 'id', description: 'unit id' })
@@ -40,9 +55,11 @@ export class UnitsController {
     const points = await this.repo.track(id, from, to, TRACK_MAX_POINTS + 1);
     const truncated = points.length > TRACK_MAX_POINTS;
     if (truncated) points.length = TRACK_MAX_POINTS;
+    const coordinates = points.map((p) => [p.lon, p.lat]);
     return {
       type: 'Feature',
-      geometry: { type: 'LineString', coordinates: points.map((p) => [p.lon, p.lat]) },
+      // A LineString needs two positions: one fix is a Point, none is no geometry.
+      geometry: coordinates.length >= 2 ? { type: 'LineString', coordinates } : coordinates.length === 1 ? { type: 'Point', coordinates: coordinates[0] } : null,
       properties: {
         unitId: id,
         from: new Date(from).toISOString(),

@@ -155,7 +155,8 @@ export class IngestWorker {
       batch.rows.deadLetters.push({ receivedAt, topic, unitId: r.unitId, reason: r.reason, detail: r.detail, raw: r.raw });
     }
     if (out.status) {
-      batch.rows.statuses.push({ unitId: out.status.unitId, ts: out.status.ts, status: out.status.status, taskId: out.status.taskId });
+      const st = out.status;
+      batch.rows.statuses.push({ unitId: st.unitId, ts: st.ts, status: st.status, taskId: st.taskId, source: st.source, receivedAt });
       batch.committedStatuses.push(out.status);
     }
     if (out.presence) batch.rows.presences.push({ ...out.presence, ts: receivedAt });

@@ -7,6 +7,8 @@ import { IngestRepository } from '@rescue/persistence';
 import { TelemetryPipeline } from '@rescue/telemetry';
 import { BROKER, BrokerEndpoint } from '../broker/broker.module';
 import { APP_CONFIG } from '../config.module';
+import { DispatchModule } from '../dispatch/dispatch.module';
+import { StatusReportApplier } from '../dispatch/status-report-applier';
 import { FleetModule } from '../fleet/fleet.module';
 import { ROOT_LOGGER } from '../logging/root-logger';
 import { DeadLetterTrimmer } from './dead-letter-trimmer';
@@ -25,13 +27,13 @@ export function telemetryConfigFrom(cfg: AppConfig) {
 
 /** Wires the ingest worker: broker in, pipeline, batched storage, live fleet out. */
 @Module({
-  imports: [FleetModule],
+  imports: [FleetModule, DispatchModule],
   providers: [
     { provide: IngestMetrics, inject: [Registry], useFactory: (r: Registry) => new IngestMetrics(r) },
     {
       provide: IngestWorker,
-      inject: [APP_CONFIG, BROKER, IngestRepository, IngestMetrics, LiveFleet, ROOT_LOGGER],
-      useFactory: (cfg: AppConfig, broker: BrokerEndpoint, repo: IngestRepository, metrics: IngestMetrics, fleet: LiveFleet, root: Logger) =>
+      inject: [APP_CONFIG, BROKER, IngestRepository, IngestMetrics, LiveFleet, StatusReportApplier, ROOT_LOGGER],
+      useFactory: (cfg: AppConfig, broker: BrokerEndpoint, repo: IngestRepository, metrics: IngestMetrics, fleet: LiveFleet, statuses: StatusReportApplier, root: Logger) =>
         new IngestWorker(
           {
             mqttUrl: broker.url,
@@ -45,7 +47,13 @@ export function telemetryConfigFrom(cfg: AppConfig) {
           repo,
           metrics,
           root.child({ module: 'ingest' }),
-          (committed) => fleet.apply(committed),
+          (committed) => {
+            // Positions and presence go live at once; status reports through the checked lifecycle.
+            fleet.apply({ fixes: committed.fixes, presences: committed.presences, statuses: [] });
+            if (committed.statuses.length > 0) {
+              statuses.kick().catch((err: Error) => root.error({ module: 'ingest', err: err.message }, 'status reports not applied yet'));
+            }
+          },
         ),
     },
     {

@@ -1,0 +1,109 @@
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { ApiConflictResponse, ApiOperation, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { indicatorsByStation, indicatorsCsv, TaskTimes } from '@rescue/dispatch';
+import { TaskRepository, TaskRow } from '@rescue/persistence';
+import { gcj02ToWgs84 } from '@rescue/telemetry';
+import { CreateTaskDto, LocationDto, RecommendationRequestDto, TaskEventDto } from './dispatch.dto';
+import { DispatchError, DispatchErrorFilter } from './dispatch-error';
+import { RecommendationService } from './recommendation.service';
+import { TaskLifecycleService } from './task-lifecycle.service';
+
+/** Stored WGS-84; the caller's system and its original numbers are kept with the task. */
+function toWgs84(l: LocationDto): { lat: number; lon: number; crs: string; inputLat: number; inputLon: number } {
+  const crs = l.crs ?? 'WGS84';
+  const p = crs === 'GCJ02' ? gcj02ToWgs84({ lat: l.lat, lon: l.lon }) : { lat: l.lat, lon: l.lon };
+  return { lat: p.lat, lon: p.lon, crs, inputLat: l.lat, inputLon: l.lon };
+}
+
+function time(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const t = Date.parse(raw);
+  if (!Number.isFinite(t)) throw new BadRequestException(`\`${name}\` is not an ISO 8601 time: ${raw}`);
+  return t;
+}
+
+@ApiTags('dispatch')
+@UseFilters(DispatchErrorFilter)
+@Controller()
+export class DispatchController {
+  constructor(
+    private readonly recommendations: RecommendationService,
+    private readonly lifecycle: TaskLifecycleService,
+    private readonly tasks: TaskRepository,
+  ) {}
+
+  @Post('dispatch/recommendations')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Available units ranked by road ETA to the incident, with routes; and the units left out with reasons' })
+  @ApiUnprocessableEntityResponse({ description: 'INCIDENT_NOT_ROUTABLE: the location is too far from any road' })
+  recommend(@Body() body: RecommendationRequestDto) {
+    const p = toWgs84(body.location);
+    return this.recommendations.recommend({
+      lat: p.lat, lon: p.lon, priority: body.priority ?? 2, requiredCapabilities: body.requiredCapabilities ?? [], limit: body.limit ?? 5,
+    });
+  }
+
+  @Post('tasks')
+  @ApiOperation({ summary: 'Create a task and assign a unit atomically (409 naming the task that holds the unit if another was first)' })
+  @ApiConflictResponse({ description: 'UNIT_BUSY (with taskId) or UNIT_NOT_AVAILABLE' })
+  async create(@Body() body: CreateTaskDto): Promise<TaskRow> {
+    const now = Date.now();
+    return this.lifecycle.assign({
+      unitId: body.unitId ?? null,
+      priority: body.priority ?? 2,
+      emergency: body.emergency ?? true,
+      incident: toWgs84(body.location),
+      requiredCapabilities: body.requiredCapabilities ?? [],
+      callTakenAt: time('callTakenAt', body.callTakenAt, now),
+    }, now);
+  }
+
+  @Get('tasks/:id')
+  @ApiOperation({ summary: 'A task with its lifecycle events (time, source, fix at that moment)' })
+  async task(@Param('id') id: string) {
+    const task = await this.tasks.task(id);
+    if (!task) throw new DispatchError('TASK_NOT_FOUND', `unknown task ${id}`);
+    return { ...task, events: await this.tasks.events(id) };
+  }
+
+  @Post('tasks/:id/events')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'A dispatcher moves the task on: en_route, on_scene, …, task_complete, or a void ending / aborted with a reason' })
+  @ApiConflictResponse({ description: 'ILLEGAL_TRANSITION, TASK_ENDED, STALE_REPORT' })
+  event(@Param('id') id: string, @Body() body: TaskEventDto) {
+    if (body.status === 'aborted' && !body.reason) throw new BadRequestException('aborting a task needs a reason');
+    return this.lifecycle.taskEvent(id, body.status, time('ts', body.ts, Date.now()), body.reason ?? null);
+  }
+
+  @Get('indicators')
+  @ApiOperation({ summary: 'Quality indicators from stored task times (3-minute departure rate, response time, …), per station and overall' })
+  @ApiQuery({ name: 'from', required: true, description: 'ISO 8601, calls taken from' })
+  @ApiQuery({ name: 'to', required: true, description: 'ISO 8601, calls taken before' })
+  @ApiQuery({ name: 'station', required: false })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+  async indicators(
+    @Query('from') from: string | undefined, @Query('to') to: string | undefined, @Query('station') station: string | undefined,
+    @Query('format') format: string | undefined, @Res({ passthrough: true }) res: Response,
+  ) {
+    if (!from || !to) throw new BadRequestException('`from` and `to` are required (ISO 8601)');
+    const a = time('from', from, 0);
+    const b = time('to', to, 0);
+    if (a >= b) throw new BadRequestException('`from` must be before `to`');
+    if (format !== undefined && format !== 'json' && format !== 'csv') throw new BadRequestException('`format` is json or csv');
+    const rows = await this.tasks.tasksBetween(a, b, station ?? null);
+    const result = indicatorsByStation(rows.map(toTimes));
+    if (format === 'csv') {
+      res.type('text/csv');
+      return indicatorsCsv(result);
+    }
+    return { from: new Date(a).toISOString(), to: new Date(b).toISOString(), station: station ?? null, ...result };
+  }
+}
+
+function toTimes(t: TaskRow): TaskTimes {
+  return {
+    taskId: t.id, stationId: t.stationId, emergency: t.emergency, dispatched: t.state !== 'unserved', callTakenAt: t.callTakenAt,
+    orderReceivedAt: t.orderReceivedAt, departedAt: t.departedAt, onSceneAt: t.onSceneAt, leftSceneAt: t.leftSceneAt, atHospitalAt: t.atHospitalAt,
+  };
+}

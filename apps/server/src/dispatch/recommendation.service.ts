@@ -1,0 +1,142 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '@rescue/config';
+import { DEFAULT_RANK_POLICY, isDispatchable, Priority, rankCandidates, RankPolicy, staleAllowed } from '@rescue/dispatch';
+import { LiveFleet, UnitView } from '@rescue/fleet';
+import { haversineM, LineString, manyToOne, route, RoutingError, SnappedPoint } from '@rescue/routing';
+import { APP_CONFIG } from '../config.module';
+import { RoutingService } from '../routing/routing.service';
+import { DispatchError } from './dispatch-error';
+
+export type ExclusionReason = 'busy' | 'not_available' | 'offline' | 'stale' | 'no_position' | 'lacking_capability' | 'unreachable';
+
+export interface RecommendationRequest {
+  /** WGS-84 (converted at the edge when the caller sent GCJ-02). */
+  lat: number;
+  lon: number;
+  priority: Priority;
+  requiredCapabilities: string[];
+  limit: number;
+}
+
+export interface Candidate {
+  unitId: string;
+  etaS: number;
+  roadDistanceM: number;
+  straightDistanceM: number;
+  fixAgeS: number;
+  stale: boolean;
+  status: string;
+  stationId: string | null;
+  snapM: number;
+  route: LineString | null;
+}
+
+export interface Recommendation {
+  incident: { lat: number; lon: number; snapM: number };
+  candidates: Candidate[];
+  excluded: Array<{ unitId: string; reason: ExclusionReason; detail: string }>;
+  /** Candidates ranked in all (before `limit`). */
+  ranked: number;
+}
+
+/** Searches stop at this road time: beyond it no unit is a sensible recommendation. */
+const MAX_ETA_S = 2 * 3600;
+
+/**
+ * Which available unit reaches the patient first, by road: one reversed search from the incident
+ * settles every candidate's ETA at once (manyToOne), the ranking policy orders them, and the route is
+ * drawn for the ones returned. Snapped unit positions are cached per fix so a busy minute of requests
+ * does not snap the same fix again.
+ */
+@Injectable()
+export class RecommendationService {
+  private readonly snaps = new Map<string, { fixTs: number; point: SnappedPoint | null }>();
+  private readonly policy: RankPolicy;
+
+  constructor(
+    private readonly fleet: LiveFleet,
+    private readonly routing: RoutingService,
+    @Inject(APP_CONFIG) private readonly cfg: AppConfig,
+  ) {
+    this.policy = { ...DEFAULT_RANK_POLICY, staleUnits: cfg.dispatchStaleUnits };
+  }
+
+  recommend(req: RecommendationRequest, now = Date.now()): Recommendation {
+    let target: SnappedPoint;
+    try {
+      target = this.routing.snap(req.lat, req.lon);
+    } catch (e) {
+      if (e instanceof RoutingError) throw new DispatchError('INCIDENT_NOT_ROUTABLE', e.message, { routingCode: e.code, ...e.details });
+      throw e;
+    }
+    const excluded: Recommendation['excluded'] = [];
+    const eligible: Array<{ unit: UnitView; point: SnappedPoint }> = [];
+    for (const unit of this.fleet.list(now, this.cfg.staleAfterS)) {
+      const reason = this.exclusion(unit, req);
+      if (reason) {
+        excluded.push({ unitId: unit.unitId, ...reason });
+        continue;
+      }
+      const point = this.snapUnit(unit);
+      if (!point) {
+        excluded.push({ unitId: unit.unitId, reason: 'unreachable', detail: 'last position is too far from any road' });
+        continue;
+      }
+      eligible.push({ unit, point });
+    }
+    const g = this.routing.graph;
+    const times = manyToOne(g, eligible.map((e) => e.point), target, { maxTimeS: MAX_ETA_S });
+    const reachable: Candidate[] = [];
+    eligible.forEach(({ unit, point }, i) => {
+      const etaS = times.durationS[i]!;
+      if (!Number.isFinite(etaS)) {
+        excluded.push({ unitId: unit.unitId, reason: 'unreachable', detail: `no road path within ${MAX_ETA_S / 60} min` });
+        return;
+      }
+      const fix = unit.lastFix!;
+      reachable.push({
+        unitId: unit.unitId, etaS, roadDistanceM: times.distanceM[i]!, straightDistanceM: haversineM(fix.lat, fix.lon, req.lat, req.lon),
+        fixAgeS: unit.fixAgeS!, stale: unit.stale, status: unit.status!, stationId: unit.stationId, snapM: point.distanceM, route: null,
+      });
+    });
+    const ranked = rankCandidates(reachable.map((c) => ({ ...c, atStation: c.status === 'available_at_station' })), this.policy);
+    const candidates = ranked.slice(0, req.limit).map(({ atStation: _a, ...c }) => {
+      const from = eligible.find((e) => e.unit.unitId === c.unitId)!.point;
+      return { ...c, route: route(g, from, target).geometry };
+    });
+    return { incident: { lat: req.lat, lon: req.lon, snapM: target.distanceM }, candidates, excluded, ranked: ranked.length };
+  }
+
+  private exclusion(unit: UnitView, req: RecommendationRequest): { reason: ExclusionReason; detail: string } | null {
+    if (unit.taskId) return { reason: 'busy', detail: `on task ${unit.taskId}` };
+    if (!isDispatchable(unit.status)) {
+      const busy = unit.status !== null && !['suspended', 'maintenance', 'off_duty'].includes(unit.status);
+      return { reason: busy ? 'busy' : 'not_available', detail: `status ${unit.status ?? '(none reported)'}` };
+    }
+    if (!unit.online) return { reason: 'offline', detail: 'terminal offline' };
+    const missing = req.requiredCapabilities.filter((c) => !unit.capabilities.includes(c));
+    if (missing.length) return { reason: 'lacking_capability', detail: `lacks ${missing.join(', ')}` };
+    if (!unit.lastFix) return { reason: 'no_position', detail: 'no fix received yet' };
+    if (unit.stale && !staleAllowed(req.priority, this.policy)) {
+      return { reason: 'stale', detail: `last fix ${Math.round(unit.fixAgeS!)} s old (limit ${this.cfg.staleAfterS} s)` };
+    }
+    return null;
+  }
+
+  private snapUnit(unit: UnitView): SnappedPoint | null {
+    const fix = unit.lastFix!;
+    const cached = this.snaps.get(unit.unitId);
+    if (cached && cached.fixTs === fix.ts) return cached.point;
+    let point: SnappedPoint | null = null;
+    try {
+      // A moving unit's heading picks the carriageway it is on.
+      const moving = fix.headingDeg !== null && (fix.speedKmh ?? 0) > 5;
+      point = this.routing.snap(fix.lat, fix.lon, moving ? fix.headingDeg! : undefined);
+    } catch (e) {
+      if (!(e instanceof RoutingError)) throw e;
+    }
+    if (this.snaps.size > 100_000) this.snaps.clear();
+    this.snaps.set(unit.unitId, { fixTs: fix.ts, point });
+    return point;
+  }
+}

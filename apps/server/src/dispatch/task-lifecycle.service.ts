@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { isUnitStatus, UnitStatus } from '@rescue/contracts';
+import { checkTransition, TASK_ENDINGS, TASK_STATUSES } from '@rescue/dispatch';
+import { LiveFleet } from '@rescue/fleet';
+import { isActiveTaskConflict, TaskRepository, TaskRow } from '@rescue/persistence';
+import { ROOT_LOGGER } from '../logging/root-logger';
+import { DispatchError } from './dispatch-error';
+
+export interface AssignCommand {
+  unitId: string | null;
+  priority: 1 | 2 | 3 | 4;
+  emergency: boolean;
+  incident: { lat: number; lon: number; crs: string; inputLat: number; inputLon: number };
+  requiredCapabilities: string[];
+  callTakenAt: number;
+}
+
+export interface TransitionCommand {
+  unitId: string;
+  to: UnitStatus;
+  ts: number;
+  source: 'terminal' | 'dispatcher';
+  /** The task the report names (terminals may omit it). */
+  taskId: string | null;
+  reason: string | null;
+}
+
+export interface TransitionResult {
+  unitId: string;
+  from: string | null;
+  to: UnitStatus;
+  taskId: string | null;
+  noop: boolean;
+}
+
+/**
+ * Assignment and status transitions of units, each in one database transaction that first locks the
+ * unit row: concurrent changes of one unit are serialised by the database, and the partial unique
+ * index on active tasks makes a double assignment impossible even if that lock were bypassed.
+ */
+@Injectable()
+export class TaskLifecycleService {
+  private readonly log: Logger;
+
+  constructor(
+    private readonly repo: TaskRepository,
+    private readonly fleet: LiveFleet,
+    @Inject(ROOT_LOGGER) root: Logger,
+  ) {
+    this.log = root.child({ module: 'task-lifecycle' });
+  }
+
+  /** Creates a task; with a unit, assigns it atomically (409 naming the holder if someone was first). */
+  async assign(cmd: AssignCommand, now = Date.now()): Promise<TaskRow> {
+    const taskId = `T-${randomUUID()}`;
+    const base: TaskRow = {
+      id: taskId, unitId: cmd.unitId, stationId: null, state: cmd.unitId ? 'active' : 'unserved', priority: cmd.priority,
+      emergency: cmd.emergency, incident: cmd.incident, requiredCapabilities: cmd.requiredCapabilities, outcome: null, outcomeReason: null,
+      callTakenAt: cmd.callTakenAt, orderReceivedAt: cmd.unitId ? now : null, departedAt: null, onSceneAt: null, leftSceneAt: null,
+      atHospitalAt: null, endedAt: null,
+    };
+    if (!cmd.unitId) {
+      await this.repo.transaction((m) => this.repo.insertTask(m, base));
+      return base;
+    }
+    const unitId = cmd.unitId;
+    let task: TaskRow;
+    try {
+      task = await this.repo.transaction(async (m) => {
+        const unit = await this.repo.lockUnit(m, unitId);
+        if (!unit) throw new DispatchError('UNIT_NOT_FOUND', `unknown unit ${unitId}`);
+        const holder = await this.repo.activeTaskId(m, unitId);
+        if (holder) throw busy(unitId, holder);
+        const missing = cmd.requiredCapabilities.filter((c) => !unit.capabilities.includes(c));
+        if (missing.length) throw new DispatchError('UNIT_NOT_AVAILABLE', `unit ${unitId} lacks ${missing.join(', ')}`, { missing });
+        const from = isUnitStatus(unit.status) ? unit.status : null;
+        const v = checkTransition({ from, to: 'order_received', activeTaskId: null, taskId, viaAssignment: true });
+        if (!v.ok) throw new DispatchError('UNIT_NOT_AVAILABLE', `unit ${unitId} cannot take a task: ${v.message}`, { status: unit.status });
+        const t = { ...base, stationId: unit.stationId };
+        await this.repo.insertTask(m, t);
+        await this.repo.setUnitStatus(m, unitId, 'order_received', now, taskId);
+        await this.repo.insertEvent(m, {
+          taskId, unitId, fromStatus: unit.status, toStatus: 'order_received', ts: now, source: 'dispatcher', reason: null,
+          fix: await this.repo.fixAt(m, unitId, now),
+        });
+        return t;
+      });
+    } catch (e) {
+      if (isActiveTaskConflict(e)) {
+        const holder = await this.repo.activeTaskIdOutside(unitId);
+        throw busy(unitId, holder);
+      }
+      throw e;
+    }
+    this.fleet.apply({ fixes: [], presences: [], statuses: [{ unitId, ts: now, status: 'order_received', taskId }] });
+    this.log.info({ taskId, unitId, priority: cmd.priority }, 'unit assigned');
+    return task;
+  }
+
+  /** Applies one status change, checked against the lifecycle, with the fix at that moment. */
+  async transition(cmd: TransitionCommand): Promise<TransitionResult> {
+    const result = await this.repo.transaction(async (m) => {
+      const unit = await this.repo.lockUnit(m, cmd.unitId);
+      if (!unit) throw new DispatchError('UNIT_NOT_FOUND', `unknown unit ${cmd.unitId}`);
+      if (unit.statusTs !== null && cmd.ts < unit.statusTs) {
+        throw new DispatchError('STALE_REPORT', `report of ${new Date(cmd.ts).toISOString()} is older than the unit's current status`, {
+          currentStatus: unit.status,
+        });
+      }
+      const activeTaskId = await this.repo.activeTaskId(m, cmd.unitId);
+      const from = isUnitStatus(unit.status) ? unit.status : null;
+      const v = checkTransition({ from, to: cmd.to, activeTaskId, taskId: cmd.taskId });
+      if (!v.ok) throw new DispatchError(v.code, v.message, { unitId: cmd.unitId, from: unit.status, to: cmd.to, activeTaskId });
+      if (v.noop) return { unitId: cmd.unitId, from: unit.status, to: cmd.to, taskId: activeTaskId, noop: true };
+      const partOfTask = TASK_STATUSES.includes(cmd.to) || TASK_ENDINGS.includes(cmd.to);
+      const taskId = partOfTask ? activeTaskId : null;
+      if (taskId) await this.repo.recordTaskStep(m, taskId, cmd.to, cmd.ts, cmd.reason);
+      await this.repo.setUnitStatus(m, cmd.unitId, cmd.to, cmd.ts, v.endsTask ? null : taskId);
+      await this.repo.insertEvent(m, {
+        taskId, unitId: cmd.unitId, fromStatus: unit.status, toStatus: cmd.to, ts: cmd.ts, source: cmd.source, reason: cmd.reason,
+        fix: await this.repo.fixAt(m, cmd.unitId, cmd.ts),
+      });
+      return { unitId: cmd.unitId, from: unit.status, to: cmd.to, taskId, noop: false };
+    });
+    // A repeated report changes nothing stored but still brings the live view in line with it.
+    const taskId = TASK_ENDINGS.includes(cmd.to) ? null : result.taskId;
+    this.fleet.apply({ fixes: [], presences: [], statuses: [{ unitId: cmd.unitId, ts: cmd.ts, status: cmd.to, taskId }] });
+    return result;
+  }
+
+  /** A dispatcher's event on a task: it must be the unit's active task. */
+  async taskEvent(taskId: string, to: UnitStatus, ts: number, reason: string | null): Promise<TransitionResult> {
+    const task = await this.repo.task(taskId);
+    if (!task) throw new DispatchError('TASK_NOT_FOUND', `unknown task ${taskId}`);
+    if (task.state !== 'active' || !task.unitId) throw new DispatchError('TASK_ENDED', `task ${taskId} is ${task.state}`, { state: task.state });
+    return this.transition({ unitId: task.unitId, to, ts, source: 'dispatcher', taskId, reason });
+  }
+}
+
+function busy(unitId: string, holder: string | null): DispatchError {
+  return new DispatchError('UNIT_BUSY', `unit ${unitId} is already on task ${holder ?? '(unknown)'}`, { unitId, taskId: holder });
+}
