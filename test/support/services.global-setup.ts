@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { buildServer } from './server-process';
 
 /**
  * Probes the real services once before the integration tier. A test of a real service that is not
@@ -9,6 +10,8 @@ import { execFileSync } from 'node:child_process';
  *   RC_TEST_MOSQUITTO   path of a mosquitto binary the tests may start with the shipped config
  */
 export default async function globalSetup(): Promise<void> {
+  // End-to-end tests run the compiled server as a child process (Nest 12 is ESM; Jest's runtime is not).
+  buildServer();
   const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   try {

@@ -1,0 +1,77 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from './mosquitto';
+
+export const REPO_ROOT = resolve(__dirname, '../..');
+export const SERVER_MAIN = join(REPO_ROOT, 'dist/apps/server/apps/server/src/main.js');
+
+/** Compiles the server once (nest build, ~5 s). Nest 12 is ESM, so the app runs as its own process. */
+export function buildServer(): void {
+  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', 'server'], { cwd: REPO_ROOT, stdio: 'pipe' });
+  if (!existsSync(SERVER_MAIN)) throw new Error(`nest build produced no ${SERVER_MAIN}`);
+}
+
+export interface ServerProcess {
+  url: string;
+  mqttUrl: string;
+  dataDir: string;
+  /** Everything the process wrote (JSON log lines). */
+  output(): string;
+  /** SIGTERM and wait; keeps the data directory unless `removeData`. */
+  stop(removeData?: boolean): Promise<void>;
+  /** SIGKILL: a crash. */
+  kill(): Promise<void>;
+}
+
+/**
+ * Starts the built server (`SERVER_MAIN`) with its own free HTTP and embedded-MQTT ports and a fresh
+ * data directory (or the given one, to test a restart), and waits until GET /health answers 200.
+ * `env` overrides anything (DATABASE_URL, MQTT_URL, SIMULATOR, …).
+ */
+export async function startServer(env: Record<string, string> = {}, opts: { dataDir?: string; timeoutMs?: number } = {}): Promise<ServerProcess> {
+  const port = await freePort();
+  const mqttPort = await freePort();
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'rc-server-'));
+  const proc: ChildProcess = spawn(process.execPath, [SERVER_MAIN], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), EMBEDDED_MQTT_PORT: String(mqttPort), DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  const until = Date.now() + (opts.timeoutMs ?? 60_000);
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}:\n${out.slice(-3000)}`);
+    try {
+      const res = await fetch(`${url}/health`);
+      if (res.status === 200) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > until) {
+      proc.kill('SIGKILL');
+      throw new Error(`server not healthy in time:\n${out.slice(-3000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const finish = async (signal: NodeJS.Signals, removeData: boolean) => {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      proc.kill(signal);
+      await exited;
+    }
+    if (removeData) rmSync(dataDir, { recursive: true, force: true });
+  };
+  return {
+    url,
+    mqttUrl: env.MQTT_URL ?? `mqtt://127.0.0.1:${mqttPort}`,
+    dataDir,
+    output: () => out,
+    stop: (removeData = true) => finish('SIGTERM', removeData),
+    kill: () => finish('SIGKILL', false),
+  };
+}
