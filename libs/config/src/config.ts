@@ -45,6 +45,13 @@ export interface AppConfig {
   simulator: boolean;
   /** Number of simulated units. */
   simulatorUnits: number;
+  /**
+   * Simulated seconds per wall-clock second of the demo simulator (SIMULATOR_SPEEDUP, default 10):
+   * turnout, on-scene and hospital times and driving run this much faster so the whole task loop is
+   * watchable. Driving is still capped so consecutive fixes never imply more than 0.8 × FIX_MAX_SPEED_KMH
+   * (the ingest jump filter would refuse them). 1 = real time.
+   */
+  simulatorSpeedup: number;
   /** Path to the .osm.pbf / .osm extract the road engine loads. */
   osmExtract: string;
   /** Metres: a point farther than this from any drivable road is refused (SNAP_TOO_FAR). */
@@ -119,6 +126,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dispatchStaleUnits: oneOf(env, 'DISPATCH_STALE_UNITS', ['rank', 'exclude'] as const, 'exclude'),
     simulator: bool(env, 'SIMULATOR', embedded),
     simulatorUnits: int(env, 'SIMULATOR_UNITS', 12, 0, 100000),
+    simulatorSpeedup: int(env, 'SIMULATOR_SPEEDUP', 10, 1, 10000),
     osmExtract: str(env, 'OSM_EXTRACT') ?? DEFAULT_OSM_EXTRACT,
     routingSnapMaxM: int(env, 'ROUTING_SNAP_MAX_M', 500, 1, 100000),
     routingGraphCache: bool(env, 'ROUTING_GRAPH_CACHE', true),
