@@ -1,0 +1,356 @@
+// npm run bench:dispatch
+// Dispatch recommendations over HTTP against the real server (embedded aedes + PGlite, the built-in
+// simulator publishing one QoS1 fix per unit per second for 500 units), measured in this run:
+//   (1) latency of POST /dispatch/recommendations for 1,000 seeded incidents on the Andorra roads,
+//       sequential on one keep-alive connection, then the same incidents with modest concurrency;
+//   (2) the ingest rate the server reported while (1) ran (rc_ingest_messages_received_total / s);
+//   (3) on the same incidents, the common CAD approach (nearest 5 by straight line, then road ETA
+//       for those 5) against the true fastest unit by road, on unit positions read from GET /units,
+//       computed in this process on the same graph the server loads.
+// Figures and the goal are printed, never asserted: the exit code is non-zero only on an error.
+// See bench/README.md ("Dispatch") for the method and the figures measured.
+import { Agent, request } from 'node:http';
+import { cpus } from 'node:os';
+import { haversineM, loadGraph, prepareManyToOne, type RoadGraph, RoutingError, snap, type SnappedPoint } from '@rescue/routing';
+import { buildServer, REPO_ROOT, type ServerProcess, startServer } from '../test/support/server-process';
+import { rng } from './lib/pg-graph';
+import { load1 } from './support/probe';
+
+const env = (name: string, dflt: number): number => {
+  const v = process.env[name];
+  if (v === undefined || v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}=${v}: expected a positive number`);
+  return n;
+};
+
+const CFG = {
+  units: env('BENCH_UNITS', 500),
+  /** Start measuring once this many units are available with a fresh fix. */
+  readyUnits: env('BENCH_READY_UNITS', 450),
+  readyTimeoutS: env('BENCH_READY_TIMEOUT_S', 180),
+  incidents: env('BENCH_INCIDENTS', 1000),
+  warmup: env('BENCH_WARMUP', 200),
+  concurrency: env('BENCH_CONCURRENCY', 4),
+  /** Candidates (with routes) asked per request; the API default is 5. */
+  limit: env('BENCH_LIMIT', 5),
+  /** CAD: how many straight-line-nearest units get a road ETA. */
+  cadK: env('BENCH_CAD_K', 5),
+  /** CAD comparison: a fresh GET /units snapshot every this many incidents. */
+  snapshotEvery: env('BENCH_SNAPSHOT_EVERY', 50),
+  seed: env('BENCH_SEED', 5),
+};
+const GOAL_P99_MS = 20;
+const EXTRACT = 'data/osm/andorra.osm.pbf';
+/** Same as the server's defaults (ROUTING_SNAP_MAX_M, MAX_ETA_S in recommendation.service.ts). */
+const SNAP_MAX_M = 500;
+const MAX_ETA_S = 2 * 3600;
+/** A fix younger than this counts as "fresh" for the readiness wait (the simulator sends one per second). */
+const FRESH_S = 10;
+
+const out = (s = ''): boolean => process.stdout.write(s + '\n');
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const pct = (xs: readonly number[], p: number): number => {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+};
+const f = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : '—');
+
+// ---------------------------------------------------------------------------------------------- HTTP
+
+interface Http {
+  get<T>(path: string): Promise<T>;
+  /** POST JSON; resolves with the status, the body text and the time to the last body byte (ms). */
+  post(path: string, body: unknown): Promise<{ status: number; text: string; ms: number }>;
+  close(): void;
+}
+
+function http(baseUrl: string, maxSockets: number): Http {
+  const u = new URL(baseUrl);
+  if (u.hostname !== '127.0.0.1' && u.hostname !== 'localhost') throw new Error(`loopback only: ${baseUrl}`);
+  const agent = new Agent({ keepAlive: true, maxSockets });
+  const call = (method: string, path: string, payload: string | null) =>
+    new Promise<{ status: number; text: string; ms: number }>((resolve, reject) => {
+      const t0 = performance.now();
+      const req = request(
+        {
+          host: u.hostname, port: u.port, path, method, agent,
+          headers: payload === null ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t0 }));
+          res.on('error', reject);
+        },
+      );
+      req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${path}: no answer in 30 s`)));
+      req.on('error', reject);
+      req.end(payload ?? undefined);
+    });
+  return {
+    async get<T>(path: string): Promise<T> {
+      const r = await call('GET', path, null);
+      if (r.status !== 200) throw new Error(`GET ${path}: ${r.status} ${r.text.slice(0, 300)}`);
+      return (path === '/metrics' ? r.text : JSON.parse(r.text)) as T;
+    },
+    post: (path, body) => call('POST', path, JSON.stringify(body)),
+    close: () => agent.destroy(),
+  };
+}
+
+interface UnitRow {
+  unitId: string;
+  status: string | null;
+  taskId: string | null;
+  online: boolean;
+  stale: boolean;
+  fixAgeS: number | null;
+  stationId: string | null;
+  lastFix: { lat: number; lon: number; ts: number; speedKmh: number | null; headingDeg: number | null } | null;
+}
+
+/** What the server would rank (RecommendationService.exclusion with no capability asked, priority 2). */
+const recommendable = (u: UnitRow): boolean =>
+  !u.taskId && (u.status ?? '').startsWith('available') && u.online && u.lastFix !== null && !u.stale;
+
+async function receivedTotal(api: Http): Promise<number> {
+  const text = await api.get<string>('/metrics');
+  const m = /^rc_ingest_messages_received_total(?:\{[^}]*\})?\s+([0-9.eE+-]+)$/m.exec(text);
+  if (!m) throw new Error('no rc_ingest_messages_received_total in /metrics');
+  return Number(m[1]);
+}
+
+// ----------------------------------------------------------------------------------------- Incidents
+
+/** Seeded points on the road network: random shape points of random road pieces, snapped. */
+function incidents(g: RoadGraph, n: number, seed: number): Array<{ lat: number; lon: number; point: SnappedPoint }> {
+  const rand = rng(seed);
+  const res: Array<{ lat: number; lon: number; point: SnappedPoint }> = [];
+  for (let tries = 0; res.length < n && tries < n * 20; tries++) {
+    const i = Math.floor(rand() * g.sLat.length);
+    const lat = Number(g.sLat[i]!.toFixed(6));
+    const lon = Number(g.sLon[i]!.toFixed(6));
+    try {
+      res.push({ lat, lon, point: snap(g, lat, lon, { maxDistanceM: SNAP_MAX_M }) });
+    } catch (e) {
+      if (!(e instanceof RoutingError)) throw e;
+    }
+  }
+  if (res.length < n) throw new Error(`only ${res.length} of ${n} incidents snapped`);
+  return res;
+}
+
+// ------------------------------------------------------------------------------------------- Latency
+
+interface Pass {
+  name: string;
+  ms: number[];
+  wallS: number;
+  ingestRate: number;
+  ok: number;
+  noCandidate: number;
+  candidatesMean: number;
+  rankedMean: number;
+  load1: number;
+}
+
+async function latencyPass(
+  api: Http, name: string, points: ReadonlyArray<{ lat: number; lon: number }>, concurrency: number,
+): Promise<Pass> {
+  const before = await receivedTotal(api);
+  const t0 = performance.now();
+  const ms: number[] = new Array(points.length);
+  let next = 0, noCandidate = 0, candidates = 0, ranked = 0;
+  const worker = async () => {
+    while (next < points.length) {
+      const i = next++;
+      const p = points[i]!;
+      const r = await api.post('/dispatch/recommendations', { location: { lat: p.lat, lon: p.lon }, limit: CFG.limit });
+      if (r.status !== 200) throw new Error(`POST /dispatch/recommendations ${p.lat},${p.lon}: ${r.status} ${r.text.slice(0, 300)}`);
+      ms[i] = r.ms;
+      const body = JSON.parse(r.text) as { candidates: unknown[]; ranked: number };
+      if (body.candidates.length === 0) noCandidate++;
+      candidates += body.candidates.length;
+      ranked += body.ranked;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const wallS = (performance.now() - t0) / 1000;
+  const after = await receivedTotal(api);
+  return {
+    name, ms, wallS, ingestRate: (after - before) / ((performance.now() - t0) / 1000), ok: points.length, noCandidate,
+    candidatesMean: candidates / points.length, rankedMean: ranked / points.length, load1: load1(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- CAD
+
+interface CadResult {
+  incidents: number;
+  compared: number;
+  noneReachable: number;
+  cadNoneReachable: number;
+  unitsMean: number;
+  /** CAD's pick arrives later than the true fastest (by more than 0.5 s): the extra seconds. */
+  worseS: number[];
+  /** CAD's first choice is another unit than the true fastest (ties included). */
+  otherUnit: number;
+  /** Plain "nearest by straight line" (no ETA at all), for reference. */
+  nearestWorseS: number[];
+  /** Snapshot check: in-process ETAs vs the server's, same units, asked right after the snapshot. */
+  check: { units: number; within1s: number; maxAbsS: number; sameBest: number; requests: number };
+}
+
+async function cadComparison(api: Http, g: RoadGraph, list: ReadonlyArray<{ lat: number; lon: number; point: SnappedPoint }>): Promise<CadResult> {
+  const r: CadResult = {
+    incidents: list.length, compared: 0, noneReachable: 0, cadNoneReachable: 0, unitsMean: 0, worseS: [], otherUnit: 0, nearestWorseS: [],
+    check: { units: 0, within1s: 0, maxAbsS: 0, sameBest: 0, requests: 0 },
+  };
+  let unitsSum = 0;
+  for (let start = 0; start < list.length; start += CFG.snapshotEvery) {
+    const { units } = await api.get<{ units: UnitRow[] }>('/units');
+    const eligible: Array<{ u: UnitRow; p: SnappedPoint }> = [];
+    for (const u of units) {
+      if (!recommendable(u)) continue;
+      const fix = u.lastFix!;
+      const moving = fix.headingDeg !== null && (fix.speedKmh ?? 0) > 5; // as RecommendationService.snapUnit
+      try {
+        eligible.push({ u, p: snap(g, fix.lat, fix.lon, { maxDistanceM: SNAP_MAX_M, ...(moving ? { headingDeg: fix.headingDeg! } : {}) }) });
+      } catch (e) {
+        if (!(e instanceof RoutingError)) throw e;
+      }
+    }
+    const plan = prepareManyToOne(g, eligible.map((e) => e.p));
+    const batch = list.slice(start, start + CFG.snapshotEvery);
+    for (let k = 0; k < batch.length; k++) {
+      const inc = batch[k]!;
+      const eta = plan.query(inc.point, { maxTimeS: MAX_ETA_S }).durationS;
+      unitsSum += eligible.length;
+      let best = -1;
+      for (let i = 0; i < eligible.length; i++) if (Number.isFinite(eta[i]!) && (best < 0 || eta[i]! < eta[best]!)) best = i;
+      if (best < 0) {
+        r.noneReachable++;
+        continue;
+      }
+      r.compared++;
+      // CAD: straight line from the reported fix to the incident, nearest K, then road ETA for those.
+      const byLine = eligible.map((e, i) => ({ i, d: haversineM(e.u.lastFix!.lat, e.u.lastFix!.lon, inc.lat, inc.lon) })).sort((a, b) => a.d - b.d);
+      const shortlist = byLine.slice(0, CFG.cadK).filter((c) => Number.isFinite(eta[c.i]!));
+      if (shortlist.length === 0) {
+        r.cadNoneReachable++;
+        continue;
+      }
+      const cad = shortlist.reduce((a, b) => (eta[b.i]! < eta[a.i]! ? b : a)).i;
+      if (cad !== best) r.otherUnit++;
+      const extra = eta[cad]! - eta[best]!;
+      if (extra > 0.5) r.worseS.push(extra);
+      const nearest = byLine.find((c) => Number.isFinite(eta[c.i]!))!.i;
+      if (eta[nearest]! - eta[best]! > 0.5) r.nearestWorseS.push(eta[nearest]! - eta[best]!);
+      // Right after the snapshot, ask the server for every candidate and compare ETAs unit by unit.
+      if (k === 0) {
+        const res = await api.post('/dispatch/recommendations', { location: { lat: inc.lat, lon: inc.lon }, limit: 50 });
+        if (res.status !== 200) throw new Error(`check request: ${res.status} ${res.text.slice(0, 300)}`);
+        const body = JSON.parse(res.text) as { candidates: Array<{ unitId: string; etaS: number }> };
+        const mine = new Map(eligible.map((e, i) => [e.u.unitId, eta[i]!]));
+        r.check.requests++;
+        let serverBest: { unitId: string; etaS: number } | null = null;
+        for (const c of body.candidates) {
+          if (!serverBest || c.etaS < serverBest.etaS) serverBest = c;
+          const m = mine.get(c.unitId);
+          if (m === undefined || !Number.isFinite(m)) continue;
+          r.check.units++;
+          const d = Math.abs(m - c.etaS);
+          if (d <= 1) r.check.within1s++;
+          r.check.maxAbsS = Math.max(r.check.maxAbsS, d);
+        }
+        if (serverBest && Math.abs(serverBest.etaS - eta[best]!) <= 1) r.check.sameBest++;
+      }
+    }
+  }
+  r.unitsMean = unitsSum / Math.max(1, r.compared + r.noneReachable + r.cadNoneReachable);
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------- Main
+
+async function waitForFleet(api: Http): Promise<{ ready: number; waitedS: number }> {
+  const t0 = Date.now();
+  for (let i = 0; i < CFG.readyTimeoutS; i++) {
+    const { units } = await api.get<{ units: UnitRow[] }>('/units');
+    const ready = units.filter((u) => recommendable(u) && (u.fixAgeS ?? Infinity) < FRESH_S).length;
+    if (ready >= CFG.readyUnits) return { ready, waitedS: (Date.now() - t0) / 1000 };
+    if (i % 10 === 0) out(`  waiting for the fleet: ${ready} of ${units.length} units available with a fresh fix`);
+    await sleep(1000);
+  }
+  throw new Error(`fewer than ${CFG.readyUnits} units available with a fresh fix after ${CFG.readyTimeoutS} s`);
+}
+
+function printPass(p: Pass): void {
+  out(
+    `  ${p.name.padEnd(28)} n=${p.ok}  p50 ${f(pct(p.ms, 50))}  p90 ${f(pct(p.ms, 90))}  p99 ${f(pct(p.ms, 99))}  max ${f(Math.max(...p.ms))} ms` +
+      `  | ${f(p.ok / p.wallS, 0)} req/s  ingest ${f(p.ingestRate, 0)} msg/s  load1 ${f(p.load1)}`,
+  );
+  out(`  ${''.padEnd(28)} candidates/response ${f(p.candidatesMean, 1)}, ranked units/incident ${f(p.rankedMean, 1)}, incidents with no candidate ${p.noCandidate}`);
+}
+
+async function main(): Promise<void> {
+  out(`bench:dispatch  ${new Date().toISOString()}  ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}`);
+  out(`settings: ${JSON.stringify(CFG)}`);
+  const t = performance.now();
+  buildServer();
+  out(`server built in ${f((performance.now() - t) / 1000, 1)} s`);
+  const { graph, loadMs } = loadGraph(`${REPO_ROOT}/${EXTRACT}`, { cacheDir: null });
+  const warm = incidents(graph, CFG.warmup, CFG.seed + 1000);
+  const list = incidents(graph, CFG.incidents, CFG.seed);
+  out(`graph ${EXTRACT}: ${graph.vertexCount} vertices (loaded in ${f(loadMs, 0)} ms); ${list.length} incidents, seed ${CFG.seed}`);
+
+  let server: ServerProcess | null = null;
+  let api: Http | null = null;
+  try {
+    server = await startServer({ SIMULATOR: 'true', SIMULATOR_UNITS: String(CFG.units), LOG_LEVEL: 'warn' }, { timeoutMs: 120_000 });
+    out(`server ${server.url} (embedded aedes + PGlite, simulator ${CFG.units} units, data ${server.dataDir})`);
+    api = http(server.url, Math.max(1, CFG.concurrency));
+    const fleet = await waitForFleet(api);
+    out(`fleet ready: ${fleet.ready} units available with a fresh fix after ${f(fleet.waitedS, 0)} s`);
+
+    await latencyPass(api, 'warm-up', warm, 1);
+    out('');
+    out(`POST /dispatch/recommendations (limit ${CFG.limit}, routes included), time to the last response byte:`);
+    const seq = await latencyPass(api, 'sequential (1 connection)', list, 1);
+    printPass(seq);
+    const conc = await latencyPass(api, `concurrent (${CFG.concurrency} connections)`, list, CFG.concurrency);
+    printPass(conc);
+    const p99 = pct(seq.ms, 99);
+    out(`  goal p99 < ${GOAL_P99_MS} ms over HTTP (sequential): ${p99 < GOAL_P99_MS ? 'MET' : 'NOT MET'} (p99 ${f(p99)} ms)`);
+
+    out('');
+    out(`CAD baseline (nearest ${CFG.cadK} by straight line, then road ETA for those) vs the true fastest unit by road,`);
+    out(`same ${list.length} incidents, unit positions from GET /units (fresh snapshot every ${CFG.snapshotEvery} incidents), same graph:`);
+    const cad = await cadComparison(api, graph, list);
+    const worse = cad.worseS;
+    out(`  recommendable units per snapshot (mean): ${f(cad.unitsMean, 0)}; incidents compared ${cad.compared}` +
+      ` (no unit reachable: ${cad.noneReachable}; none of CAD's ${CFG.cadK} reachable: ${cad.cadNoneReachable})`);
+    out(`  CAD's first choice arrives later than the true fastest: ${worse.length} of ${cad.compared} = ${f((100 * worse.length) / Math.max(1, cad.compared), 1)} %` +
+      `  (another unit at all, ties included: ${cad.otherUnit} = ${f((100 * cad.otherUnit) / Math.max(1, cad.compared), 1)} %)`);
+    out(`  seconds worse when it does: mean ${f(worse.reduce((a, b) => a + b, 0) / Math.max(1, worse.length), 1)}  median ${f(pct(worse, 50), 1)}` +
+      `  p90 ${f(pct(worse, 90), 1)}  max ${f(worse.length ? Math.max(...worse) : NaN, 1)} s`);
+    const nw = cad.nearestWorseS;
+    out(`  (pure nearest-by-straight-line, no ETA: later in ${f((100 * nw.length) / Math.max(1, cad.compared), 1)} %, mean ${f(nw.reduce((a, b) => a + b, 0) / Math.max(1, nw.length), 1)} s,` +
+      ` p90 ${f(pct(nw, 90), 1)} s, max ${f(nw.length ? Math.max(...nw) : NaN, 1)} s)`);
+    out(`  check against the server (${cad.check.requests} requests with limit 50 right after each snapshot): ${cad.check.within1s} of ${cad.check.units}` +
+      ` unit ETAs within 1 s of ours (max diff ${f(cad.check.maxAbsS, 1)} s: units that moved in between); same fastest ETA in ${cad.check.sameBest} of ${cad.check.requests}`);
+  } finally {
+    api?.close();
+    if (server) await server.stop(true);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`bench:dispatch failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);
