@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { BrokerModule } from './broker/broker.module';
 import { ConfigModule } from './config.module';
+import { ConsoleModule } from './console/console.module';
 import { DatabaseModule } from './database/database.module';
 import { DispatchModule } from './dispatch/dispatch.module';
 import { EmbeddedJobsModule } from './database/embedded-jobs.module';
@@ -34,6 +35,7 @@ import { SimulatorModule } from './simulator/simulator.module';
     DispatchModule,
     IngestModule,
     SimulatorModule,
+    ConsoleModule,
   ],
   controllers: [HealthController],
   providers: [
