@@ -15,6 +15,25 @@ export const DEMO_STATIONS: StationRow[] = [
   { id: 'ST-CAN', name: 'Canillo', lat: 42.5676, lon: 1.5976, areaClass: 'rural' },
 ];
 
+export interface DemoHospital {
+  id: string;
+  name: string;
+  lat: number;
+  lon: number;
+}
+
+/**
+ * Where simulated units take patients. Andorra has one general hospital with an emergency department,
+ * Hospital Nostra Senyora de Meritxell in Escaldes-Engordany: the centroid of its OSM area (way
+ * 194554955, amenity=hospital; © OpenStreetMap contributors), which snaps to Avinguda Fiter i Rossell
+ * 22 m away. The extract's other amenity=hospital objects are unnamed nodes up the valleys (not
+ * emergency departments), so they are not used. Outside Andorra (another OSM_EXTRACT) units fall back
+ * to driving straight (see trip-planner.ts); a deployment gives its own list.
+ */
+export const DEMO_HOSPITALS: DemoHospital[] = [
+  { id: 'H-NSM', name: 'Hospital Nostra Senyora de Meritxell', lat: 42.5116, lon: 1.534 },
+];
+
 export interface DemoUnit {
   id: string;
   name: string;

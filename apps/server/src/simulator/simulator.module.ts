@@ -2,25 +2,34 @@ import { Inject, Module, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs
 import type { Logger } from 'pino';
 import type { AppConfig } from '@rescue/config';
 import { LiveFleet } from '@rescue/fleet';
-import { FleetRepository } from '@rescue/persistence';
+import { FleetRepository, TaskRepository } from '@rescue/persistence';
 import { FleetModule } from '../fleet/fleet.module';
 import { BROKER, BrokerEndpoint } from '../broker/broker.module';
 import { APP_CONFIG } from '../config.module';
+import { DispatchModule } from '../dispatch/dispatch.module';
 import { ROOT_LOGGER } from '../logging/root-logger';
-import { DEMO_STATIONS, demoUnits } from './demo-fleet';
-import { StraightLineSimulator } from './straight-line-simulator';
+import { RoutingModule } from '../routing/routing.module';
+import { RoutingService } from '../routing/routing.service';
+import { DEMO_HOSPITALS, DEMO_STATIONS, demoUnits } from './demo-fleet';
+import { RoadSimulator } from './road-simulator';
+import { GraphTripPlanner } from './trip-planner';
 
-/** Seeds the demo stations and units, then drives simulated terminals (SIMULATOR=true; on by default when embedded). */
-@Module({ imports: [FleetModule] })
+/**
+ * Seeds the demo stations and units, then drives simulated terminals on the loaded road network
+ * (SIMULATOR=true; on by default when embedded). SIMULATOR_SPEEDUP makes the task loop watchable.
+ */
+@Module({ imports: [FleetModule, RoutingModule, DispatchModule] })
 export class SimulatorModule implements OnApplicationBootstrap, OnModuleDestroy {
-  private sim: StraightLineSimulator | null = null;
+  private sim: RoadSimulator | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
     @Inject(BROKER) private readonly broker: BrokerEndpoint,
     @Inject(ROOT_LOGGER) private readonly root: Logger,
-    private readonly repo: FleetRepository,
-    private readonly live: LiveFleet,
+    @Inject(FleetRepository) private readonly repo: FleetRepository,
+    @Inject(LiveFleet) private readonly live: LiveFleet,
+    @Inject(RoutingService) private readonly routing: RoutingService,
+    @Inject(TaskRepository) private readonly tasks: TaskRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -28,11 +37,31 @@ export class SimulatorModule implements OnApplicationBootstrap, OnModuleDestroy 
     const units = demoUnits(this.cfg.simulatorUnits);
     await this.repo.seed(DEMO_STATIONS, units);
     this.live.register(units);
-    this.sim = new StraightLineSimulator(this.broker.url, DEMO_STATIONS, units, this.root.child({ module: 'simulator' }));
+    const planner = new GraphTripPlanner(this.routing.graph, this.cfg.routingSnapMaxM);
+    this.sim = new RoadSimulator(
+      this.broker.url,
+      DEMO_STATIONS,
+      DEMO_HOSPITALS,
+      units,
+      planner,
+      this.live,
+      async (taskId) => {
+        const t = await this.tasks.task(taskId);
+        return t ? { lat: t.incident.lat, lon: t.incident.lon } : null;
+      },
+      this.root.child({ module: 'simulator' }),
+      RoadSimulator.defaults({
+        speedup: this.cfg.simulatorSpeedup,
+        // Stay clear of the ingest jump filter, which would refuse sped-up fixes.
+        maxImpliedKmh: 0.8 * this.cfg.fixMaxSpeedKmh,
+        staleAfterS: this.cfg.staleAfterS,
+      }),
+    );
     await this.sim.start();
   }
 
   async onModuleDestroy(): Promise<void> {
     await this.sim?.stop();
+    this.sim = null;
   }
 }

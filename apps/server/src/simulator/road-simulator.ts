@@ -1,0 +1,230 @@
+import { connect, MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import type { Subscription } from 'rxjs';
+import { isUnitStatus, NOT_AVAILABLE, type UnitStatus } from '@rescue/contracts';
+import { TASK_ENDINGS } from '@rescue/dispatch';
+import type { LiveFleet, LiveUnit } from '@rescue/fleet';
+import type { StationRow } from '@rescue/persistence';
+import type { DemoUnit } from './demo-fleet';
+import type { Place, TripPlanner } from './trip-planner';
+import { DEFAULT_TIMES, type ScriptTimes, UnitScript } from './unit-script';
+
+/** The incident of a task, WGS-84 (what a terminal receives with its order). */
+export type TaskLookup = (taskId: string) => Promise<Place | null>;
+
+export interface RoadSimulatorOptions {
+  /** Wall milliseconds between fixes (a terminal reports every second). */
+  intervalMs: number;
+  /** Simulated seconds per wall second. */
+  speedup: number;
+  /** Fixes may imply at most this speed (km/h) between them: below the ingest jump filter. */
+  maxImpliedKmh: number;
+  seed: number;
+  times: ScriptTimes;
+  /** Staleness limit for reading the live view (only the status is used). */
+  staleAfterS: number;
+}
+
+interface SimUnit {
+  unit: DemoUnit;
+  client: MqttClient;
+  script: UnitScript;
+  base: string;
+  lastFixTs: number;
+  lastStatusTs: number;
+  /** A task whose incident is being fetched (at most one per unit). */
+  fetching: string | null;
+}
+
+/** Deterministic PRNG (mulberry32) so a demo run can be repeated. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Demo terminals on the road network. Each unit connects like a real terminal (own MQTT client, Last
+ * Will "offline"), reports presence and status, and sends a QoS1 fix every second while its UnitScript
+ * drives it: standby patrols when idle; on an assignment (seen in the live fleet as order_received with
+ * a task) turnout → en route → on scene → patient loaded → nearest hospital → task complete →
+ * returning → back at station → available. Statuses go over MQTT like a terminal's, so they pass the
+ * same checked lifecycle as real ones.
+ */
+export class RoadSimulator {
+  private readonly sims = new Map<string, SimUnit>();
+  private timer: NodeJS.Timeout | null = null;
+  private sub: Subscription | null = null;
+  private lastTick = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly mqttUrl: string,
+    private readonly stations: StationRow[],
+    private readonly hospitals: Place[],
+    private readonly units: DemoUnit[],
+    private readonly planner: TripPlanner,
+    private readonly live: LiveFleet,
+    private readonly lookup: TaskLookup,
+    private readonly log: Logger,
+    private readonly opts: RoadSimulatorOptions,
+  ) {}
+
+  static defaults(o: Partial<RoadSimulatorOptions> = {}): RoadSimulatorOptions {
+    return { intervalMs: 1000, speedup: 10, maxImpliedKmh: 200, seed: 120, times: DEFAULT_TIMES, staleAfterS: 120, ...o };
+  }
+
+  async start(): Promise<void> {
+    const rand = prng(this.opts.seed);
+    for (const unit of this.units) {
+      if (this.stopped) return;
+      const home = this.stations.find((s) => s.id === unit.stationId) ?? this.stations[0]!;
+      const base = `ems/v1/units/${unit.id}`;
+      const client = await this.connect(unit.id, base);
+      await client.publishAsync(`${base}/presence`, 'online', { qos: 1, retain: true });
+      // Pick up where the unit was (a restart mid-task carries on with the task).
+      const view = this.live.view(unit.id, Date.now(), this.opts.staleAfterS);
+      const start = view?.lastFix ? { lat: view.lastFix.lat, lon: view.lastFix.lon } : { lat: home.lat, lon: home.lon };
+      const script = new UnitScript(unit.id, home, this.hospitals, this.planner, rand, this.opts.times, start);
+      const status = view && isUnitStatus(view.status) ? view.status : null;
+      const task = view?.taskId ? await this.incidentOf(view.taskId) : null;
+      script.resume(status, task && view?.taskId ? { id: view.taskId, incident: task } : null);
+      this.sims.set(unit.id, { unit, client, script, base, lastFixTs: 0, lastStatusTs: view?.statusTs ?? 0, fetching: null });
+    }
+    this.sub = this.live.changes.subscribe((u) => this.onChange(u));
+    this.lastTick = Date.now();
+    this.tick(); // first fixes and the boot status at once
+    this.timer = setInterval(() => this.tick(), this.opts.intervalMs);
+    this.log.info({ units: this.sims.size, hospitals: this.hospitals.length, speedup: this.opts.speedup, everyMs: this.opts.intervalMs }, 'road simulator driving');
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.sub?.unsubscribe();
+    this.sub = null;
+    await Promise.all(
+      [...this.sims.values()].map(async (s) => {
+        if (s.client.connected) {
+          await withTimeout(s.client.publishAsync(`${s.base}/presence`, 'offline', { qos: 1, retain: true }), 1000).catch(() => undefined);
+        }
+        // A broker already gone would leave endAsync waiting for an ack: force after a second.
+        await withTimeout(s.client.endAsync(), 1000).catch(() => s.client.end(true));
+      }),
+    );
+    this.sims.clear();
+  }
+
+  /** The script's state, for logs and tests. */
+  phaseOf(unitId: string): string | null {
+    return this.sims.get(unitId)?.script.phaseKind ?? null;
+  }
+
+  private async connect(unitId: string, base: string): Promise<MqttClient> {
+    const client = connect(this.mqttUrl, {
+      clientId: `sim-${unitId}`,
+      clean: true,
+      will: { topic: `${base}/presence`, payload: Buffer.from('offline'), qos: 1, retain: true },
+      reconnectPeriod: 1000,
+      connectTimeout: 10_000,
+    });
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
+      client.once('error', reject);
+    });
+    client.on('error', (err) => this.log.warn({ unitId, err: err.message }, 'simulator mqtt error'));
+    return client;
+  }
+
+  /** Reacts to what the dispatcher did to our units: a new task, a task ended from the console, out of / back in service. */
+  private onChange(u: LiveUnit): void {
+    const s = this.sims.get(u.unitId);
+    if (!s || !isUnitStatus(u.status)) return;
+    const status: UnitStatus = u.status;
+    const mine = s.script.taskId;
+    if (status === 'order_received' && u.taskId && u.taskId !== mine && s.fetching !== u.taskId) {
+      const taskId = u.taskId;
+      s.fetching = taskId;
+      this.incidentOf(taskId)
+        .then((incident) => {
+          if (s.fetching !== taskId || this.stopped) return;
+          if (!incident) return this.log.warn({ unitId: u.unitId, taskId }, 'assigned task not found; the simulated crew ignores it');
+          s.script.assign(taskId, incident);
+          this.log.info({ unitId: u.unitId, taskId, incident }, 'simulated unit took the task');
+        })
+        .finally(() => {
+          if (s.fetching === taskId) s.fetching = null;
+        });
+    } else if (mine && TASK_ENDINGS.includes(status) && (u.taskId === null || u.taskId === mine)) {
+      // Our own task_complete arrives after the script has moved on (taskId already null), so this is the console's.
+      s.script.taskEndedElsewhere(mine);
+    } else if (NOT_AVAILABLE.includes(status)) {
+      s.script.setInService(false);
+    } else if (status === 'available_at_station') {
+      s.script.setInService(true);
+    }
+  }
+
+  private async incidentOf(taskId: string): Promise<Place | null> {
+    try {
+      return await this.lookup(taskId);
+    } catch (e) {
+      this.log.warn({ taskId, err: (e as Error).message }, 'task lookup failed');
+      return null;
+    }
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    // A stalled event loop must not teleport units: at most 5 intervals are caught up.
+    const dtWallS = Math.min(now - this.lastTick, 5 * this.opts.intervalMs) / 1000;
+    this.lastTick = now;
+    const dtSimS = dtWallS * this.opts.speedup;
+    // Distance per tick so that the fix-to-fix speed stays under the ingest limit (at least one interval's worth).
+    const maxMoveM = (this.opts.maxImpliedKmh / 3.6) * Math.max(dtWallS, this.opts.intervalMs / 1000);
+    for (const s of this.sims.values()) {
+      try {
+        this.stepUnit(s, now, dtSimS, maxMoveM);
+      } catch (e) {
+        this.log.error({ unitId: s.unit.id, err: (e as Error).message }, 'simulated unit step failed');
+      }
+    }
+  }
+
+  private stepUnit(s: SimUnit, now: number, dtSimS: number, maxMoveM: number): void {
+    const step = s.script.step(dtSimS, maxMoveM);
+    // Strictly increasing times per unit: the same (unit, ts) would be a duplicate fix, and a status
+    // older than the unit's current one (the dispatcher's order_received) would be refused as stale.
+    const fixTs = Math.max(now, s.lastFixTs + 1);
+    s.lastFixTs = fixTs;
+    // Offline, fixes are dropped rather than queued without bound in the client (statuses, rare, are kept by mqtt.js).
+    if (s.client.connected) {
+      const fix = { ts: fixTs, lat: round(step.lat), lon: round(step.lon), speedKmh: Math.round(step.speedKmh), headingDeg: Math.round(step.headingDeg) % 360, accuracyM: 5 };
+      s.client.publish(`${s.base}/position`, JSON.stringify(fix), { qos: 1 });
+    }
+    for (const r of step.reports) {
+      // Published after the fix of the same moment, so the stored event carries where it happened.
+      const ts = Math.max(fixTs, s.lastStatusTs + 1);
+      s.lastStatusTs = ts;
+      const payload = r.taskId ? { ts, status: r.status, taskId: r.taskId, source: 'terminal' } : { ts, status: r.status, source: 'terminal' };
+      s.client.publish(`${s.base}/status`, JSON.stringify(payload), { qos: 1 });
+      this.log.info({ unitId: s.unit.id, status: r.status, taskId: r.taskId ?? undefined }, 'simulated terminal status');
+    }
+  }
+}
+
+const round = (v: number): number => Math.round(v * 1e7) / 1e7;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let t: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    t = setTimeout(() => reject(new Error('timeout')), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(t));
+}
