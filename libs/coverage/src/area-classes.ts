@@ -80,13 +80,13 @@ export function classifierFromPolygons(raw: unknown, defaultClass = 'rural', sou
 export interface DensityFallbackOptions {
   /** Cell side, metres (default 500). */
   cellM?: number;
-  /** Residential street length density (km per km², over the cell and its 8 neighbours) at or above which a cell is urban (default 8). */
+  /** Residential street length density (km per km², over the cell and its 8 neighbours) at or above which a cell is urban (default 4). */
   urbanMinKmPerKm2?: number;
   /** Buildings per km² (same neighbourhood) at or above which a cell is also urban (default 400). */
   urbanMinBuildingsPerKm2?: number;
 }
 
-export const DENSITY_FALLBACK_DEFAULTS: Required<DensityFallbackOptions> = { cellM: 500, urbanMinKmPerKm2: 8, urbanMinBuildingsPerKm2: 400 };
+export const DENSITY_FALLBACK_DEFAULTS: Required<DensityFallbackOptions> = { cellM: 500, urbanMinKmPerKm2: 4, urbanMinBuildingsPerKm2: 400 };
 
 /**
  * Without planner polygons: a cell is urban when the built-up density around it — residential

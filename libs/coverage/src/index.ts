@@ -25,3 +25,6 @@ export { buildSitingProblem, type CoverageMatrix, type SitingProblem, type Sitin
 export { coveredWeight, maxCoverBruteForce, maxCoverGreedy, setCoverBruteForce, setCoverGreedy } from './siting/greedy';
 export { type IlpOptions, loadSolver, maxCover, setCover, type SitingSolution } from './siting/ilp';
 export { networkCandidates } from './siting/network-candidates';
+export { classesCsv, demandCsv, demandGeoJson, OSM_ATTRIBUTION, roadsGeoJson, stationsCsv, stationsGeoJson, toCsv } from './report/report-tables';
+export { renderReportHtml, type ReportAssets, type ReportInput, type SitingSummary } from './report/html-report';
+export { MAX_STATIONS, parseStationsFile, stationsFromGeoJson, stationsFromPois } from './stations';

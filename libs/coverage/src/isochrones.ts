@@ -6,7 +6,7 @@ import { CoverageError } from './errors';
 import type { PlacedSite } from './network';
 
 export interface IsochroneOptions {
-  /** Grid step of the display polygon, metres (default 100). */
+  /** Grid step of the display polygon, metres (default 150; widened on large reaches). */
   cellM?: number;
   /** Also return the reachable road network as MultiLineString features (large). */
   network?: boolean;
@@ -32,6 +32,10 @@ export interface StationIsochrones {
 }
 
 export const MAX_ISOCHRONE_MINUTES = 240;
+/** Grid nodes per display polygon set, at most (about 25,000: a 30-min reach over Andorra at ~190 m). */
+export const MAX_GRID_NODES = 25_000;
+/** Grid cells an arrival time spreads to around its road point (2: a road becomes ~5 cells wide). */
+const SPREAD = 2;
 
 export function checkMinutes(minutes: readonly number[]): number[] {
   if (minutes.length === 0 || minutes.length > 12) throw new CoverageError('BAD_INPUT', 'minutes: give 1 to 12 limits');
@@ -53,7 +57,7 @@ export function stationIsochrones(g: RoadGraph, site: PlacedSite, minutesIn: rea
   const features: StationIsochrones['features'] = [];
   const t1 = performance.now();
   if (opts.polygons !== false) {
-    const polys = reachPolygons(g, site, reach, minutes, opts.cellM ?? 100);
+    const polys = reachPolygons(g, site, reach, minutes, opts.cellM ?? 150);
     polys.forEach((geometry, i) =>
       features.push({ type: 'Feature', properties: { station: site.id, name: site.name, minutes: minutes[i]!, kind: 'polygon', vertices: reached[i]! }, geometry }),
     );
@@ -146,8 +150,8 @@ function forEachReachedPiece(g: RoadGraph, reach: Reach, limitS: number, stepM: 
 
 /**
  * Display polygons from the reach, one per limit, built with Turf isobands: each grid node gets
- * the earliest arrival time of the road points nearest to it (then spread one node, so a road
- * becomes a band about two cells wide); the polygon for m minutes is the band [0, m·60].
+ * the earliest arrival time of the road points nearest to it (then spread two nodes, so a road
+ * becomes a band about five cells wide); the polygon for m minutes is the band [0, m·60].
  */
 export function reachPolygons(g: RoadGraph, site: PlacedSite, reach: Reach, minutes: readonly number[], cellM: number): MultiPolygon[] {
   if (!(cellM >= 10 && cellM <= 5000)) throw new CoverageError('BAD_INPUT', 'polygon cell must be 10–5000 m');
@@ -167,13 +171,18 @@ export function reachPolygons(g: RoadGraph, site: PlacedSite, reach: Reach, minu
     });
   });
   pts.push(site.at.snappedLon, site.at.snappedLat, 0);
-  const dLat = cellM / 111_195;
-  const dLon = cellM / (111_195 * Math.cos((((minLat + maxLat) / 2) * Math.PI) / 180));
-  // Two empty nodes of margin so every band closes inside the grid.
-  const x0 = minLon - 2 * dLon;
-  const y0 = minLat - 2 * dLat;
-  const cols = Math.ceil((maxLon - minLon) / dLon) + 5;
-  const rows = Math.ceil((maxLat - minLat) / dLat) + 5;
+  // Widen the cell on large reaches so the grid stays near MAX_GRID_NODES (Turf's cost is per node).
+  const cosLat = Math.cos((((minLat + maxLat) / 2) * Math.PI) / 180);
+  const areaM2 = (maxLat - minLat) * 111_195 * (maxLon - minLon) * 111_195 * cosLat;
+  const cell = Math.max(cellM, Math.sqrt(areaM2 / MAX_GRID_NODES));
+  const dLat = cell / 111_195;
+  const dLon = cell / (111_195 * cosLat);
+  // Empty nodes of margin beyond the spread so every band closes inside the grid.
+  const margin = SPREAD + 2;
+  const x0 = minLon - margin * dLon;
+  const y0 = minLat - margin * dLat;
+  const cols = Math.ceil((maxLon - minLon) / dLon) + 2 * margin + 1;
+  const rows = Math.ceil((maxLat - minLat) / dLat) + 2 * margin + 1;
   const BIG = maxS * 4 + 1;
   const raw = new Float64Array(cols * rows).fill(BIG);
   for (let i = 0; i < pts.length; i += 3) {
@@ -182,11 +191,21 @@ export function reachPolygons(g: RoadGraph, site: PlacedSite, reach: Reach, minu
     const k = r * cols + c;
     if (pts[i + 2]! < raw[k]!) raw[k] = pts[i + 2]!;
   }
+  // Spread each arrival time over the nodes within SPREAD cells (separably: rows, then columns),
+  // so nearby roads merge into one area and Turf has few rings to assemble.
+  const tmp = new Float64Array(raw.length).fill(BIG);
   const val = new Float64Array(raw.length).fill(BIG);
-  for (let r = 1; r < rows - 1; r++) {
-    for (let c = 1; c < cols - 1; c++) {
+  for (let r = 0; r < rows; r++) {
+    for (let c = SPREAD; c < cols - SPREAD; c++) {
       let m = BIG;
-      for (let dr = -1; dr <= 1; dr++) for (let dc = -1; dc <= 1; dc++) m = Math.min(m, raw[(r + dr) * cols + c + dc]!);
+      for (let d = -SPREAD; d <= SPREAD; d++) m = Math.min(m, raw[r * cols + c + d]!);
+      tmp[r * cols + c] = m;
+    }
+  }
+  for (let r = SPREAD; r < rows - SPREAD; r++) {
+    for (let c = 0; c < cols; c++) {
+      let m = BIG;
+      for (let d = -SPREAD; d <= SPREAD; d++) m = Math.min(m, tmp[(r + d) * cols + c]!);
       val[r * cols + c] = m;
     }
   }
@@ -196,9 +215,13 @@ export function reachPolygons(g: RoadGraph, site: PlacedSite, reach: Reach, minu
     const lat = y0 + r * dLat;
     for (let c = 0; c < cols; c++) grid.features.push(point([x0 + c * dLon, lat], { t: val[r * cols + c]! + 1 }));
   }
-  // +1 s everywhere: Turf reads a zero value as missing; the site's own node is 0 s.
-  return minutes.map((m) => {
-    const fc = isobands(grid, [0, m * 60 + 1], { zProperty: 't' });
-    return fc.features[0]!.geometry;
-  });
+  // +1 s everywhere: Turf reads a zero value as missing; the site's own node is 0 s. One Turf call
+  // makes the nested bands [0, m1], (m1, m2], ...; the polygon for m_k is bands 1..k together
+  // (they tile without overlap, so a point lies in at most one of them).
+  // Coordinates rounded to 1e-5° (~1 m): far below the grid step, and a third of the bytes.
+  const q = (x: number): number => Math.round(x * 1e5) / 1e5;
+  const bands = isobands(grid, [0, ...minutes.map((m) => m * 60 + 1)], { zProperty: 't' }).features.map((f) =>
+    f.geometry.coordinates.map((poly) => poly.map((ring) => ring.map(([x, y]) => [q(x!), q(y!)]))),
+  );
+  return minutes.map((_, k) => ({ type: 'MultiPolygon', coordinates: bands.slice(0, k + 1).flat() }));
 }
