@@ -1,0 +1,54 @@
+import { applyStatic, getLang, setLang, setStatusLabelsZh } from './i18n.js';
+import { createMap } from './map.js';
+import { FleetView } from './fleet.js';
+import { DispatchView } from './dispatch.js';
+import { PlanningView } from './planning.js';
+import { IndicatorsView } from './indicators.js';
+import { api } from './util.js';
+
+/** Boot: labels, map with the offline basemap, then the four views; `window.rc` is for tests and debugging. */
+async function main() {
+  applyStatic();
+  document.getElementById('lang').addEventListener('click', () => setLang(getLang() === 'zh' ? 'en' : 'zh'));
+  const statuses = await api('/console/statuses');
+  setStatusLabelsZh(Object.fromEntries(statuses.statuses.map((s) => [s.status, s.zh])));
+  const base = await createMap();
+  const views = {};
+  let current = 'fleet';
+  const ctx = {
+    ...base,
+    showView(name) {
+      if (name === current) return;
+      views[current].deactivate?.();
+      current = name;
+      for (const b of document.querySelectorAll('#tabs button')) b.classList.toggle('active', b.dataset.view === name);
+      for (const s of document.querySelectorAll('.view')) s.classList.toggle('active', s.id === `view-${name}`);
+      document.getElementById('panel').classList.toggle('wide', name === 'indicators');
+      base.map.invalidateSize();
+      views[name].activate?.();
+      history.replaceState(null, '', `#${name}`);
+    },
+  };
+  views.fleet = new FleetView(ctx, document.getElementById('view-fleet'));
+  views.dispatch = new DispatchView(ctx, document.getElementById('view-dispatch'), views.fleet);
+  views.planning = new PlanningView(ctx, document.getElementById('view-planning'));
+  views.indicators = new IndicatorsView(ctx, document.getElementById('view-indicators'));
+  for (const b of document.querySelectorAll('#tabs button')) b.addEventListener('click', () => ctx.showView(b.dataset.view));
+  base.map.on('click', (ev) => {
+    if (current === 'dispatch') views.dispatch.onMapClick(ev.latlng);
+  });
+  await views.fleet.start();
+  const initial = location.hash.slice(1);
+  if (views[initial]) ctx.showView(initial);
+  window.rc = { ctx, views, ready: true };
+  document.body.dataset.ready = 'true';
+}
+
+main().catch((err) => {
+  document.body.dataset.ready = 'error';
+  const div = document.createElement('div');
+  div.className = 'msg error';
+  div.textContent = `console failed to start: ${err.message}`;
+  document.body.prepend(div);
+  throw err;
+});
