@@ -140,6 +140,9 @@ DATA.siting.forEach((s) => {
   overlays['Proposed: ' + s.title] = L.layerGroup(s.sites.map((x) => L.circleMarker([x.lat, x.lon], { radius: 9, color: '#6a1b9a', fillColor: '#ce93d8', fillOpacity: 1, weight: 3 }).bindTooltip(s.title + ': ' + x.name)));
 });
 if (DATA.siting.length) overlays['Proposed: ' + DATA.siting[0].title].addTo(map);
+// Show one isochrone at start: 10 min when computed (the 1030 urban limit), else the smallest.
+const shown = minutes.includes(10) ? 10 : minutes[0];
+if (shown !== undefined) isoLayers['Isochrone ' + shown + ' min'].addTo(map);
 L.control.layers({}, { 'Roads': roads, ...overlays }, { collapsed: false }).addTo(map);
 const legend = L.control({ position: 'bottomleft' });
 legend.onAdd = () => { const d = L.DomUtil.create('div', 'legend'); d.innerHTML = '<span class="sw" style="background:#1e88e5"></span>station<br><span class="sw" style="background:#1a7f37"></span>covered demand<br><span class="sw" style="background:#c62828"></span>uncovered demand<br><span class="sw" style="background:#f0a030;opacity:.5"></span>urban area<br><span class="sw" style="background:#ce93d8"></span>proposed site'; return d; };
