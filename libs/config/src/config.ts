@@ -60,6 +60,12 @@ export interface AppConfig {
   routingGraphCache: boolean;
   /** Log level for pino. */
   logLevel: string;
+  /** Coverage rule used when a request names none: a preset id (1030, rescue-circle-15, ...). */
+  coverageDefaultRule: string;
+  /** Coverage analyses waiting to run, at most; more are refused with 429. */
+  coverageMaxQueuedJobs: number;
+  /** Finished coverage analyses kept for GET (oldest dropped beyond it). */
+  coverageKeepJobs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -131,5 +137,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     routingSnapMaxM: int(env, 'ROUTING_SNAP_MAX_M', 500, 1, 100000),
     routingGraphCache: bool(env, 'ROUTING_GRAPH_CACHE', true),
     logLevel: str(env, 'LOG_LEVEL') ?? 'info',
+    coverageDefaultRule: str(env, 'COVERAGE_DEFAULT_RULE') ?? '1030',
+    coverageMaxQueuedJobs: int(env, 'COVERAGE_MAX_QUEUED_JOBS', 4, 1, 1000),
+    coverageKeepJobs: int(env, 'COVERAGE_KEEP_JOBS', 20, 1, 10000),
   };
 }
