@@ -10,6 +10,8 @@ export interface ProbeResult {
   servicesCpuPct: number | null;
   /** Busy CPU of the whole host in % of all cores: anything above node + services is someone else. */
   hostCpuPct: number;
+  /** CPU seconds of this process plus the services: the work done, whoever else shares the host. */
+  ownCpuS: number;
 }
 
 const TICK_S = 0.01; // USER_HZ is 100 on Linux
@@ -90,8 +92,8 @@ export class PhaseProbe {
     const cpu = process.cpuUsage(this.cpu0);
     const host1 = hostTicks();
     let servicesCpuPct: number | null = null;
+    let s = 0;
     if (this.servicePids) {
-      let s = 0;
       // A process that started during the phase spent all its CPU in it (baseline 0).
       for (const p of new Set([...this.svc0.keys(), ...(await this.servicePids())])) s += procCpuS(p) - (this.svc0.get(p) ?? 0);
       servicesCpuPct = (s / wallS) * 100;
@@ -102,6 +104,7 @@ export class PhaseProbe {
       nodeCpuPct: ((cpu.user + cpu.system) / 1e6 / wallS) * 100,
       servicesCpuPct,
       hostCpuPct: host * 100,
+      ownCpuS: (cpu.user + cpu.system) / 1e6 + s,
     };
   }
 }
