@@ -79,26 +79,27 @@ export class RoadSimulator {
     return { intervalMs: 1000, speedup: 10, maxImpliedKmh: 200, seed: 120, times: DEFAULT_TIMES, staleAfterS: 120, ...o };
   }
 
+  /**
+   * Connects the terminals and starts driving. Does not wait for the broker: a terminal whose broker
+   * is away drives on, drops its fixes and sends its statuses when it gets through (like a real one).
+   */
   async start(): Promise<void> {
     const rand = prng(this.opts.seed);
     for (const unit of this.units) {
-      if (this.stopped) return;
       const home = this.stations.find((s) => s.id === unit.stationId) ?? this.stations[0]!;
-      const base = `ems/v1/units/${unit.id}`;
-      const client = await this.connect(unit.id, base);
-      await client.publishAsync(`${base}/presence`, 'online', { qos: 1, retain: true });
       // Pick up where the unit was (a restart mid-task carries on with the task).
       const view = this.live.view(unit.id, Date.now(), this.opts.staleAfterS);
       const start = view?.lastFix ? { lat: view.lastFix.lat, lon: view.lastFix.lon } : { lat: home.lat, lon: home.lon };
       const script = new UnitScript(unit.id, home, this.hospitals, this.planner, rand, this.opts.times, start);
       const status = view && isUnitStatus(view.status) ? view.status : null;
-      const task = view?.taskId ? await this.incidentOf(view.taskId) : null;
-      script.resume(status, task && view?.taskId ? { id: view.taskId, incident: task } : null);
-      this.sims.set(unit.id, { unit, client, script, base, lastFixTs: 0, lastStatusTs: view?.statusTs ?? 0, fetching: null });
+      const incident = view?.taskId ? await this.incidentOf(view.taskId) : null;
+      script.resume(status, incident && view?.taskId ? { id: view.taskId, incident } : null);
+      if (this.stopped) return;
+      const base = `ems/v1/units/${unit.id}`;
+      this.sims.set(unit.id, { unit, client: this.connect(unit.id, base), script, base, lastFixTs: 0, lastStatusTs: view?.statusTs ?? 0, fetching: null });
     }
     this.sub = this.live.changes.subscribe((u) => this.onChange(u));
     this.lastTick = Date.now();
-    this.tick(); // first fixes and the boot status at once
     this.timer = setInterval(() => this.tick(), this.opts.intervalMs);
     this.log.info({ units: this.sims.size, hospitals: this.hospitals.length, speedup: this.opts.speedup, everyMs: this.opts.intervalMs }, 'road simulator driving');
   }
@@ -126,7 +127,7 @@ export class RoadSimulator {
     return this.sims.get(unitId)?.script.phaseKind ?? null;
   }
 
-  private async connect(unitId: string, base: string): Promise<MqttClient> {
+  private connect(unitId: string, base: string): MqttClient {
     const client = connect(this.mqttUrl, {
       clientId: `sim-${unitId}`,
       clean: true,
@@ -134,9 +135,9 @@ export class RoadSimulator {
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
     });
-    await new Promise<void>((resolve, reject) => {
-      client.once('connect', () => resolve());
-      client.once('error', reject);
+    // On every (re)connect: after a lost connection the broker has published the Will ("offline").
+    client.on('connect', () => {
+      client.publish(`${base}/presence`, 'online', { qos: 1, retain: true });
     });
     client.on('error', (err) => this.log.warn({ unitId, err: err.message }, 'simulator mqtt error'));
     return client;
@@ -146,6 +147,8 @@ export class RoadSimulator {
   private onChange(u: LiveUnit): void {
     const s = this.sims.get(u.unitId);
     if (!s || !isUnitStatus(u.status)) return;
+    // Our next report must be newer than whatever the dispatcher just set, or it would be refused as stale.
+    if (u.statusTs !== null) s.lastStatusTs = Math.max(s.lastStatusTs, u.statusTs);
     const status: UnitStatus = u.status;
     const mine = s.script.taskId;
     if (status === 'order_received' && u.taskId && u.taskId !== mine && s.fetching !== u.taskId) {
