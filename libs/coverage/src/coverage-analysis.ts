@@ -99,6 +99,28 @@ export interface CoverageAnalysis {
 }
 
 export function analyseCoverage(g: RoadGraph, rule: CoverageRule, stations: readonly StationInput[], demand: DemandSet, areas: AreaClassifier, opts: AnalysisOptions): CoverageAnalysis {
+  const steps = analysisSteps(g, rule, stations, demand, areas, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same analysis, giving the event loop back after each station so a server stays responsive
+ * and progress can be read while it runs.
+ */
+export async function analyseCoverageAsync(g: RoadGraph, rule: CoverageRule, stations: readonly StationInput[], demand: DemandSet, areas: AreaClassifier, opts: AnalysisOptions): Promise<CoverageAnalysis> {
+  const steps = analysisSteps(g, rule, stations, demand, areas, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The analysis as steps: one yield per station searched. */
+function* analysisSteps(g: RoadGraph, rule: CoverageRule, stations: readonly StationInput[], demand: DemandSet, areas: AreaClassifier, opts: AnalysisOptions): Generator<void, CoverageAnalysis> {
   const t0 = performance.now();
   if (stations.length === 0) throw new CoverageError('BAD_STATIONS', 'no stations to analyse');
   const progress = opts.onProgress ?? ((): void => {});
@@ -146,7 +168,8 @@ export function analyseCoverage(g: RoadGraph, rule: CoverageRule, stations: read
   let settled = 0;
   const snapped = results.map((r) => atOf.get(r.id) ?? null);
   const coveredTime = new Float64Array(results.length).fill(Infinity);
-  placed.forEach((s, si) => {
+  for (let si = 0; si < placed.length; si++) {
+    const s = placed[si]!;
     const reach = siteReach(g, s, { maxTimeS: horizon, maxRoadM: b.maxRoadM });
     settled += reach.settled;
     for (let i = 0; i < results.length; i++) {
@@ -167,11 +190,12 @@ export function analyseCoverage(g: RoadGraph, rule: CoverageRule, stations: read
       }
     }
     progress('reach', si + 1, placed.length);
-  });
+    yield;
+  }
   const reachMs = performance.now() - tr;
 
   for (const r of results) r.shortfall = shortfall(r.limit, r.timeS, r.roadM, r.straightM);
-  const summary = summarise(rule, placed, stations, results, areas, opts);
+  const summary = summarise(placed, stations, results, areas, opts);
   progress('summary', 1, 1);
   return {
     rule,
@@ -201,7 +225,6 @@ export function shortfall(limit: AreaLimit, timeS: number, roadM: number, straig
 }
 
 function summarise(
-  rule: CoverageRule,
   placed: ReadonlyArray<Site>,
   stations: readonly StationInput[],
   results: DemandResult[],

@@ -10,6 +10,7 @@ export { checkMinutes, type IsochroneOptions, type IsochroneProps, MAX_ISOCHRONE
 export {
   type AmbulanceCheck,
   analyseCoverage,
+  analyseCoverageAsync,
   type AnalysisOptions,
   type ClassResult,
   COUNTY_POPULATION_FACTOR,

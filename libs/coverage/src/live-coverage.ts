@@ -22,6 +22,8 @@ export interface LiveCoverage {
     lossIfSent: number;
     coveredWeight: number;
   }>;
+  /** Each demand point and whether some available unit reaches it within the rule. */
+  points: Array<{ id: string; lat: number; lon: number; weight: number; covered: boolean }>;
   /** Units left out: not available, or off the road network. */
   excluded: Array<{ id: string; reason: string }>;
 }
@@ -77,5 +79,6 @@ export function liveCoverage(g: RoadGraph, rule: CoverageRule, units: readonly L
     totalWeight: total,
     units: placed.map((u, k) => ({ id: u.id, uniqueWeight: unique[k]!, lossIfSent: total > 0 ? unique[k]! / total : 0, coveredWeight: perUnit[k]! })),
     excluded,
+    points: demand.points.map((p, i) => ({ id: p.id, lat: p.lat, lon: p.lon, weight: p.weight, covered: count[i]! > 0 })),
   };
 }

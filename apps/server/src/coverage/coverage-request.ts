@@ -1,0 +1,90 @@
+import { CoverageError, type CoverageRule, type DemandSet, parseDemandCsv, parseDemandGeoJson, resolveRule, type StationInput, stationsFromGeoJson } from '@rescue/coverage';
+
+/** A malformed request: 400 at the controller. */
+export class CoverageRequestError extends Error {
+  readonly code = 'BAD_INPUT';
+}
+
+/** POST /coverage/analyses, validated into a typed command. */
+export interface AnalysisCommand {
+  rule: CoverageRule;
+  /** Station ids to keep (of the registered ones), or explicit stations; null = all registered. */
+  stationIds: string[] | null;
+  stations: StationInput[] | null;
+  /** null: the extract fallback. */
+  demand: DemandSet | null;
+  /** GeoJSON polygons with properties.areaClass; null: the density fallback. */
+  areas: unknown;
+  populationTotal: number | null;
+  ambulances: number | null;
+  jurisdiction: 'city' | 'county';
+}
+
+const KNOWN = ['rule', 'stations', 'demand', 'areas', 'populationTotal', 'ambulances', 'jurisdiction'];
+
+export function parseAnalysisBody(body: unknown, defaultRule: string): AnalysisCommand {
+  if (body === undefined || body === null) body = {};
+  if (typeof body !== 'object' || Array.isArray(body)) throw new CoverageRequestError('body: expected a JSON object');
+  const b = body as Record<string, unknown>;
+  for (const k of Object.keys(b)) if (!KNOWN.includes(k)) throw new CoverageRequestError(`body.${k}: unknown field (expected ${KNOWN.join(', ')})`);
+  const rule = wrap(() => resolveRule(b['rule'] ?? defaultRule));
+  let stationIds: string[] | null = null;
+  let stations: StationInput[] | null = null;
+  if (b['stations'] !== undefined) {
+    const s = b['stations'];
+    if (Array.isArray(s) && s.every((x) => typeof x === 'string')) {
+      if (s.length === 0) throw new CoverageRequestError('stations: empty list');
+      stationIds = s as string[];
+    } else if (typeof s === 'object' && s !== null && (s as { type?: unknown }).type === 'FeatureCollection') {
+      stations = wrap(() => stationsFromGeoJson(s, 'body.stations'));
+    } else throw new CoverageRequestError('stations: expected a list of station ids or a GeoJSON FeatureCollection of points');
+  }
+  let demand: DemandSet | null = null;
+  const d = b['demand'];
+  if (d !== undefined) {
+    if (typeof d === 'object' && d !== null && typeof (d as { csv?: unknown }).csv === 'string') demand = wrap(() => parseDemandCsv((d as { csv: string }).csv, 'body.demand.csv'));
+    else if (typeof d === 'object' && d !== null && (d as { type?: unknown }).type === 'FeatureCollection') demand = wrap(() => parseDemandGeoJson(d, 'body.demand'));
+    else throw new CoverageRequestError('demand: expected a GeoJSON FeatureCollection of points or {csv: "lat,lon,population\\n..."}');
+  }
+  const num = (k: string, min: number, max: number, integer: boolean): number | null => {
+    const v = b[k];
+    if (v === undefined || v === null) return null;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) throw new CoverageRequestError(`${k}: expected ${integer ? 'a whole' : 'a'} number in [${min}, ${max}]`);
+    return v;
+  };
+  const j = b['jurisdiction'] ?? 'city';
+  if (j !== 'city' && j !== 'county') throw new CoverageRequestError('jurisdiction: expected city or county');
+  return {
+    rule,
+    stationIds,
+    stations,
+    demand,
+    areas: b['areas'] ?? null,
+    populationTotal: num('populationTotal', 1, 2e9, false),
+    ambulances: num('ambulances', 0, 1e6, true),
+    jurisdiction: j,
+  };
+}
+
+export function parseMinutes(raw: unknown): number[] {
+  if (raw === undefined || raw === '') return [5, 10, 15, 30];
+  if (typeof raw !== 'string') throw new CoverageRequestError('minutes: expected a comma-separated list, e.g. 5,10,15,30');
+  const list = raw.split(',').map((s) => (s.trim() === '' ? Number.NaN : Number(s)));
+  if (list.some((m) => !Number.isFinite(m))) throw new CoverageRequestError(`minutes=${raw}: expected numbers, e.g. 5,10,15,30`);
+  return list;
+}
+
+export function parseRuleParam(raw: unknown, def: string): CoverageRule {
+  if (raw !== undefined && typeof raw !== 'string') throw new CoverageRequestError('rule: expected a preset name');
+  return wrap(() => resolveRule(raw === undefined || raw === '' ? def : raw));
+}
+
+/** Domain validation errors found while parsing a request are the client's fault: 400. */
+function wrap<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof CoverageError) throw new CoverageRequestError(`${e.code}: ${e.message}`);
+    throw e;
+  }
+}

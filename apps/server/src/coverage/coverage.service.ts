@@ -1,0 +1,218 @@
+import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { AppConfig } from '@rescue/config';
+import {
+  analyseCoverageAsync,
+  type AreaClassifier,
+  classifierFromPolygons,
+  type CoverageAnalysis,
+  type CoverageRule,
+  demandFromExtract,
+  demandGeoJson,
+  demandCsv,
+  type DemandSet,
+  densityFallbackClassifier,
+  type ExtractFeatures,
+  type LiveCoverage,
+  liveCoverage,
+  OSM_ATTRIBUTION,
+  placeSiteOrThrow,
+  readExtractFeatures,
+  RULE_PRESETS,
+  type StationInput,
+  stationIsochrones,
+  withPopulationTotal,
+} from '@rescue/coverage';
+import { LiveFleet } from '@rescue/fleet';
+import { FleetRepository } from '@rescue/persistence';
+import type { RoadGraph } from '@rescue/routing';
+import { APP_CONFIG } from '../config.module';
+import { RoutingService } from '../routing/routing.service';
+import { DEMO_STATIONS } from '../simulator/demo-fleet';
+import { type AnalysisCommand, CoverageRequestError } from './coverage-request';
+import { CoverageJobs, type Job } from './coverage-jobs';
+
+/** Statuses in which a unit can be sent now (domain.md §3): standing by at a station or on the way back. */
+const DISPATCHABLE = new Set(['available_at_station', 'available_returning', 'back_at_station', 'task_complete']);
+
+/**
+ * Coverage for the loaded region: isochrones, analyses as jobs, live coverage of the fleet.
+ * The graph comes from RoutingService; fleet and stations are looked up in the app when present
+ * (the module also runs without a database, e.g. in its HTTP test, with the demo stations).
+ */
+@Injectable()
+export class CoverageService {
+  private readonly log = new Logger(CoverageService.name);
+  private features: ExtractFeatures | null = null;
+  private fallbackAreas: AreaClassifier | null = null;
+  private fallbackDemand: DemandSet | null = null;
+  readonly jobs: CoverageJobs<CoverageAnalysis>;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(RoutingService) private readonly routing: RoutingService,
+    @Inject(ModuleRef) private readonly modules: ModuleRef,
+  ) {
+    this.jobs = new CoverageJobs(config.coverageMaxQueuedJobs, config.coverageKeepJobs);
+  }
+
+  private get graph(): RoadGraph {
+    return this.routing.graph;
+  }
+
+  get defaultRule(): string {
+    return this.config.coverageDefaultRule;
+  }
+
+  rules(): CoverageRule[] {
+    return Object.values(RULE_PRESETS);
+  }
+
+  /** Extract features (POIs, residential streets): read once, on first need. */
+  private extract(): ExtractFeatures {
+    if (!this.features) {
+      const t0 = performance.now();
+      this.features = readExtractFeatures(this.config.osmExtract);
+      this.log.log(`extract features of ${this.config.osmExtract} read in ${(performance.now() - t0).toFixed(0)} ms`);
+    }
+    return this.features;
+  }
+
+  private areas(custom: unknown): AreaClassifier {
+    if (custom !== null && custom !== undefined) {
+      try {
+        return classifierFromPolygons(custom, 'rural', 'body.areas');
+      } catch (e) {
+        throw new CoverageRequestError((e as Error).message);
+      }
+    }
+    this.fallbackAreas ??= densityFallbackClassifier(this.extract(), this.graph.meta.bbox);
+    return this.fallbackAreas;
+  }
+
+  private demand(custom: DemandSet | null): DemandSet {
+    if (custom) return custom;
+    this.fallbackDemand ??= demandFromExtract(this.extract(), this.graph.meta.bbox);
+    return this.fallbackDemand;
+  }
+
+  private optional<T>(token: abstract new (...args: never[]) => T): T | null {
+    try {
+      return this.modules.get(token as never, { strict: false }) as T;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Registered stations (stations table); the demo stations when the app runs without a database. */
+  async stations(): Promise<StationInput[]> {
+    const repo = this.optional(FleetRepository);
+    const rows = repo ? await repo.stations() : DEMO_STATIONS;
+    return rows.map((s) => ({ id: s.id, name: s.name, lat: s.lat, lon: s.lon }));
+  }
+
+  async isochrones(station: string, minutes: number[], network: boolean) {
+    const site = await this.siteOf(station);
+    const placed = placeSiteOrThrow(this.graph, site, this.config.routingSnapMaxM);
+    const iso = stationIsochrones(this.graph, placed, minutes, { network });
+    return {
+      type: 'FeatureCollection' as const,
+      features: iso.features,
+      properties: { station: site.id, minutes, searchMs: round(iso.searchMs), polygonMs: round(iso.polygonMs), attribution: OSM_ATTRIBUTION },
+    };
+  }
+
+  /** A station id, or "lat,lon" for an arbitrary point (a candidate site). */
+  private async siteOf(spec: string): Promise<StationInput> {
+    const m = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/.exec(spec);
+    if (m) return { id: spec.trim(), name: spec.trim(), lat: Number(m[1]), lon: Number(m[2]) };
+    const s = (await this.stations()).find((x) => x.id === spec);
+    if (!s) throw new NotFoundException({ statusCode: 404, code: 'NOT_FOUND', message: `station ${spec}: not registered (give a station id or lat,lon)` });
+    return s;
+  }
+
+  async startAnalysis(cmd: AnalysisCommand): Promise<Job<CoverageAnalysis>> {
+    // Resolve everything that can fail on input before queueing, so a bad request is a 400 now.
+    let stations = cmd.stations ?? (await this.stations());
+    if (cmd.stationIds) {
+      const known = new Map(stations.map((s) => [s.id, s]));
+      const missing = cmd.stationIds.filter((id) => !known.has(id));
+      if (missing.length) throw new CoverageRequestError(`stations: unknown ids ${missing.join(', ')}`);
+      stations = cmd.stationIds.map((id) => known.get(id)!);
+    }
+    const areas = this.areas(cmd.areas);
+    let demand = this.demand(cmd.demand);
+    if (cmd.populationTotal !== null) demand = withPopulationTotal(demand, cmd.populationTotal);
+    const g = this.graph;
+    return this.jobs.submit('analysis', (job) =>
+      analyseCoverageAsync(g, cmd.rule, stations, demand, areas, {
+        snapMaxM: this.config.routingSnapMaxM,
+        jurisdiction: cmd.jurisdiction,
+        ...(cmd.ambulances !== null ? { ambulances: cmd.ambulances } : {}),
+        onProgress: (phase, done, total) => (job.progress = { phase, done, total }),
+      }),
+    );
+  }
+
+  job(id: string): Job<CoverageAnalysis> {
+    const j = this.jobs.get(id);
+    if (!j) throw new NotFoundException({ statusCode: 404, code: 'NOT_FOUND', message: `analysis ${id}: unknown or expired` });
+    return j;
+  }
+
+  /**
+   * The job as JSON: status and progress; when done, the summary, and the points (compact) when
+   * there are at most INLINE_POINTS of them — larger tables only through the GeoJSON/CSV links.
+   */
+  jobView(id: string) {
+    const j = this.job(id);
+    const { result, ...rest } = j;
+    if (!result) return rest;
+    const { points, ...summary } = result;
+    const inline =
+      points.length <= INLINE_POINTS
+        ? points.map((p) => ({ id: p.id, lat: p.lat, lon: p.lon, weight: p.weight, areaClass: p.areaClass, covered: p.covered, station: p.station, timeS: Number.isFinite(p.timeS) ? Math.round(p.timeS) : null }))
+        : undefined;
+    return { ...rest, result: { ...summary, ...(inline ? { points: inline } : {}) }, links: { geojson: `/coverage/analyses/${id}/demand.geojson`, uncovered: `/coverage/analyses/${id}/uncovered.geojson`, csv: `/coverage/analyses/${id}/demand.csv` } };
+  }
+
+  resultFile(id: string, file: 'demand.geojson' | 'uncovered.geojson' | 'demand.csv'): { type: string; body: string } | null {
+    const r = this.job(id).result;
+    if (!r) return null;
+    if (file === 'demand.csv') return { type: 'text/csv; charset=utf-8', body: demandCsv(r) };
+    return { type: 'application/geo+json', body: JSON.stringify(demandGeoJson(r, file === 'uncovered.geojson' ? 'uncovered' : undefined)) };
+  }
+
+  /** Share of demand the available units can reach within the rule where they are now. */
+  live(rule: CoverageRule): LiveCoverage & { rule: string; at: string } {
+    const fleet = this.optional(LiveFleet);
+    if (!fleet) throw new CoverageRequestError('no live fleet in this server');
+    const now = Date.now();
+    const units = fleet
+      .list(now, this.config.staleAfterS)
+      .filter((u) => u.lastFix !== null)
+      .map((u) => ({
+        id: u.unitId,
+        name: u.name ?? u.unitId,
+        lat: u.lastFix!.lat,
+        lon: u.lastFix!.lon,
+        available: !u.stale && u.online && u.status !== null && DISPATCHABLE.has(u.status),
+      }));
+    return { rule: rule.id, at: new Date(now).toISOString(), ...liveCoverage(this.graph, rule, units, this.demand(null), this.areas(null), this.config.routingSnapMaxM) };
+  }
+
+  /** How much live coverage sending one unit would remove (for a dispatch recommendation). */
+  dispatchImpact(rule: CoverageRule, unitId: string) {
+    const live = this.live(rule);
+    const u = live.units.find((x) => x.id === unitId);
+    if (!u) {
+      const why = live.excluded.find((x) => x.id === unitId);
+      throw new NotFoundException({ statusCode: 404, code: 'NOT_FOUND', message: why ? `unit ${unitId} is not counted: ${why.reason}` : `unit ${unitId}: no live position` });
+    }
+    return { unit: unitId, rule: live.rule, at: live.at, shareNow: live.share, shareIfSent: live.share - u.lossIfSent, lossIfSent: u.lossIfSent, uncoveredWeightIfSent: u.uniqueWeight };
+  }
+}
+
+const round = (x: number): number => Math.round(x * 100) / 100;
+/** Demand points returned inside GET /coverage/analyses/{id}; beyond this, use the file links. */
+const INLINE_POINTS = 10_000;
