@@ -254,7 +254,7 @@ export class FleetView {
       const line = L.polyline(lls, { color: '#6a1b9a', weight: 3, opacity: 0.8, className: 'track-line' }).addTo(this.trackLayer);
       const head = L.circleMarker(lls[0], { radius: 6, color: '#000', fillColor: '#ffeb3b', fillOpacity: 1, weight: 2 }).addTo(this.trackLayer);
       this.track = { unitId, lls, times: f.properties.times, head, timer: null };
-      this.map.fitBounds(line.getBounds(), { maxZoom: 15, padding: [30, 30] });
+      this.map.fitBounds(line.getBounds(), { maxZoom: 14, padding: [30, 30], animate: false });
       info.textContent = `${f.properties.count} ${t('points')}${f.properties.truncated ? ' (…)' : ''}`;
       this.showPlayer();
     } catch (err) {
