@@ -10,11 +10,12 @@
 // Figures and the goal are printed, never asserted: the exit code is non-zero only on an error.
 // See bench/README.md ("Dispatch") for the method and the figures measured.
 import { Agent, request } from 'node:http';
-import { cpus } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { haversineM, loadGraph, prepareManyToOne, type RoadGraph, RoutingError, snap, type SnappedPoint } from '@rescue/routing';
 import { buildServer, REPO_ROOT, type ServerProcess, startServer } from '../test/support/server-process';
 import { rng } from './lib/pg-graph';
-import { load1 } from './support/probe';
+import { summarizeProfile } from './support/dispatch-profile';
+import { childPids, load1, PhaseProbe, type ProbeResult, quietHost } from './support/probe';
 
 const env = (name: string, dflt: number): number => {
   const v = process.env[name];
@@ -36,9 +37,18 @@ const CFG = {
   limit: env('BENCH_LIMIT', 5),
   /** CAD: how many straight-line-nearest units get a road ETA. */
   cadK: env('BENCH_CAD_K', 5),
-  /** CAD comparison: a fresh GET /units snapshot every this many incidents. */
+  /** CAD comparison: a fresh GET /units snapshot every this many incidents, snapshots this far apart. */
   snapshotEvery: env('BENCH_SNAPSHOT_EVERY', 50),
+  snapshotGapS: env('BENCH_SNAPSHOT_GAP_S', 2),
+  /** CAD comparison starts once the fleet has been driving this long (all units start at their station). */
+  cadSettleS: env('BENCH_CAD_SETTLE_S', 150),
+  /** Seconds without requests to measure what ingest + simulator alone cost the server. */
+  idleS: env('BENCH_IDLE_S', 5),
   seed: env('BENCH_SEED', 5),
+  /** Set (any value) to CPU-profile the server during the sequential pass and print where the time went. */
+  cpuProf: (process.env.BENCH_CPU_PROF ?? '') !== '',
+  /** Extra Node options for the server process (e.g. --max-semi-space-size=64 to try GC tuning). */
+  serverNodeOptions: process.env.BENCH_SERVER_NODE_OPTIONS ?? '',
 };
 const GOAL_P99_MS = 20;
 const EXTRACT = 'data/osm/andorra.osm.pbf';
@@ -115,11 +125,24 @@ interface UnitRow {
 const recommendable = (u: UnitRow): boolean =>
   !u.taskId && (u.status ?? '').startsWith('available') && u.online && u.lastFix !== null && !u.stale;
 
-async function receivedTotal(api: Http): Promise<number> {
+interface MetricsSnap { received: number; gcS: number; gcMajorS: number; lagP99Ms: number; lagMaxMs: number }
+
+/** Sum of a metric's samples (all label sets); NaN when absent. */
+const metric = (text: string, name: string): number => {
+  let sum = NaN;
+  for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})?\\s+([0-9.eE+-]+|NaN)$`, 'gm'))) sum = (Number.isNaN(sum) ? 0 : sum) + Number(m[1]);
+  return sum;
+};
+
+/** prom-client resets its event-loop-delay histogram at each scrape: the lag figures cover the time since the last one. */
+async function metricsSnap(api: Http): Promise<MetricsSnap> {
   const text = await api.get<string>('/metrics');
-  const m = /^rc_ingest_messages_received_total(?:\{[^}]*\})?\s+([0-9.eE+-]+)$/m.exec(text);
-  if (!m) throw new Error('no rc_ingest_messages_received_total in /metrics');
-  return Number(m[1]);
+  const received = metric(text, 'rc_ingest_messages_received_total');
+  if (Number.isNaN(received)) throw new Error('no rc_ingest_messages_received_total in /metrics');
+  return {
+    received, gcS: metric(text, 'rc_nodejs_gc_duration_seconds_sum'), gcMajorS: metric(text, 'rc_nodejs_gc_duration_seconds_sum\\{kind="major"\\}'),
+    lagP99Ms: metric(text, 'rc_nodejs_eventloop_lag_p99_seconds') * 1000, lagMaxMs: metric(text, 'rc_nodejs_eventloop_lag_max_seconds') * 1000,
+  };
 }
 
 // ----------------------------------------------------------------------------------------- Incidents
@@ -154,12 +177,21 @@ interface Pass {
   candidatesMean: number;
   rankedMean: number;
   load1: number;
+  probe: ProbeResult;
+  /** Server: event-loop delay p99 / max over the pass, GC time per second. */
+  lagP99Ms: number;
+  lagMaxMs: number;
+  gcMsPerS: number;
+  gcMajorMsPerS: number;
 }
 
+const serverPid = (): number[] => childPids('node');
+
 async function latencyPass(
-  api: Http, name: string, points: ReadonlyArray<{ lat: number; lon: number }>, concurrency: number,
+  api: Http, name: string, points: ReadonlyArray<{ lat: number; lon: number }>, concurrency: number, path = '/dispatch/recommendations',
 ): Promise<Pass> {
-  const before = await receivedTotal(api);
+  const before = await metricsSnap(api);
+  const probe = await new PhaseProbe(async () => serverPid()).begin();
   const t0 = performance.now();
   const ms: number[] = new Array(points.length);
   let next = 0, noCandidate = 0, candidates = 0, ranked = 0;
@@ -167,8 +199,14 @@ async function latencyPass(
     while (next < points.length) {
       const i = next++;
       const p = points[i]!;
-      const r = await api.post('/dispatch/recommendations', { location: { lat: p.lat, lon: p.lon }, limit: CFG.limit });
-      if (r.status !== 200) throw new Error(`POST /dispatch/recommendations ${p.lat},${p.lon}: ${r.status} ${r.text.slice(0, 300)}`);
+      if (path === '/health') {
+        const t1 = performance.now();
+        await api.get('/health');
+        ms[i] = performance.now() - t1;
+        continue;
+      }
+      const r = await api.post(path, { location: { lat: p.lat, lon: p.lon }, limit: CFG.limit });
+      if (r.status !== 200) throw new Error(`POST ${path} ${p.lat},${p.lon}: ${r.status} ${r.text.slice(0, 300)}`);
       ms[i] = r.ms;
       const body = JSON.parse(r.text) as { candidates: unknown[]; ranked: number };
       if (body.candidates.length === 0) noCandidate++;
@@ -178,10 +216,14 @@ async function latencyPass(
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const wallS = (performance.now() - t0) / 1000;
-  const after = await receivedTotal(api);
+  const probeResult = await probe.stop();
+  const after = await metricsSnap(api);
+  const spanS = (performance.now() - t0) / 1000;
   return {
-    name, ms, wallS, ingestRate: (after - before) / ((performance.now() - t0) / 1000), ok: points.length, noCandidate,
-    candidatesMean: candidates / points.length, rankedMean: ranked / points.length, load1: load1(),
+    name, ms, wallS, ingestRate: (after.received - before.received) / spanS, ok: points.length, noCandidate,
+    candidatesMean: candidates / points.length, rankedMean: ranked / points.length, load1: load1(), probe: probeResult,
+    lagP99Ms: after.lagP99Ms, lagMaxMs: after.lagMaxMs, gcMsPerS: ((after.gcS - before.gcS) * 1000) / spanS,
+    gcMajorMsPerS: ((after.gcMajorS - before.gcMajorS) * 1000) / spanS,
   };
 }
 
@@ -201,16 +243,32 @@ interface CadResult {
   nearestWorseS: number[];
   /** Snapshot check: in-process ETAs vs the server's, same units, asked right after the snapshot. */
   check: { units: number; within1s: number; maxAbsS: number; sameBest: number; requests: number };
+  /** Median distance of a unit from the mean position of its station's units, per snapshot (how far the fleet has spread). */
+  spreadM: number[];
+}
+
+function spreadM(units: readonly UnitRow[]): number {
+  const by = new Map<string, UnitRow[]>();
+  for (const u of units) if (u.lastFix) by.set(u.stationId ?? '-', [...(by.get(u.stationId ?? '-') ?? []), u]);
+  const d: number[] = [];
+  for (const us of by.values()) {
+    const lat = us.reduce((a, u) => a + u.lastFix!.lat, 0) / us.length;
+    const lon = us.reduce((a, u) => a + u.lastFix!.lon, 0) / us.length;
+    for (const u of us) d.push(haversineM(u.lastFix!.lat, u.lastFix!.lon, lat, lon));
+  }
+  return pct(d, 50);
 }
 
 async function cadComparison(api: Http, g: RoadGraph, list: ReadonlyArray<{ lat: number; lon: number; point: SnappedPoint }>): Promise<CadResult> {
   const r: CadResult = {
     incidents: list.length, compared: 0, noneReachable: 0, cadNoneReachable: 0, unitsMean: 0, worseS: [], otherUnit: 0, nearestWorseS: [],
-    check: { units: 0, within1s: 0, maxAbsS: 0, sameBest: 0, requests: 0 },
+    check: { units: 0, within1s: 0, maxAbsS: 0, sameBest: 0, requests: 0 }, spreadM: [],
   };
   let unitsSum = 0;
   for (let start = 0; start < list.length; start += CFG.snapshotEvery) {
+    if (start > 0) await sleep(CFG.snapshotGapS * 1000);
     const { units } = await api.get<{ units: UnitRow[] }>('/units');
+    r.spreadM.push(spreadM(units));
     const eligible: Array<{ u: UnitRow; p: SnappedPoint }> = [];
     for (const u of units) {
       if (!recommendable(u)) continue;
@@ -275,12 +333,12 @@ async function cadComparison(api: Http, g: RoadGraph, list: ReadonlyArray<{ lat:
 
 // ---------------------------------------------------------------------------------------------- Main
 
-async function waitForFleet(api: Http): Promise<{ ready: number; waitedS: number }> {
+async function waitForFleet(api: Http): Promise<{ ready: number; waitedS: number; at: number }> {
   const t0 = Date.now();
   for (let i = 0; i < CFG.readyTimeoutS; i++) {
     const { units } = await api.get<{ units: UnitRow[] }>('/units');
     const ready = units.filter((u) => recommendable(u) && (u.fixAgeS ?? Infinity) < FRESH_S).length;
-    if (ready >= CFG.readyUnits) return { ready, waitedS: (Date.now() - t0) / 1000 };
+    if (ready >= CFG.readyUnits) return { ready, waitedS: (Date.now() - t0) / 1000, at: Date.now() };
     if (i % 10 === 0) out(`  waiting for the fleet: ${ready} of ${units.length} units available with a fresh fix`);
     await sleep(1000);
   }
@@ -292,7 +350,14 @@ function printPass(p: Pass): void {
     `  ${p.name.padEnd(28)} n=${p.ok}  p50 ${f(pct(p.ms, 50))}  p90 ${f(pct(p.ms, 90))}  p99 ${f(pct(p.ms, 99))}  max ${f(Math.max(...p.ms))} ms` +
       `  | ${f(p.ok / p.wallS, 0)} req/s  ingest ${f(p.ingestRate, 0)} msg/s  load1 ${f(p.load1)}`,
   );
-  out(`  ${''.padEnd(28)} candidates/response ${f(p.candidatesMean, 1)}, ranked units/incident ${f(p.rankedMean, 1)}, incidents with no candidate ${p.noCandidate}`);
+  if (p.rankedMean > 0 || p.noCandidate > 0) {
+    out(`  ${''.padEnd(28)} candidates/response ${f(p.candidatesMean, 1)}, ranked units/incident ${f(p.rankedMean, 1)}, incidents with no candidate ${p.noCandidate}`);
+  }
+  out(
+    `  ${''.padEnd(28)} server CPU ${f(p.probe.servicesCpuPct ?? NaN, 0)} % of a core, bench ${f(p.probe.nodeCpuPct, 0)} %, host busy ${f(p.probe.hostCpuPct, 0)} % of 2 cores;` +
+      ` server event-loop delay p99 ${f(p.lagP99Ms, 1)} / max ${f(p.lagMaxMs, 1)} ms, GC ${f(p.gcMsPerS, 0)} ms/s (major ${f(p.gcMajorMsPerS, 0)})`,
+  );
+  out(`  ${''.padEnd(28)} server CPU per request (ingest's share included): ${f(((p.probe.servicesCpuPct ?? NaN) / 100) * p.wallS * 1000 / p.ok, 2)} ms`);
 }
 
 async function main(): Promise<void> {
@@ -309,27 +374,71 @@ async function main(): Promise<void> {
   let server: ServerProcess | null = null;
   let api: Http | null = null;
   try {
-    server = await startServer({ SIMULATOR: 'true', SIMULATOR_UNITS: String(CFG.units), LOG_LEVEL: 'warn' }, { timeoutMs: 120_000 });
+    const profOut = `${tmpdir()}/rc-dispatch-${process.pid}.cpuprofile`;
+    const nodeOptions = [CFG.serverNodeOptions, CFG.cpuProf ? `--require ${REPO_ROOT}/bench/support/dispatch-cpu-profiler.cjs` : ''].filter(Boolean).join(' ');
+    const profEnv: Record<string, string> = { NODE_OPTIONS: nodeOptions, ...(CFG.cpuProf ? { RC_CPU_PROFILE_OUT: profOut } : {}) };
+    server = await startServer({ SIMULATOR: 'true', SIMULATOR_UNITS: String(CFG.units), LOG_LEVEL: 'warn', ...profEnv }, { timeoutMs: 120_000 });
     out(`server ${server.url} (embedded aedes + PGlite, simulator ${CFG.units} units, data ${server.dataDir})`);
     api = http(server.url, Math.max(1, CFG.concurrency));
     const fleet = await waitForFleet(api);
     out(`fleet ready: ${fleet.ready} units available with a fresh fix after ${f(fleet.waitedS, 0)} s`);
 
     await latencyPass(api, 'warm-up', warm, 1);
+    {
+      const before = await metricsSnap(api);
+      const probe = await new PhaseProbe(async () => serverPid()).begin();
+      await sleep(CFG.idleS * 1000);
+      const pr = await probe.stop();
+      const after = await metricsSnap(api);
+      out(
+        `no requests for ${CFG.idleS} s (ingest + simulator only): server CPU ${f(pr.servicesCpuPct ?? NaN, 0)} % of a core, ingest ${f((after.received - before.received) / CFG.idleS, 0)} msg/s,` +
+          ` event-loop delay p99 ${f(after.lagP99Ms, 1)} / max ${f(after.lagMaxMs, 1)} ms, GC ${f(((after.gcS - before.gcS) * 1000) / CFG.idleS, 0)} ms/s; host busy ${f(pr.hostCpuPct, 0)} % of 2 cores`,
+      );
+    }
+    const quiet = await quietHost(25, 90_000);
+    out(`host before measuring: ${f(quiet.busyPct, 0)} % busy after waiting ${f(quiet.waitedMs / 1000, 0)} s for < 25 % (the simulator and ingest alone use some)`);
     out('');
+    out(`GET /health, sequential, same moment (the floor: HTTP + event loop shared with ingest):`);
+    printPass(await latencyPass(api, 'GET /health', list, 1, '/health'));
     out(`POST /dispatch/recommendations (limit ${CFG.limit}, routes included), time to the last response byte:`);
+    const pids = serverPid();
+    if (CFG.cpuProf) {
+      if (pids.length !== 1) throw new Error(`BENCH_CPU_PROF: expected one server process, found ${pids.length}`);
+      process.kill(pids[0]!, 'SIGWINCH');
+      await sleep(200);
+    }
     const seq = await latencyPass(api, 'sequential (1 connection)', list, 1);
+    if (CFG.cpuProf) {
+      process.kill(pids[0]!, 'SIGWINCH');
+      await sleep(1500);
+    }
     printPass(seq);
+    if (CFG.cpuProf) {
+      const prof = summarizeProfile(profOut);
+      out(`  server CPU profile of the sequential pass (${profOut}), ${f(prof.windowS, 1)} s sampled:`);
+      for (const b of prof.buckets) out(`    ${b.name.padEnd(40)} ${f(b.ms, 0).padStart(7)} ms  ${f(b.pct, 1).padStart(5)} %`);
+      out('    inside recommend(), self time:');
+      for (const x of prof.insideRecommend) out(`      ${f(x.ms, 0).padStart(6)} ms  ${x.fn}`);
+      out('    outside recommend() (idle excluded), self time:');
+      for (const x of prof.outside) out(`      ${f(x.ms, 0).padStart(6)} ms  ${x.fn}`);
+    }
     const conc = await latencyPass(api, `concurrent (${CFG.concurrency} connections)`, list, CFG.concurrency);
     printPass(conc);
     const p99 = pct(seq.ms, 99);
     out(`  goal p99 < ${GOAL_P99_MS} ms over HTTP (sequential): ${p99 < GOAL_P99_MS ? 'MET' : 'NOT MET'} (p99 ${f(p99)} ms)`);
 
+    const settle = fleet.at + CFG.cadSettleS * 1000 - Date.now();
+    if (settle > 0) {
+      out(`(waiting ${f(settle / 1000, 0)} s more so the fleet has driven ${CFG.cadSettleS} s from its stations)`);
+      await sleep(settle);
+    }
     out('');
     out(`CAD baseline (nearest ${CFG.cadK} by straight line, then road ETA for those) vs the true fastest unit by road,`);
     out(`same ${list.length} incidents, unit positions from GET /units (fresh snapshot every ${CFG.snapshotEvery} incidents), same graph:`);
     const cad = await cadComparison(api, graph, list);
     const worse = cad.worseS;
+    out(`  fleet ${f((Date.now() - fleet.at) / 1000, 0)} s after ready; median distance of a unit from its station's mean position ${f(pct(cad.spreadM, 50), 0)} m` +
+      ` (first snapshot ${f(cad.spreadM[0]!, 0)} m, last ${f(cad.spreadM[cad.spreadM.length - 1]!, 0)} m)`);
     out(`  recommendable units per snapshot (mean): ${f(cad.unitsMean, 0)}; incidents compared ${cad.compared}` +
       ` (no unit reachable: ${cad.noneReachable}; none of CAD's ${CFG.cadK} reachable: ${cad.cadNoneReachable})`);
     out(`  CAD's first choice arrives later than the true fastest: ${worse.length} of ${cad.compared} = ${f((100 * worse.length) / Math.max(1, cad.compared), 1)} %` +
