@@ -122,11 +122,6 @@ export class RoadSimulator {
     this.sims.clear();
   }
 
-  /** The script's state, for logs and tests. */
-  phaseOf(unitId: string): string | null {
-    return this.sims.get(unitId)?.script.phaseKind ?? null;
-  }
-
   private connect(unitId: string, base: string): MqttClient {
     const client = connect(this.mqttUrl, {
       clientId: `sim-${unitId}`,

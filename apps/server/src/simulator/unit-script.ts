@@ -2,7 +2,7 @@ import type { UnitStatus } from '@rescue/contracts';
 import type { RouteMover } from './route-mover';
 import type { Place, TripPlanner } from './trip-planner';
 
-/** Simulated seconds, [min, max] drawn uniformly. Defaults from typical 120 practice (domain.md §4: departure within 3 min). */
+/** Simulated seconds, [min, max] drawn uniformly. Turnout defaults keep departures inside the 3-minute indicator (domain.md §4). */
 export type Range = readonly [number, number];
 
 export interface ScriptTimes {
@@ -57,7 +57,7 @@ type Phase =
   | { kind: 'returning'; leg: RouteMover; t: number }
   | { kind: 'restock'; leftS: number };
 
-/** Statuses the script reaches on a task, in order: used to resume a task after a restart. */
+/** The unit's stored status when the simulator starts (null: never reported). */
 export type ResumeStatus = UnitStatus | null;
 
 /**
