@@ -198,22 +198,31 @@ maybe('operations console (Chromium, offline)', () => {
     expectClean();
   });
 
-  it('draws the coverage layers: station isochrones and the 1030 rule analysis', async () => {
+  it('draws the coverage layers: station isochrones, a rule’s covered and uncovered demand, the live coverage', async () => {
     const probe = await fetch(`${srv.url}/coverage/isochrones?station=ST-ENC&minutes=5`);
     if (probe.status === 404) {
-      process.stdout.write('\n[e2e] /coverage/isochrones not served by this build: coverage layer check skipped\n');
+      process.stdout.write('\n[e2e] /coverage/* not served by this build (CoverageModule not in AppModule): coverage layer check skipped\n');
       return;
     }
     await page.click('#tabs button[data-view="planning"]');
     await page.selectOption('#iso-station', 'ST-ENC');
     await page.click('#iso-go');
     await page.waitForSelector('path.isochrone', { timeout: 30_000 });
-    expect((await page.$$('path.isochrone')).length).toBeGreaterThan(0);
+    // one band per limit: 5, 10, 15 and 30 minutes
+    for (const m of [5, 10, 15, 30]) expect((await page.$$(`path.isochrone.iso-${m}`)).length).toBeGreaterThan(0);
     await shot('06-planning-isochrones');
+    await page.click('#iso-clear');
+    await page.selectOption('#cov-rule', 'rescue-circle-15');
     await page.click('#cov-go');
-    await page.waitForSelector('#cov-summary', { timeout: 60_000 });
-    expect(await page.textContent('#cov-summary')).toMatch(/%/);
+    await page.waitForSelector('#cov-summary', { timeout: 90_000 });
+    expect(await page.textContent('#cov-summary')).toMatch(/\d+(\.\d)?%/);
+    expect(Number(await page.getAttribute('#view-planning', 'data-cov-points'))).toBeGreaterThan(0);
     await shot('07-planning-rule-coverage');
+    await page.click('#live-go');
+    await page.waitForSelector('#live-summary', { timeout: 30_000 });
+    expect(await page.textContent('#live-summary')).toMatch(/\d+(\.\d)?%/);
+    expect(Number(await page.getAttribute('#view-planning', 'data-live-points'))).toBeGreaterThan(0);
+    await shot('08-planning-live-coverage');
     expectClean();
   });
 
@@ -224,11 +233,11 @@ maybe('operations console (Chromium, offline)', () => {
     // the two tasks created above count as requests
     expect(await page.textContent('#indicators-table tr.overall')).toMatch(/2/);
     expect(await page.$$('svg.bar-chart')).toHaveLength(2);
-    await shot('08-indicators');
+    await shot('09-indicators');
     await page.click('#lang');
     expect(await page.textContent('#tabs button[data-view="fleet"]')).toBe('Fleet');
     expect(await page.textContent('#indicators-table thead')).toContain('3-min departure rate');
-    await shot('09-indicators-en');
+    await shot('10-indicators-en');
     await page.click('#lang');
     expect(await page.textContent('#tabs button[data-view="fleet"]')).toBe('车队');
     expectClean();

@@ -104,7 +104,7 @@ export class PlanningView {
         style: (f) => {
           const c = ISO_COLOURS[f.properties?.minutes] ?? '#888';
           const line = f.geometry?.type?.includes('LineString');
-          return { color: c, weight: line ? 3 : 1, fillColor: c, fillOpacity: 0.28, opacity: line ? 0.9 : 0.7, className: `isochrone iso-${f.properties?.minutes}` };
+          return { color: c, weight: line ? 3 : 1, fillColor: c, fillOpacity: 0.16, opacity: line ? 0.9 : 0.6, className: `isochrone iso-${f.properties?.minutes}` };
         },
       }).addTo(this.isoLayer);
       if (features.length) this.map.fitBounds(layer.getBounds(), { padding: [20, 20] });
@@ -122,11 +122,12 @@ export class PlanningView {
       r = await this.untilDone(r, (id) => `/coverage/analyses/${encodeURIComponent(id)}`);
       const a = r.result ?? r.analysis ?? r;
       this.ruleLayer.clearLayers();
+      this.clear('live', this.liveLayer); // one demand layer at a time
       this.drawPoints(this.ruleLayer, a.points ?? [], 'cov');
       if (a.uncovered || a.covered) this.drawAreas(this.ruleLayer, a);
       const classes = (a.byClass ?? []).map((c) => `<tr><td>${esc(c.areaClass)}</td><td class="num">${Math.round((c.limit?.maxTimeS ?? 0) / 60)} ${t('minutes')}</td><td class="num">${pct(c.share)}</td><td class="num">${c.coveredPoints}/${c.points}</td></tr>`).join('');
       this.say('rule', `<p id="cov-summary"><b>${esc(a.rule?.name ?? rule)}</b>: ${t('covered')} ${pct(a.compliance)}</p>
-        ${classes ? `<table><thead><tr><th>${t('station')}</th><th class="num">≤</th><th class="num">${t('share')}</th><th class="num">${t('covered')}</th></tr></thead><tbody>${classes}</tbody></table>` : ''}`);
+        ${classes ? `<table><thead><tr><th>${t('areaClass')}</th><th class="num">≤</th><th class="num">${t('share')}</th><th class="num">${t('covered')}</th></tr></thead><tbody>${classes}</tbody></table>` : ''}`);
     } catch (err) {
       this.fail('rule', err);
     }
@@ -139,12 +140,13 @@ export class PlanningView {
       const r = await api(`/coverage/live?rule=${encodeURIComponent(rule)}`);
       const a = r.result ?? r;
       this.liveLayer.clearLayers();
+      this.clear('rule', this.ruleLayer);
       this.drawPoints(this.liveLayer, a.points ?? [], 'live');
       if (a.uncovered || a.covered) this.drawAreas(this.liveLayer, a);
       const units = (a.units ?? []).slice().sort((x, y) => (y.lossIfSent ?? 0) - (x.lossIfSent ?? 0))
         .map((u) => `<tr><td>${esc(u.id ?? u.unitId)}</td><td class="num">${pct(u.lossIfSent)}</td></tr>`).join('');
-      this.say('live', `<p id="live-summary">${t('liveCoverage')}: <b>${pct(a.share)}</b></p>
-        ${units ? `<table><thead><tr><th>${t('unit')}</th><th class="num">−${t('share')}</th></tr></thead><tbody>${units}</tbody></table>` : ''}`);
+      this.say('live', `<p id="live-summary">${t('liveCoverage')} (${esc(a.rule ?? rule)}): <b>${pct(a.share)}</b> <span class="hint">${a.at ? new Date(a.at).toLocaleTimeString() : ''}</span></p>
+        ${units ? `<table><thead><tr><th>${t('unit')}</th><th class="num">${t('lossIfSent')}</th></tr></thead><tbody>${units}</tbody></table>` : ''}`);
     } catch (err) {
       this.fail('live', err);
     }
@@ -165,12 +167,12 @@ export class PlanningView {
     for (const p of points) {
       if (p.lat === undefined) continue;
       L.circleMarker([p.lat, p.lon], {
-        renderer: canvas, interactive: false, radius: 4, weight: 0,
-        fillColor: p.covered ? '#2e7d32' : '#d32f2f', fillOpacity: 0.55,
+        renderer: canvas, interactive: false, radius: Math.min(12, 3 + Math.sqrt(p.weight ?? 1) / 6), weight: p.covered ? 0 : 1.5, color: '#7f0000',
+        fillColor: p.covered ? '#2e7d32' : '#d32f2f', fillOpacity: p.covered ? 0.4 : 0.7,
       }).addTo(layer);
     }
-    layer.getPane?.();
     this.root.dataset[`${cls}Points`] = String(points.length);
+    this.root.dataset[`${cls}Uncovered`] = String(points.filter((p) => !p.covered).length);
   }
 
   drawAreas(layer, a) {
