@@ -85,8 +85,9 @@ export class RoadSimulator {
    */
   async start(): Promise<void> {
     const rand = prng(this.opts.seed);
+    const homes = this.parkingSpots();
     for (const unit of this.units) {
-      const home = this.stations.find((s) => s.id === unit.stationId) ?? this.stations[0]!;
+      const home = homes.get(unit.stationId) ?? homes.values().next().value!;
       // Pick up where the unit was (a restart mid-task carries on with the task).
       const view = this.live.view(unit.id, Date.now(), this.opts.staleAfterS);
       const start = view?.lastFix ? { lat: view.lastFix.lat, lon: view.lastFix.lon } : { lat: home.lat, lon: home.lon };
@@ -102,6 +103,20 @@ export class RoadSimulator {
     this.lastTick = Date.now();
     this.timer = setInterval(() => this.tick(), this.opts.intervalMs);
     this.log.info({ units: this.sims.size, hospitals: this.hospitals.length, speedup: this.opts.speedup, everyMs: this.opts.intervalMs }, 'road simulator driving');
+  }
+
+  /** Per station, where its units park: the station, unless its nearest road is cut off from the network. */
+  private parkingSpots(): Map<string, Place> {
+    const anchor = this.hospitals[0];
+    const out = new Map<string, Place>();
+    for (const st of this.stations) {
+      const spot = anchor && this.planner.parkingFor ? this.planner.parkingFor(st, anchor) : st;
+      if (spot.lat !== st.lat || spot.lon !== st.lon) {
+        this.log.info({ stationId: st.id, station: [st.lat, st.lon], parking: [spot.lat, spot.lon] }, 'station road is cut off from the network; its units park on the nearest connected road');
+      }
+      out.set(st.id, { lat: spot.lat, lon: spot.lon });
+    }
+    return out;
   }
 
   async stop(): Promise<void> {

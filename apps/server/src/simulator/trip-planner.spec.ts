@@ -58,4 +58,23 @@ describe('GraphTripPlanner', () => {
     expect(p!.lat).toBeCloseTo(0, 9);
     expect(planner.roadPointNear({ lat: 1, lon: 1 }, 200, Math.random)).toBeNull();
   });
+
+  it('parks a station whose nearest road is cut off on the nearest connected road instead', () => {
+    // the main street plus a lone piece e–f 22 m north of it, joined to nothing
+    const g2 = handGraph(
+      { a: [0, 0], b: [0, 0.001], c: [0, 0.002], e: [0.0002, 0.0009], f: [0.0002, 0.0011] },
+      [
+        { id: 1, nodes: 'abc', tags: { highway: 'residential' } },
+        { id: 2, nodes: 'ef', tags: { highway: 'residential' } },
+      ],
+    );
+    const p2 = new GraphTripPlanner(g2, 500);
+    const anchor = { lat: 0, lon: 0.002 };
+    const station = { lat: 0.00025, lon: 0.001 }; // 5.6 m from e–f, 28 m from the street
+    const park = p2.parkingFor(station, anchor);
+    expect(park.lat).toBeCloseTo(0, 9);
+    expect(park.lon).toBeCloseTo(0.001, 4);
+    // a station by the street stays where it is
+    expect(p2.parkingFor({ lat: -0.0001, lon: 0.0005 }, anchor)).toEqual({ lat: -0.0001, lon: 0.0005 });
+  });
 });

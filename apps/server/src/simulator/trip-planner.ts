@@ -12,6 +12,8 @@ export interface TripPlanner {
   plan(from: Place & { headingDeg?: number }, to: Place): RouteMover;
   /** A random drivable point within radiusM of a place, or null when none was found. */
   roadPointNear(at: Place, radiusM: number, rand: () => number): Place | null;
+  /** Where units of a station park (the station, or a nearby road point connected with `anchor`). */
+  parkingFor?(station: Place, anchor: Place): Place;
 }
 
 /** Speed for the few metres between a road and a station yard or a point off the network (walking pace of a vehicle in a yard). */
@@ -59,6 +61,46 @@ export class GraphTripPlanner implements TripPlanner {
       }
     }
     return null;
+  }
+
+  /**
+   * Where a unit of this station parks: the station itself when its nearest road is connected both ways
+   * with `anchor` (a hospital: the main network), else the nearest road point within 200 m that is.
+   * Some station points snap to a road piece cut off from the rest (Sant Julià's centre in the shipped
+   * extract: pedestrian streets around it), from where no route leads anywhere.
+   */
+  parkingFor(station: Place, anchor: Place): Place {
+    let a: SnappedPoint;
+    try {
+      a = snap(this.g, anchor.lat, anchor.lon, { maxDistanceM: this.snapMaxM });
+    } catch (e) {
+      if (e instanceof RoutingError) return station;
+      throw e;
+    }
+    const connected = (lat: number, lon: number): SnappedPoint | null => {
+      try {
+        const p = snap(this.g, lat, lon, { maxDistanceM: this.snapMaxM });
+        route(this.g, p, a, { optimize: 'time' });
+        route(this.g, a, p, { optimize: 'time' });
+        return p;
+      } catch (e) {
+        if (e instanceof RoutingError) return null;
+        throw e;
+      }
+    };
+    if (connected(station.lat, station.lon)) return station;
+    const mPerDegLon = 111_320 * Math.cos((station.lat * Math.PI) / 180);
+    for (const r of [20, 40, 70, 100, 150, 200]) {
+      let best: { p: SnappedPoint; d: number } | null = null;
+      for (let k = 0; k < 16; k++) {
+        const b = (2 * Math.PI * k) / 16;
+        const p = connected(station.lat + (r * Math.cos(b)) / 111_320, station.lon + (r * Math.sin(b)) / mPerDegLon);
+        const d = p ? haversineM(station.lat, station.lon, p.snappedLat, p.snappedLon) : Infinity;
+        if (p && (!best || d < best.d)) best = { p, d };
+      }
+      if (best) return { lat: best.p.snappedLat, lon: best.p.snappedLon };
+    }
+    return station;
   }
 
   /** A moving unit snaps to the carriageway it drives on; if its heading fits none nearby, to the nearest road. */
