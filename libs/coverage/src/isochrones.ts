@@ -32,8 +32,8 @@ export interface StationIsochrones {
 }
 
 export const MAX_ISOCHRONE_MINUTES = 240;
-/** Grid nodes per display polygon set, at most (about 25,000: a 30-min reach over Andorra at ~190 m). */
-export const MAX_GRID_NODES = 25_000;
+/** Grid nodes per display polygon set, at most (8,000: a 30-min reach over all Andorra gets ~250 m cells, a 5-min one keeps the 150 m default). */
+export const MAX_GRID_NODES = 8_000;
 /** Grid cells an arrival time spreads to around its road point (2: a road becomes ~5 cells wide). */
 const SPREAD = 2;
 
@@ -149,47 +149,87 @@ function forEachReachedPiece(g: RoadGraph, reach: Reach, limitS: number, stepM: 
 }
 
 /**
- * Display polygons from the reach, one per limit, built with Turf isobands: each grid node gets
- * the earliest arrival time of the road points nearest to it (then spread two nodes, so a road
- * becomes a band about five cells wide); the polygon for m minutes is the band [0, m·60].
+ * Display polygons from the reach, one per limit, built with Turf isobands. Road points (densified
+ * every half cell) put their arrival time on a grid, spread SPREAD nodes so a road becomes a band
+ * about five cells wide; the polygon for m minutes is the band [0, m·60]. Each limit gets its own
+ * grid over its own reach, so a 5-min polygon keeps fine cells while a 30-min one over a whole
+ * region uses coarser ones: Turf's ring assembly grows faster than linearly with boundary detail.
  */
 export function reachPolygons(g: RoadGraph, site: PlacedSite, reach: Reach, minutes: readonly number[], cellM: number): MultiPolygon[] {
   if (!(cellM >= 10 && cellM <= 5000)) throw new CoverageError('BAD_INPUT', 'polygon cell must be 10–5000 m');
   const maxS = minutes[minutes.length - 1]! * 60;
-  let minLat = site.at.snappedLat;
-  let maxLat = site.at.snappedLat;
-  let minLon = site.at.snappedLon;
-  let maxLon = site.at.snappedLon;
-  const pts: number[] = [];
-  forEachReachedPiece(g, reach, maxS, cellM / 2, (line, times) => {
-    line.forEach(([lon, lat], i) => {
-      pts.push(lon, lat, times[i]!);
-      if (lat < minLat) minLat = lat;
-      if (lat > maxLat) maxLat = lat;
-      if (lon < minLon) minLon = lon;
-      if (lon > maxLon) maxLon = lon;
-    });
+  // Reached road pieces as flat [lon, lat, t, ...] runs (shape points only; each limit's grid
+  // samples the segments at its own cell size). The site's own position is a piece of one point.
+  const pieces: number[][] = [[site.at.snappedLon, site.at.snappedLat, 0]];
+  forEachReachedPiece(g, reach, maxS, Infinity, (line, times) => {
+    const run: number[] = [];
+    line.forEach(([lon, lat], i) => run.push(lon, lat, times[i]!));
+    pieces.push(run);
   });
-  pts.push(site.at.snappedLon, site.at.snappedLat, 0);
-  // Widen the cell on large reaches so the grid stays near MAX_GRID_NODES (Turf's cost is per node).
+  return minutes.map((m) => polygonWithin(pieces, m * 60, cellM));
+}
+
+function polygonWithin(pieces: readonly number[][], limitS: number, cellM: number): MultiPolygon {
+  let minLat = Infinity;
+  let maxLat = -Infinity;
+  let minLon = Infinity;
+  let maxLon = -Infinity;
+  const grow = (lon: number, lat: number): void => {
+    minLon = Math.min(minLon, lon);
+    maxLon = Math.max(maxLon, lon);
+    minLat = Math.min(minLat, lat);
+    maxLat = Math.max(maxLat, lat);
+  };
+  for (const run of pieces) {
+    for (let i = 0; i < run.length; i += 3) {
+      const t = run[i + 2]!;
+      if (t <= limitS) {
+        grow(run[i]!, run[i + 1]!);
+        continue;
+      }
+      // Times grow along a piece: include where the limit cuts this segment, then stop.
+      if (i > 0) {
+        const f = (limitS - run[i - 1]!) / (t - run[i - 1]!);
+        grow(run[i - 3]! + f * (run[i]! - run[i - 3]!), run[i - 2]! + f * (run[i + 1]! - run[i - 2]!));
+      }
+      break;
+    }
+  }
+  // Widen the cell on large reaches so the grid stays near MAX_GRID_NODES.
   const cosLat = Math.cos((((minLat + maxLat) / 2) * Math.PI) / 180);
   const areaM2 = (maxLat - minLat) * 111_195 * (maxLon - minLon) * 111_195 * cosLat;
   const cell = Math.max(cellM, Math.sqrt(areaM2 / MAX_GRID_NODES));
   const dLat = cell / 111_195;
   const dLon = cell / (111_195 * cosLat);
-  // Empty nodes of margin beyond the spread so every band closes inside the grid.
+  // Empty nodes of margin beyond the spread so the band closes inside the grid.
   const margin = SPREAD + 2;
   const x0 = minLon - margin * dLon;
   const y0 = minLat - margin * dLat;
   const cols = Math.ceil((maxLon - minLon) / dLon) + 2 * margin + 1;
   const rows = Math.ceil((maxLat - minLat) / dLat) + 2 * margin + 1;
-  const BIG = maxS * 4 + 1;
+  const BIG = limitS * 4 + 1;
   const raw = new Float64Array(cols * rows).fill(BIG);
-  for (let i = 0; i < pts.length; i += 3) {
-    const c = Math.round((pts[i]! - x0) / dLon);
-    const r = Math.round((pts[i + 1]! - y0) / dLat);
-    const k = r * cols + c;
-    if (pts[i + 2]! < raw[k]!) raw[k] = pts[i + 2]!;
+  const stamp = (lon: number, lat: number, t: number): void => {
+    const r = Math.round((lat - y0) / dLat);
+    const c = Math.round((lon - x0) / dLon);
+    if (r < 0 || c < 0 || r >= rows || c >= cols) return; // cannot happen with the bbox above; never wrap rows
+    if (t < raw[r * cols + c]!) raw[r * cols + c] = t;
+  };
+  for (const run of pieces) {
+    if (run[2]! <= limitS) stamp(run[0]!, run[1]!, run[2]!);
+    for (let i = 3; i < run.length; i += 3) {
+      const [ax, ay, at] = [run[i - 3]!, run[i - 2]!, run[i - 1]!];
+      const [bx, by, bt] = [run[i]!, run[i + 1]!, run[i + 2]!];
+      if (at > limitS) break;
+      // Sample every half cell along the segment, up to where the time runs out.
+      const n = Math.max(1, Math.ceil(2 * Math.max(Math.abs(bx - ax) / dLon, Math.abs(by - ay) / dLat)));
+      for (let j = 1; j <= n; j++) {
+        const f = j / n;
+        const t = at + f * (bt - at);
+        if (t > limitS) break;
+        stamp(ax + f * (bx - ax), ay + f * (by - ay), t);
+      }
+    }
   }
   // Spread each arrival time over the nodes within SPREAD cells (separably: rows, then columns),
   // so nearby roads merge into one area and Turf has few rings to assemble.
@@ -211,17 +251,13 @@ export function reachPolygons(g: RoadGraph, site: PlacedSite, reach: Reach, minu
   }
   const grid: FeatureCollection<Point, { t: number }> = { type: 'FeatureCollection', features: [] };
   for (let r = 0; r < rows; r++) {
-    // Rows keyed by latitude inside Turf: compute each row's latitude once so keys are identical.
+    // Turf groups rows by latitude: compute each row's latitude once so keys are identical.
     const lat = y0 + r * dLat;
+    // +1 s everywhere: Turf reads a zero value as missing; the site's own node is 0 s.
     for (let c = 0; c < cols; c++) grid.features.push(point([x0 + c * dLon, lat], { t: val[r * cols + c]! + 1 }));
   }
-  // +1 s everywhere: Turf reads a zero value as missing; the site's own node is 0 s. One Turf call
-  // makes the nested bands [0, m1], (m1, m2], ...; the polygon for m_k is bands 1..k together
-  // (they tile without overlap, so a point lies in at most one of them).
   // Coordinates rounded to 1e-5° (~1 m): far below the grid step, and a third of the bytes.
   const q = (x: number): number => Math.round(x * 1e5) / 1e5;
-  const bands = isobands(grid, [0, ...minutes.map((m) => m * 60 + 1)], { zProperty: 't' }).features.map((f) =>
-    f.geometry.coordinates.map((poly) => poly.map((ring) => ring.map(([x, y]) => [q(x!), q(y!)]))),
-  );
-  return minutes.map((_, k) => ({ type: 'MultiPolygon', coordinates: bands.slice(0, k + 1).flat() }));
+  const band = isobands(grid, [0, limitS + 1], { zProperty: 't' }).features[0]!.geometry;
+  return { type: 'MultiPolygon', coordinates: band.coordinates.map((poly) => poly.map((ring) => ring.map(([x, y]) => [q(x!), q(y!)]))) };
 }
