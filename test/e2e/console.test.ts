@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { connectAsync, type MqttClient } from 'mqtt';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { REPO_ROOT, type ServerProcess, startServer } from '../support/server-process';
 
@@ -31,6 +32,7 @@ maybe('operations console (Chromium, offline)', () => {
   let srv: ServerProcess;
   let browser: Browser;
   let page: Page;
+  let terminals: MqttClient;
   const consoleErrors: string[] = [];
   const outside: string[] = [];
 
@@ -54,7 +56,16 @@ maybe('operations console (Chromium, offline)', () => {
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    srv = await startServer({ SIMULATOR: 'true', SIMULATOR_UNITS: String(UNITS), SIMULATOR_SPEEDUP: '20' });
+    srv = await startServer({ SIMULATOR: 'true', SIMULATOR_UNITS: String(UNITS), SIMULATOR_SPEEDUP: '20', STALE_AFTER_S: '120' });
+    // two hand-driven terminals besides the simulator: one whose last fix is 10 minutes old (stale),
+    // one whose terminal went offline
+    terminals = await connectAsync(srv.mqttUrl, { clientId: `e2e-terminals-${Date.now()}` });
+    const now = Date.now();
+    for (const [id, online, ageS, lat, lon] of [['T-STALE', true, 600, 42.5, 1.53], ['T-OFF', false, 5, 42.52, 1.55]] as const) {
+      await terminals.publishAsync(`ems/v1/units/${id}/presence`, online ? 'online' : 'offline', { qos: 1, retain: true });
+      await terminals.publishAsync(`ems/v1/units/${id}/status`, JSON.stringify({ ts: now - 700_000, status: 'available_at_station', source: 'terminal' }), { qos: 1 });
+      await terminals.publishAsync(`ems/v1/units/${id}/position`, JSON.stringify({ ts: now - ageS * 1000, lat, lon, accuracyM: 5 }), { qos: 1 });
+    }
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -76,6 +87,7 @@ maybe('operations console (Chromium, offline)', () => {
 
   afterAll(async () => {
     await browser?.close();
+    await terminals?.endAsync();
     await srv?.stop();
   });
 
@@ -90,8 +102,15 @@ maybe('operations console (Chromium, offline)', () => {
     expect(await page.$$('.leaflet-tile')).toHaveLength(0);
     expect(await page.textContent('.leaflet-control-attribution')).toContain('OpenStreetMap');
     expect(await page.$$('.station-icon')).toHaveLength(7);
-    await page.waitForFunction((n) => document.querySelectorAll('.unit-icon[data-unit-id]').length === n, UNITS, { timeout: 30_000 });
-    expect(await page.$$('#unit-table tbody tr')).toHaveLength(UNITS);
+    await page.waitForFunction((n) => document.querySelectorAll('.unit-icon[data-unit-id]').length === n, UNITS + 2, { timeout: 30_000 });
+    expect(await page.$$('#unit-table tbody tr')).toHaveLength(UNITS + 2);
+    // stale and offline units are marked on the map and in the list
+    const all = new Map((await markers()).map((m) => [m.id, m]));
+    expect(all.get('T-STALE')).toMatchObject({ stale: true, online: true });
+    expect(all.get('T-OFF')).toMatchObject({ online: false });
+    expect(all.get('AMB-01')).toMatchObject({ stale: false, online: true });
+    expect(await page.textContent('#unit-table tr[data-unit-id="T-STALE"]')).toContain('定位过期');
+    expect(await page.textContent('#unit-table tr[data-unit-id="T-OFF"]')).toContain('离线');
     await shot('01-fleet');
     expectClean();
   });

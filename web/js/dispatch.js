@@ -136,7 +136,7 @@ export class DispatchView {
     }
     const b = L.latLngBounds([[this.incident.lat, this.incident.lon]]);
     for (const l of this.routes.values()) b.extend(l.getBounds());
-    if (this.routes.size) this.map.fitBounds(b, { padding: [40, 40], maxZoom: 15 });
+    if (this.routes.size) this.map.fitBounds(b, { padding: [40, 40], maxZoom: 15, animate: false });
   }
 
   renderResultSoon() {

@@ -74,9 +74,10 @@ export class FleetView {
     return e.u.fixAgeS + (Date.now() - e.receivedAt) / 1000;
   }
 
+  /** The server's flag at the last event, or the fix having aged past the limit since. */
   isStale(e) {
     const a = this.ageS(e);
-    return a !== null && a > this.staleAfterS;
+    return !!e.u.stale || (a !== null && a > this.staleAfterS);
   }
 
   upsert(u) {
