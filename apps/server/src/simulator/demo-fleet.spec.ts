@@ -18,7 +18,7 @@ describe('demo fleet on the shipped Andorra extract', () => {
     for (const h of DEMO_HOSPITALS) {
       const hp = snap(graph, h.lat, h.lon, { maxDistanceM: 500 });
       for (const s of DEMO_STATIONS) {
-        const park = planner.parkingFor(s, h);
+        const park = planner.parkingFor(s);
         if (park.lat !== s.lat || park.lon !== s.lon) moved.push(s.id);
         expect(haversineM(s.lat, s.lon, park.lat, park.lon)).toBeLessThan(50);
         const sp = snap(graph, park.lat, park.lon, { maxDistanceM: 500 });

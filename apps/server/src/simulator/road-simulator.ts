@@ -107,10 +107,9 @@ export class RoadSimulator {
 
   /** Per station, where its units park: the station, unless its nearest road is cut off from the network. */
   private parkingSpots(): Map<string, Place> {
-    const anchor = this.hospitals[0];
     const out = new Map<string, Place>();
     for (const st of this.stations) {
-      const spot = anchor && this.planner.parkingFor ? this.planner.parkingFor(st, anchor) : st;
+      const spot = this.planner.parkingFor ? this.planner.parkingFor(st) : st;
       if (spot.lat !== st.lat || spot.lon !== st.lon) {
         this.log.info({ stationId: st.id, station: [st.lat, st.lon], parking: [spot.lat, spot.lon] }, 'station road is cut off from the network; its units park on the nearest connected road');
       }

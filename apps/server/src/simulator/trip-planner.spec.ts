@@ -62,19 +62,26 @@ describe('GraphTripPlanner', () => {
   it('parks a station whose nearest road is cut off on the nearest connected road instead', () => {
     // the main street plus a lone piece e–f 22 m north of it, joined to nothing
     const g2 = handGraph(
-      { a: [0, 0], b: [0, 0.001], c: [0, 0.002], e: [0.0002, 0.0009], f: [0.0002, 0.0011] },
+      { a: [0, 0], b: [0, 0.001], c: [0, 0.002], d: [0, 0.003], e: [0.0002, 0.0009], f: [0.0002, 0.0011] },
       [
         { id: 1, nodes: 'abc', tags: { highway: 'residential' } },
+        { id: 3, nodes: 'cd', tags: { highway: 'residential' } },
         { id: 2, nodes: 'ef', tags: { highway: 'residential' } },
       ],
     );
     const p2 = new GraphTripPlanner(g2, 500);
-    const anchor = { lat: 0, lon: 0.002 };
     const station = { lat: 0.00025, lon: 0.001 }; // 5.6 m from e–f, 28 m from the street
-    const park = p2.parkingFor(station, anchor);
+    const park = p2.parkingFor(station);
     expect(park.lat).toBeCloseTo(0, 9);
     expect(park.lon).toBeCloseTo(0.001, 4);
     // a station by the street stays where it is
-    expect(p2.parkingFor({ lat: -0.0001, lon: 0.0005 }, anchor)).toEqual({ lat: -0.0001, lon: 0.0005 });
+    expect(p2.parkingFor({ lat: -0.0001, lon: 0.0005 })).toEqual({ lat: -0.0001, lon: 0.0005 });
+    // a drive to a point by the lone piece goes along the street to the nearest connected point, then through the yard
+    const leg = p2.plan({ lat: 0, lon: 0.002 }, station);
+    expect(leg.at(1).speedKmh).toBeCloseTo(25, 6); // on the street, not the 40 km/h straight line of the fallback
+    expect(leg.at(1).lat).toBeCloseTo(0, 9);
+    const end = leg.at(leg.durationS);
+    expect(end.lat).toBeCloseTo(station.lat, 9);
+    expect(end.lon).toBeCloseTo(station.lon, 9);
   });
 });

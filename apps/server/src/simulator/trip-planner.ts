@@ -1,4 +1,5 @@
 import { haversineM, type RoadGraph, route, RoutingError, snap, type SnappedPoint } from '@rescue/routing';
+import { largestComponent } from './road-components';
 import { RouteMover, type SpeedPiece } from './route-mover';
 
 export interface Place {
@@ -12,8 +13,8 @@ export interface TripPlanner {
   plan(from: Place & { headingDeg?: number }, to: Place): RouteMover;
   /** A random drivable point within radiusM of a place, or null when none was found. */
   roadPointNear(at: Place, radiusM: number, rand: () => number): Place | null;
-  /** Where units of a station park (the station, or a nearby road point connected with `anchor`). */
-  parkingFor?(station: Place, anchor: Place): Place;
+  /** Where units of a station park: the station, or a nearby road point on the main network. */
+  parkingFor?(station: Place): Place;
 }
 
 /** Speed for the few metres between a road and a station yard or a point off the network (walking pace of a vehicle in a yard). */
@@ -28,6 +29,9 @@ const YARD_MAX_M = 50;
  * so the mover paces the drive like the ETA that dispatch promised.
  */
 export class GraphTripPlanner implements TripPlanner {
+  /** Vertices of the main network, computed on first need (O(V+E), once). */
+  private main: Uint8Array | null = null;
+
   constructor(
     private readonly g: RoadGraph,
     private readonly snapMaxM: number,
@@ -35,16 +39,32 @@ export class GraphTripPlanner implements TripPlanner {
 
   plan(from: Place & { headingDeg?: number }, to: Place): RouteMover {
     try {
-      const a = this.snapMoving(from);
-      const b = snap(this.g, to.lat, to.lon, { maxDistanceM: this.snapMaxM });
-      const r = route(this.g, a, b, { optimize: 'time' });
-      const coords = r.geometry.coordinates.map((c): [number, number] => [c[0], c[1]]);
-      const pieces = speedPieces(this.g, coords, r.edges, a, b, r.distanceM, r.durationS);
-      return withEnds(coords, pieces, from, to);
+      return this.roadTrip(from, to, from, to);
     } catch (e) {
       if (!(e instanceof RoutingError)) throw e;
+      if (e.code === 'UNREACHABLE') {
+        // One end lies on a road piece cut off from the other: drive between the nearest connected road
+        // points instead (the last metres on foot or through the yard, as withEnds decides).
+        const a = this.parkingFor(from);
+        const b = this.parkingFor(to);
+        try {
+          return this.roadTrip(from, to, a, b);
+        } catch (e2) {
+          if (!(e2 instanceof RoutingError)) throw e2;
+        }
+      }
       return straightLine(from, to, STRAIGHT_KMH);
     }
+  }
+
+  /** The fastest road trip between the roads nearest `snapFrom`/`snapTo`, joined to the real `from`/`to`. */
+  private roadTrip(from: Place, to: Place, snapFrom: Place & { headingDeg?: number }, snapTo: Place): RouteMover {
+    const a = this.snapMoving(snapFrom);
+    const b = snap(this.g, snapTo.lat, snapTo.lon, { maxDistanceM: this.snapMaxM });
+    const r = route(this.g, a, b, { optimize: 'time' });
+    const coords = r.geometry.coordinates.map((c): [number, number] => [c[0], c[1]]);
+    const pieces = speedPieces(this.g, coords, r.edges, a, b, r.distanceM, r.durationS);
+    return withEnds(coords, pieces, from, to);
   }
 
   roadPointNear(at: Place, radiusM: number, rand: () => number): Place | null {
@@ -64,43 +84,42 @@ export class GraphTripPlanner implements TripPlanner {
   }
 
   /**
-   * Where a unit of this station parks: the station itself when its nearest road is connected both ways
-   * with `anchor` (a hospital: the main network), else the nearest road point within 200 m that is.
-   * Some station points snap to a road piece cut off from the rest (Sant Julià's centre in the shipped
-   * extract: pedestrian streets around it), from where no route leads anywhere.
+   * The place itself when its nearest road belongs to the main network (largest strongly connected
+   * part of the graph), else the nearest road point within 200 m that does. Some points snap to a road
+   * piece cut off from the rest (Sant Julià's centre in the shipped extract), from where no route leads
+   * anywhere: a station there parks its units on the connected road, a trip there ends on it.
    */
-  parkingFor(station: Place, anchor: Place): Place {
-    let a: SnappedPoint;
-    try {
-      a = snap(this.g, anchor.lat, anchor.lon, { maxDistanceM: this.snapMaxM });
-    } catch (e) {
-      if (e instanceof RoutingError) return station;
-      throw e;
-    }
-    const connected = (lat: number, lon: number): SnappedPoint | null => {
-      try {
-        const p = snap(this.g, lat, lon, { maxDistanceM: this.snapMaxM });
-        route(this.g, p, a, { optimize: 'time' });
-        route(this.g, a, p, { optimize: 'time' });
-        return p;
-      } catch (e) {
-        if (e instanceof RoutingError) return null;
-        throw e;
-      }
-    };
-    if (connected(station.lat, station.lon)) return station;
-    const mPerDegLon = 111_320 * Math.cos((station.lat * Math.PI) / 180);
+  parkingFor(place: Place): Place {
+    if (this.connected(place.lat, place.lon)) return place;
+    const mPerDegLon = 111_320 * Math.cos((place.lat * Math.PI) / 180);
     for (const r of [20, 40, 70, 100, 150, 200]) {
       let best: { p: SnappedPoint; d: number } | null = null;
       for (let k = 0; k < 16; k++) {
         const b = (2 * Math.PI * k) / 16;
-        const p = connected(station.lat + (r * Math.cos(b)) / 111_320, station.lon + (r * Math.sin(b)) / mPerDegLon);
-        const d = p ? haversineM(station.lat, station.lon, p.snappedLat, p.snappedLon) : Infinity;
+        const p = this.connected(place.lat + (r * Math.cos(b)) / 111_320, place.lon + (r * Math.sin(b)) / mPerDegLon);
+        const d = p ? haversineM(place.lat, place.lon, p.snappedLat, p.snappedLon) : Infinity;
         if (p && (!best || d < best.d)) best = { p, d };
       }
       if (best) return { lat: best.p.snappedLat, lon: best.p.snappedLon };
     }
-    return station;
+    return place;
+  }
+
+  /** The snapped point if its road piece is on the main network, else null. */
+  private connected(lat: number, lon: number): SnappedPoint | null {
+    let p: SnappedPoint;
+    try {
+      p = snap(this.g, lat, lon, { maxDistanceM: this.snapMaxM });
+    } catch (e) {
+      if (e instanceof RoutingError) return null;
+      throw e;
+    }
+    this.main ??= largestComponent(this.g);
+    for (let i = this.g.cEdgeStart[p.chain]!; i < this.g.cEdgeStart[p.chain + 1]!; i++) {
+      const e = this.g.cEdges[i]!;
+      if (this.main[this.g.eSrc[e]!] && this.main[this.g.eDst[e]!]) return p;
+    }
+    return null;
   }
 
   /** A moving unit snaps to the carriageway it drives on; if its heading fits none nearby, to the nearest road. */
