@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { BrokerModule } from './broker/broker.module';
 import { ConfigModule } from './config.module';
 import { ConsoleModule } from './console/console.module';
+import { CoverageModule } from './coverage/coverage.module';
 import { DatabaseModule } from './database/database.module';
 import { DispatchModule } from './dispatch/dispatch.module';
 import { EmbeddedJobsModule } from './database/embedded-jobs.module';
@@ -33,6 +34,7 @@ import { SimulatorModule } from './simulator/simulator.module';
     FleetModule,
     RoutingModule,
     DispatchModule,
+    CoverageModule,
     IngestModule,
     SimulatorModule,
     ConsoleModule,
