@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -55,6 +55,7 @@ maybe('operations console (Chromium, offline)', () => {
     );
 
   beforeAll(async () => {
+    rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
     srv = await startServer({ SIMULATOR: 'true', SIMULATOR_UNITS: String(UNITS), SIMULATOR_SPEEDUP: '20', STALE_AFTER_S: '120' });
     // two hand-driven terminals besides the simulator: one whose last fix is 10 minutes old (stale),
