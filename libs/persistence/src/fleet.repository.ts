@@ -1,16 +1,8 @@
 import { DataSource } from 'typeorm';
+import type { LiveUnit } from '@rescue/fleet';
 
-export interface UnitSnapshot {
-  unitId: string;
-  name: string | null;
-  stationId: string | null;
-  capabilities: string[];
-  status: string | null;
-  statusTs: number | null;
-  taskId: string | null;
-  online: boolean;
-  lastFix: { ts: number; lat: number; lon: number; speedKmh: number | null; headingDeg: number | null } | null;
-}
+/** A unit as stored, in the shape the live fleet is rebuilt from. */
+export type UnitSnapshot = LiveUnit;
 
 export interface StationRow {
   id: string;

@@ -1,14 +1,8 @@
 import { DataSource, EntityManager } from 'typeorm';
+import type { Fix } from '@rescue/telemetry';
 
-export interface FixRow {
-  unitId: string;
-  ts: number; // epoch ms
-  lat: number;
-  lon: number;
-  speedKmh: number | null;
-  headingDeg: number | null;
-  accuracyM: number | null;
-  altitudeM: number | null;
+/** A fix as stored: what the pipeline accepted, its step from the previous fix and when it arrived. */
+export interface FixRow extends Fix {
   stepM: number;
   receivedAt: number;
 }
