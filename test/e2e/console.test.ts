@@ -93,7 +93,9 @@ maybe('operations console (Chromium, offline)', () => {
   });
 
   it('serves the console at / with the offline road basemap, stations, attribution and every unit', async () => {
-    await page.goto(`${srv.url}/`);
+    const res = await page.goto(`${srv.url}/`);
+    // the browser itself is told to load nothing from elsewhere (except the optional OSM tiles)
+    expect(res!.headers()['content-security-policy']).toContain("connect-src 'self'");
     await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
     expect(await page.title()).toContain('120 调度台');
     expect(await page.textContent('#tabs button[data-view="fleet"]')).toBe('车队');
@@ -261,5 +263,19 @@ maybe('operations console (Chromium, offline)', () => {
     await page.click('#lang');
     expect(await page.textContent('#tabs button[data-view="fleet"]')).toBe('车队');
     expectClean();
+  });
+
+  it('loads online tiles only when the operator asks for them (and the cut network refuses them)', async () => {
+    expectClean();
+    await page.click('#tabs button[data-view="fleet"]');
+    await page.check('#online-tiles');
+    await page.waitForFunction(() => document.querySelectorAll('.leaflet-tile').length > 0);
+    await page.waitForTimeout(500);
+    expect(outside.length).toBeGreaterThan(0);
+    expect(outside.every((u) => u.startsWith('https://tile.openstreetmap.org/'))).toBe(true);
+    await page.uncheck('#online-tiles');
+    expect(await page.$$('.leaflet-tile')).toHaveLength(0);
+    // the refused tiles are logged as failed loads; nothing else may be
+    expect(consoleErrors.filter((e) => !/ERR_BLOCKED_BY_CLIENT|Failed to load resource/.test(e))).toEqual([]);
   });
 });

@@ -160,7 +160,13 @@ export class FleetView {
         <td class="status">${esc(statusLabel(u.status))}</td><td>${esc(u.taskId ? u.taskId.slice(0, 8) : '')}</td>
         <td class="num" data-age-of="${esc(u.unitId)}">${dur(this.ageS(e))}</td><td>${flags}</td></tr>`;
     }).join('');
-    for (const tr of body.querySelectorAll('tr')) tr.addEventListener('click', () => this.select(tr.dataset.unitId));
+    for (const tr of body.querySelectorAll('tr')) {
+      tr.addEventListener('click', () => {
+        this.select(tr.dataset.unitId);
+        const m = this.units.get(tr.dataset.unitId)?.marker;
+        if (m) this.map.panTo(m.getLatLng());
+      });
+    }
     const counts = {};
     for (const e of rows) counts[e.u.status ?? ''] = (counts[e.u.status ?? ''] ?? 0) + 1;
     this.root.querySelector('#fleet-legend').innerHTML = Object.entries(counts)
