@@ -56,7 +56,7 @@ describe('demo simulator on roads', () => {
   });
 
   it('walks a task: the simulated terminal reports en route … task complete with fixes, driving on roads, and is available again', async () => {
-    srv = await startServer({ SIMULATOR: 'true', SIMULATOR_UNITS: '3', SIMULATOR_SPEEDUP: '200', FIX_MAX_SPEED_KMH: '2000' });
+    srv = await startServer({ SIMULATOR: 'true', SIMULATOR_UNITS: '3', SIMULATOR_SPEEDUP: '1000', FIX_MAX_SPEED_KMH: '2000' });
     const s = srv;
     await waitFor('AMB-01 online and available with a fix', async () => {
       const u = await unit(s, 'AMB-01');
@@ -79,7 +79,7 @@ describe('demo simulator on roads', () => {
       if (u?.status) statusesSeen.add(u.status);
       const t = await json<{ state: string; events: EventJson[]; departedAt: unknown; onSceneAt: unknown; atHospitalAt: unknown }>(await fetch(`${s.url}/tasks/${taskId}`));
       return t.events.some((e) => e.toStatus === 'task_complete') && t;
-    }, 60_000, 250);
+    }, 90_000, 250);
 
     const evs = task.events;
     expect(evs.map((e) => e.toStatus)).toEqual(['order_received', 'en_route', 'on_scene', 'patient_loaded', 'at_hospital', 'task_complete']);
