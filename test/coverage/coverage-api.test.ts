@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyseCoverage, demandFromExtract, densityFallbackClassifier, readExtractFeatures, RULE_PRESETS } from '@rescue/coverage';
+import { analyseCoverage, buildSitingProblem, demandFromExtract, densityFallbackClassifier, maxCover, networkCandidates, readExtractFeatures, RULE_PRESETS } from '@rescue/coverage';
 import { loadGraph } from '@rescue/routing';
 
 // The coverage endpoints on the shipped Andorra extract over real HTTP, checked against the
@@ -42,9 +42,9 @@ describe('/coverage/*', () => {
     const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
-  const settle = async (id: string) => {
-    for (let i = 0; i < 400; i++) {
-      const r = await get(`/coverage/analyses/${id}`);
+  const settle = async (id: string, kind = 'analyses') => {
+    for (let i = 0; i < 1200; i++) {
+      const r = await get(`/coverage/${kind}/${id}`);
       if (r.body['status'] === 'done' || r.body['status'] === 'failed') return r.body;
       await new Promise((res) => setTimeout(res, 25));
     }
@@ -123,6 +123,37 @@ describe('/coverage/*', () => {
     const r = await post('/coverage/analyses', body);
     expect(r.status).toBe(400);
     expect(String(r.body['message'])).toMatch(msg);
+  });
+
+  it('incidents as demand need the tasks table, absent here → 400', async () => {
+    const r = await post('/coverage/analyses', { demand: { incidents: { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' } } });
+    expect(r.status).toBe(400);
+    expect(String(r.body['message'])).toMatch(/no tasks table/);
+    const bad = await post('/coverage/analyses', { demand: { incidents: { from: 'yesterday', to: '2026-02-01T00:00:00Z' } } });
+    expect(String(bad.body['message'])).toMatch(/from: expected an ISO-8601 time/);
+  });
+
+  it('siting runs as a job and matches the library: the ILP optimum for k = 2 of 40 junctions', async () => {
+    const start = await post('/coverage/sitings', { rule: 'rescue-circle-15', k: 2, candidates: 40 });
+    expect(start.status).toBe(202);
+    const done = await settle(start.body['id'], 'sitings');
+    expect(done['status']).toBe('done');
+    const { graph } = loadGraph(extract);
+    const f = readExtractFeatures(extract);
+    const demo = [
+      ['ST-ALV', 42.5063, 1.5218], ['ST-ESC', 42.5096, 1.5387], ['ST-SJL', 42.4636, 1.4913], ['ST-ENC', 42.5347, 1.5801],
+      ['ST-MAS', 42.5449, 1.5148], ['ST-ORD', 42.5562, 1.5332], ['ST-CAN', 42.5676, 1.5976],
+    ].map(([id, lat, lon]) => ({ id: id as string, name: id as string, lat: lat as number, lon: lon as number }));
+    const p = buildSitingProblem(graph, RULE_PRESETS['rescue-circle-15']!, demo, networkCandidates(graph, 40), demandFromExtract(f, graph.meta.bbox), densityFallbackClassifier(f, graph.meta.bbox), { snapMaxM: 500 });
+    const mc = done['result']['maximalCovering'];
+    if (p.matrix.weights.length === 0) {
+      expect(mc).toBeNull();
+    } else {
+      expect(mc.status).toBe('optimal');
+      expect(mc.objective).toBeCloseTo((await maxCover(p.matrix, 2)).objective, 6);
+      expect(done['result']['setCovering'].status).toBe('optimal');
+    }
+    expect((await post('/coverage/sitings', { k: 0 })).status).toBe(400);
   });
 
   it('unknown analysis → 404', async () => {

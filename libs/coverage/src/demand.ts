@@ -174,6 +174,7 @@ export function parseDemandFile(name: string, text: string): DemandSet {
 
 /** Past incident locations (e.g. from the tasks table), one point each, weight 1. */
 export function demandFromIncidents(incidents: ReadonlyArray<{ id: string; lat: number; lon: number }>, source: string): DemandSet {
+  if (incidents.length > MAX_DEMAND_POINTS) throw new CoverageError('BAD_DEMAND', `${source}: more than ${MAX_DEMAND_POINTS} incidents; choose a shorter period`);
   const points = incidents.map((i, n) => {
     checkPoint(`incident ${i.id}`, i.lat, i.lon, 1);
     return { id: i.id || `i${n}`, lat: i.lat, lon: i.lon, weight: 1 };

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@nestjs/common';
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
 
@@ -24,7 +23,6 @@ export class QueueFullError extends Error {}
  * memory flat whatever clients send.
  */
 export class CoverageJobs<R> {
-  private readonly log = new Logger('CoverageJobs');
   private readonly jobs = new Map<string, Job<R>>();
   private readonly waiting: Array<{ job: Job<R>; run: (job: Job<R>) => Promise<R> }> = [];
   private running = false;
@@ -32,6 +30,8 @@ export class CoverageJobs<R> {
   constructor(
     private readonly maxQueued: number,
     private readonly keep: number,
+    /** Told of failures that are bugs (no domain error code); the service passes its Nest logger. */
+    private readonly onBug: (message: string) => void = () => {},
   ) {}
 
   submit(kind: string, run: (job: Job<R>) => Promise<R>): Job<R> {
@@ -71,7 +71,7 @@ export class CoverageJobs<R> {
           job.status = 'failed';
           job.error = err.message;
           job.errorCode = err.code ?? 'INTERNAL';
-          if (!err.code) this.log.error(`coverage job ${job.id} failed: ${err.stack ?? err.message}`);
+          if (!err.code) this.onBug(`coverage job ${job.id} failed: ${err.stack ?? err.message}`);
         }
         job.finishedAt = new Date().toISOString();
         this.trim();

@@ -11,8 +11,10 @@ export interface AnalysisCommand {
   /** Station ids to keep (of the registered ones), or explicit stations; null = all registered. */
   stationIds: string[] | null;
   stations: StationInput[] | null;
-  /** null: the extract fallback. */
+  /** null: the extract fallback (or the incidents below). */
   demand: DemandSet | null;
+  /** Past incidents from the tasks table, by call time (epoch ms, [from, to)). */
+  incidents: { from: number; to: number } | null;
   /** GeoJSON polygons with properties.areaClass; null: the density fallback. */
   areas: unknown;
   populationTotal: number | null;
@@ -40,11 +42,14 @@ export function parseAnalysisBody(body: unknown, defaultRule: string): AnalysisC
     } else throw new CoverageRequestError('stations: expected a list of station ids or a GeoJSON FeatureCollection of points');
   }
   let demand: DemandSet | null = null;
+  let incidents: AnalysisCommand['incidents'] = null;
   const d = b['demand'];
   if (d !== undefined) {
-    if (typeof d === 'object' && d !== null && typeof (d as { csv?: unknown }).csv === 'string') demand = wrap(() => parseDemandCsv((d as { csv: string }).csv, 'body.demand.csv'));
+    const inc = typeof d === 'object' && d !== null ? (d as { incidents?: unknown }).incidents : undefined;
+    if (inc !== undefined) incidents = parsePeriod(inc);
+    else if (typeof d === 'object' && d !== null && typeof (d as { csv?: unknown }).csv === 'string') demand = wrap(() => parseDemandCsv((d as { csv: string }).csv, 'body.demand.csv'));
     else if (typeof d === 'object' && d !== null && (d as { type?: unknown }).type === 'FeatureCollection') demand = wrap(() => parseDemandGeoJson(d, 'body.demand'));
-    else throw new CoverageRequestError('demand: expected a GeoJSON FeatureCollection of points or {csv: "lat,lon,population\\n..."}');
+    else throw new CoverageRequestError('demand: expected a GeoJSON FeatureCollection of points, {csv: "lat,lon,population\\n..."} or {incidents: {from, to}}');
   }
   const num = (k: string, min: number, max: number, integer: boolean): number | null => {
     const v = b[k];
@@ -59,11 +64,56 @@ export function parseAnalysisBody(body: unknown, defaultRule: string): AnalysisC
     stationIds,
     stations,
     demand,
+    incidents,
     areas: b['areas'] ?? null,
     populationTotal: num('populationTotal', 1, 2e9, false),
     ambulances: num('ambulances', 0, 1e6, true),
     jurisdiction: j,
   };
+}
+
+/** {from, to} as ISO-8601 times, from < to, at most ten years. */
+function parsePeriod(raw: unknown): { from: number; to: number } {
+  const p = raw as { from?: unknown; to?: unknown };
+  const t = (k: 'from' | 'to'): number => {
+    const v = typeof p === 'object' && p !== null ? p[k] : undefined;
+    const ms = typeof v === 'string' ? Date.parse(v) : Number.NaN;
+    if (!Number.isFinite(ms)) throw new CoverageRequestError(`demand.incidents.${k}: expected an ISO-8601 time`);
+    return ms;
+  };
+  const from = t('from');
+  const to = t('to');
+  if (!(from < to) || to - from > 3653 * 86400_000) throw new CoverageRequestError('demand.incidents: expected from < to, at most ten years apart');
+  return { from, to };
+}
+
+/** POST /coverage/sitings: new stations for a rule. */
+export interface SitingCommand {
+  rule: CoverageRule;
+  /** Best k new sites (maximal covering). */
+  k: number;
+  /** Candidate sites given, or how many to generate on the network. */
+  candidates: StationInput[] | number;
+  timeLimitS: number;
+}
+
+export function parseSitingBody(body: unknown, defaultRule: string): SitingCommand {
+  if (body === undefined || body === null) body = {};
+  if (typeof body !== 'object' || Array.isArray(body)) throw new CoverageRequestError('body: expected a JSON object');
+  const b = body as Record<string, unknown>;
+  const known = ['rule', 'k', 'candidates', 'timeLimitS'];
+  for (const k of Object.keys(b)) if (!known.includes(k)) throw new CoverageRequestError(`body.${k}: unknown field (expected ${known.join(', ')})`);
+  const k = b['k'] ?? 3;
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > 100) throw new CoverageRequestError('k: expected a whole number in [1, 100]');
+  const c = b['candidates'] ?? 200;
+  let candidates: StationInput[] | number;
+  if (typeof c === 'number') {
+    if (!Number.isInteger(c) || c < 1 || c > 2000) throw new CoverageRequestError('candidates: expected a whole number in [1, 2000] or a GeoJSON FeatureCollection of points');
+    candidates = c;
+  } else candidates = wrap(() => stationsFromGeoJson(c, 'body.candidates'));
+  const tl = b['timeLimitS'] ?? 30;
+  if (typeof tl !== 'number' || !(tl > 0 && tl <= 600)) throw new CoverageRequestError('timeLimitS: expected seconds in (0, 600]');
+  return { rule: wrap(() => resolveRule(b['rule'] ?? defaultRule)), k, candidates, timeLimitS: tl };
 }
 
 export function parseMinutes(raw: unknown): number[] {

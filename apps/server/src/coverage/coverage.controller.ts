@@ -3,7 +3,7 @@ import { ApiAcceptedResponse, ApiBadRequestResponse, ApiOkResponse, ApiQuery, Ap
 import { CoverageError } from '@rescue/coverage';
 import { RoutingError } from '@rescue/routing';
 import type { Response } from 'express';
-import { CoverageRequestError, parseAnalysisBody, parseMinutes, parseRuleParam } from './coverage-request';
+import { CoverageRequestError, parseAnalysisBody, parseMinutes, parseRuleParam, parseSitingBody } from './coverage-request';
 import { QueueFullError } from './coverage-jobs';
 import { CoverageService } from './coverage.service';
 
@@ -56,6 +56,22 @@ export class CoverageController {
     const out = this.coverage.resultFile(id, file);
     if (!out) throw new HttpException({ statusCode: 409, code: 'NOT_READY', message: `analysis ${id} has not finished` }, 409);
     res.type(out.type).send(out.body);
+  }
+
+  @Post('sitings')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiAcceptedResponse({ description: '{id, status}: poll GET /coverage/sitings/{id}. Body {rule?, k?, candidates?: N | GeoJSON points, timeLimitS?}' })
+  async startSiting(@Body() body: unknown) {
+    return this.handle(async () => {
+      const job = await this.coverage.startSiting(parseSitingBody(body, this.coverage.defaultRule));
+      return { id: job.id, status: job.status, progress: job.progress, links: { self: `/coverage/sitings/${job.id}` } };
+    });
+  }
+
+  @Get('sitings/:id')
+  @ApiOkResponse({ description: 'Status and progress; when done, maximal covering (best k new sites) and set covering (fewest new sites), each with solver status, bound, gap and the greedy answer' })
+  siting(@Param('id') id: string) {
+    return this.coverage.sitingJob(id);
   }
 
   @Get('live')

@@ -3,6 +3,12 @@ import { ModuleRef } from '@nestjs/core';
 import type { AppConfig } from '@rescue/config';
 import {
   analyseCoverageAsync,
+  buildSitingProblem,
+  demandFromIncidents,
+  maxCover,
+  networkCandidates,
+  setCover,
+  type SitingSolution,
   type AreaClassifier,
   classifierFromPolygons,
   type CoverageAnalysis,
@@ -24,12 +30,12 @@ import {
   withPopulationTotal,
 } from '@rescue/coverage';
 import { LiveFleet } from '@rescue/fleet';
-import { FleetRepository } from '@rescue/persistence';
+import { FleetRepository, TaskRepository } from '@rescue/persistence';
 import type { RoadGraph } from '@rescue/routing';
 import { APP_CONFIG } from '../config.module';
 import { RoutingService } from '../routing/routing.service';
 import { DEMO_STATIONS } from '../simulator/demo-fleet';
-import { type AnalysisCommand, CoverageRequestError } from './coverage-request';
+import { type AnalysisCommand, CoverageRequestError, type SitingCommand } from './coverage-request';
 import { CoverageJobs, type Job } from './coverage-jobs';
 
 /** Statuses in which a unit can be sent now (domain.md §3): standing by at a station or on the way back. */
@@ -47,13 +53,16 @@ export class CoverageService {
   private fallbackAreas: AreaClassifier | null = null;
   private fallbackDemand: DemandSet | null = null;
   readonly jobs: CoverageJobs<CoverageAnalysis>;
+  readonly sitingJobs: CoverageJobs<SitingResult>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(RoutingService) private readonly routing: RoutingService,
     @Inject(ModuleRef) private readonly modules: ModuleRef,
   ) {
-    this.jobs = new CoverageJobs(config.coverageMaxQueuedJobs, config.coverageKeepJobs);
+    const bug = (m: string): void => this.log.error(m);
+    this.jobs = new CoverageJobs(config.coverageMaxQueuedJobs, config.coverageKeepJobs, bug);
+    this.sitingJobs = new CoverageJobs(config.coverageMaxQueuedJobs, config.coverageKeepJobs, bug);
   }
 
   private get graph(): RoadGraph {
@@ -141,7 +150,7 @@ export class CoverageService {
       stations = cmd.stationIds.map((id) => known.get(id)!);
     }
     const areas = this.areas(cmd.areas);
-    let demand = this.demand(cmd.demand);
+    let demand = cmd.incidents ? await this.incidents(cmd.incidents) : this.demand(cmd.demand);
     if (cmd.populationTotal !== null) demand = withPopulationTotal(demand, cmd.populationTotal);
     const g = this.graph;
     return this.jobs.submit('analysis', (job) =>
@@ -152,6 +161,57 @@ export class CoverageService {
         onProgress: (phase, done, total) => (job.progress = { phase, done, total }),
       }),
     );
+  }
+
+  /** Past incident locations from the tasks table (WGS-84 incident positions). */
+  private async incidents(period: { from: number; to: number }): Promise<DemandSet> {
+    const repo = this.optional(TaskRepository);
+    if (!repo) throw new CoverageRequestError('demand.incidents: this server has no tasks table');
+    const rows = await repo.tasksBetween(period.from, period.to, null);
+    const label = `incidents of the tasks table, ${new Date(period.from).toISOString()} to ${new Date(period.to).toISOString()}`;
+    if (rows.length === 0) throw new CoverageRequestError(`demand.incidents: no tasks in ${label}`);
+    try {
+      return demandFromIncidents(rows.map((t) => ({ id: t.id, lat: t.incident.lat, lon: t.incident.lon })), label);
+    } catch (e) {
+      throw new CoverageRequestError((e as Error).message);
+    }
+  }
+
+  /** Siting as a job: set covering and maximal covering of the demand the stations leave uncovered. */
+  async startSiting(cmd: SitingCommand): Promise<Job<SitingResult>> {
+    const stations = await this.stations();
+    const areas = this.areas(null);
+    const demand = this.demand(null);
+    const g = this.graph;
+    const candidates = typeof cmd.candidates === 'number' ? networkCandidates(g, cmd.candidates) : cmd.candidates;
+    return this.sitingJobs.submit('siting', async (job) => {
+      job.progress = { phase: 'coverage matrix', done: 0, total: 3 };
+      await new Promise<void>((r) => setImmediate(r));
+      const p = buildSitingProblem(g, cmd.rule, stations, candidates, demand, areas, { snapMaxM: this.config.routingSnapMaxM });
+      job.progress = { phase: 'maximal covering', done: 1, total: 3 };
+      const site = (j: number) => ({ id: p.candidates[j]!.id, name: p.candidates[j]!.name, lat: p.candidates[j]!.lat, lon: p.candidates[j]!.lon });
+      const view = (s: SitingSolution) => ({ status: s.status, objective: s.objective, bound: s.bound, gap: s.gap, solveMs: round(s.solveMs), sites: s.chosen.map(site), greedy: { objective: s.greedy.objective, gap: s.greedy.gap, sites: s.greedy.chosen.map(site) } });
+      const rows = p.matrix.weights.length;
+      const mc = rows > 0 ? view(await maxCover(p.matrix, cmd.k, { timeLimitS: cmd.timeLimitS })) : null;
+      job.progress = { phase: 'set covering', done: 2, total: 3 };
+      const sc = rows > 0 ? view(await setCover(p.matrix, { timeLimitS: cmd.timeLimitS })) : null;
+      job.progress = { phase: 'done', done: 3, total: 3 };
+      return {
+        rule: cmd.rule.id,
+        k: cmd.k,
+        candidates: p.candidates.length,
+        unplacedCandidates: p.unplacedCandidates,
+        demand: { source: demand.source, unit: demand.unit, totalWeight: p.totalWeight, alreadyCoveredWeight: p.alreadyCoveredWeight, uncoverable: { points: p.uncoverable.points, weight: p.uncoverable.weight } },
+        maximalCovering: mc,
+        setCovering: sc,
+      };
+    });
+  }
+
+  sitingJob(id: string): Job<SitingResult> {
+    const j = this.sitingJobs.get(id);
+    if (!j) throw new NotFoundException({ statusCode: 404, code: 'NOT_FOUND', message: `siting ${id}: unknown or expired` });
+    return j;
   }
 
   job(id: string): Job<CoverageAnalysis> {
@@ -211,6 +271,16 @@ export class CoverageService {
     }
     return { unit: unitId, rule: live.rule, at: live.at, shareNow: live.share, shareIfSent: live.share - u.lossIfSent, lossIfSent: u.lossIfSent, uncoveredWeightIfSent: u.uniqueWeight };
   }
+}
+
+export interface SitingResult {
+  rule: string;
+  k: number;
+  candidates: number;
+  unplacedCandidates: Array<{ id: string; reason: string }>;
+  demand: { source: string; unit: string; totalWeight: number; alreadyCoveredWeight: number; uncoverable: { points: number; weight: number } };
+  maximalCovering: unknown;
+  setCovering: unknown;
 }
 
 const round = (x: number): number => Math.round(x * 100) / 100;

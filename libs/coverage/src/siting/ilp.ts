@@ -15,6 +15,15 @@ export function loadSolver(): Promise<Highs> {
   return highsPromise;
 }
 
+/** The solver, or null when it cannot be loaded: callers then fall back to greedy, reported as such. */
+async function solverOrNull(): Promise<Highs | null> {
+  try {
+    return await loadSolver();
+  } catch {
+    return null;
+  }
+}
+
 export interface SitingSolution {
   /** Candidate indices chosen. */
   chosen: number[];
@@ -100,7 +109,8 @@ export async function maxCover(m: CoverageMatrix, k: number, opts: IlpOptions = 
   const gw = coveredWeight(m, g);
   const upper = m.weights.reduce((s, w) => s + w, 0);
   if (opts.greedyOnly) return greedyResult(g, gw, upper, t0);
-  const h = await loadSolver();
+  const h = await solverOrNull();
+  if (!h) return greedyResult(g, gw, upper, t0);
   const r = run(h, maxCoverLp(m, k, false), m.candidates, opts.timeLimitS ?? 30);
   const chosen = r.x.flatMap((v, j) => (v > 0.5 ? [j] : []));
   const value = coveredWeight(m, chosen);
@@ -124,7 +134,8 @@ export async function setCover(m: CoverageMatrix, opts: IlpOptions = {}): Promis
   const g = setCoverGreedy(m);
   if (m.weights.length === 0) return { chosen: [], objective: 0, status: 'optimal', bound: 0, gap: 0, solveMs: 0, greedy: { chosen: [], objective: 0, gap: 0 } };
   if (opts.greedyOnly) return greedyResult(g, g.length, 1, t0);
-  const h = await loadSolver();
+  const h = await solverOrNull();
+  if (!h) return greedyResult(g, g.length, 1, t0);
   const r = run(h, setCoverLp(m, false), m.candidates, opts.timeLimitS ?? 30);
   const chosen = r.x.flatMap((v, j) => (v > 0.5 ? [j] : []));
   const feasible = m.cover.every((c) => c.some((j) => chosen.includes(j)));
