@@ -11,7 +11,7 @@ export interface Place {
 export interface TripPlanner {
   /** A drive from a position (with heading when moving: picks the carriageway) to a place. Never fails: off the network it drives straight. */
   plan(from: Place & { headingDeg?: number }, to: Place): RouteMover;
-  /** A random drivable point within radiusM of a place, or null when none was found. */
+  /** A random drivable point (on the main network) within radiusM of a place, or null when none was found. */
   roadPointNear(at: Place, radiusM: number, rand: () => number): Place | null;
   /** Where units of a station park: the station, or a nearby road point on the main network. */
   parkingFor?(station: Place): Place;
@@ -73,12 +73,8 @@ export class GraphTripPlanner implements TripPlanner {
       const a = 2 * Math.PI * rand();
       const lat = at.lat + (r * Math.cos(a)) / 111_320;
       const lon = at.lon + (r * Math.sin(a)) / (111_320 * Math.cos((at.lat * Math.PI) / 180));
-      try {
-        const p = snap(this.g, lat, lon, { maxDistanceM: Math.min(this.snapMaxM, 300) });
-        return { lat: p.snappedLat, lon: p.snappedLon };
-      } catch (e) {
-        if (!(e instanceof RoutingError)) throw e; // mountainside: try another point
-      }
+      const p = this.connected(lat, lon); // null on a mountainside or a cut-off piece: try another point
+      if (p) return { lat: p.snappedLat, lon: p.snappedLon };
     }
     return null;
   }
