@@ -198,8 +198,9 @@ export class RoadSimulator {
     const dtWallS = Math.min(now - this.lastTick, 5 * this.opts.intervalMs) / 1000;
     this.lastTick = now;
     const dtSimS = dtWallS * this.opts.speedup;
-    // Distance per tick so that the fix-to-fix speed stays under the ingest limit (at least one interval's worth).
-    const maxMoveM = (this.opts.maxImpliedKmh / 3.6) * Math.max(dtWallS, this.opts.intervalMs / 1000);
+    // Distance this tick such that the speed implied between this fix and the last stays under the ingest
+    // limit: the fixes' times differ by the wall time elapsed.
+    const maxMoveM = (this.opts.maxImpliedKmh / 3.6) * dtWallS;
     for (const s of this.sims.values()) {
       try {
         this.stepUnit(s, now, dtSimS, maxMoveM);
