@@ -32,8 +32,8 @@ export interface StationIsochrones {
 }
 
 export const MAX_ISOCHRONE_MINUTES = 240;
-/** Grid nodes per display polygon set, at most (8,000: a 30-min reach over all Andorra gets ~250 m cells, a 5-min one keeps the 150 m default). */
-export const MAX_GRID_NODES = 8_000;
+/** Grid nodes per display polygon set, at most (4,000: a 30-min reach over all Andorra gets ~380 m cells, a 5-min one keeps the 150 m default; Turf needs one GeoJSON point object per node, the main cost). */
+export const MAX_GRID_NODES = 4_000;
 /** Grid cells an arrival time spreads to around its road point (2: a road becomes ~5 cells wide). */
 const SPREAD = 2;
 
@@ -218,8 +218,12 @@ function polygonWithin(pieces: readonly number[][], limitS: number, cellM: numbe
   for (const run of pieces) {
     if (run[2]! <= limitS) stamp(run[0]!, run[1]!, run[2]!);
     for (let i = 3; i < run.length; i += 3) {
-      const [ax, ay, at] = [run[i - 3]!, run[i - 2]!, run[i - 1]!];
-      const [bx, by, bt] = [run[i]!, run[i + 1]!, run[i + 2]!];
+      const ax = run[i - 3]!;
+      const ay = run[i - 2]!;
+      const at = run[i - 1]!;
+      const bx = run[i]!;
+      const by = run[i + 1]!;
+      const bt = run[i + 2]!;
       if (at > limitS) break;
       // Sample every half cell along the segment, up to where the time runs out.
       const n = Math.max(1, Math.ceil(2 * Math.max(Math.abs(bx - ax) / dLon, Math.abs(by - ay) / dLat)));
