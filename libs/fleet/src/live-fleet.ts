@@ -41,6 +41,8 @@ export interface CommittedUpdate {
 export class LiveFleet {
   private readonly units = new Map<string, LiveUnit>();
   private readonly changed = new Subject<LiveUnit>();
+  /** Units in id order, rebuilt only when a unit is added (lists are read far more often). */
+  private ordered: LiveUnit[] | null = null;
 
   /** Each unit whose state changed, after the change. */
   get changes(): Observable<LiveUnit> {
@@ -49,6 +51,7 @@ export class LiveFleet {
 
   load(snapshot: LiveUnit[]): void {
     this.units.clear();
+    this.ordered = null;
     for (const u of snapshot) this.units.set(u.unitId, { ...u });
   }
 
@@ -92,7 +95,13 @@ export class LiveFleet {
   }
 
   list(now: number, staleAfterS: number): UnitView[] {
-    return [...this.units.values()].sort((a, b) => a.unitId.localeCompare(b.unitId)).map((u) => toView(u, now, staleAfterS));
+    return this.inOrder().map((u) => toView(u, now, staleAfterS));
+  }
+
+  /** Every unit without copying, for hot paths that only read (dispatch ranking). */
+  inOrder(): readonly Readonly<LiveUnit>[] {
+    this.ordered ??= [...this.units.values()].sort((a, b) => (a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : 0));
+    return this.ordered;
   }
 
   get size(): number {
@@ -104,12 +113,18 @@ export class LiveFleet {
     if (!u) {
       u = { unitId, name: null, stationId: null, capabilities: [], status: null, statusTs: null, taskId: null, online: false, lastFix: null };
       this.units.set(unitId, u);
+      this.ordered = null;
     }
     return u;
   }
 }
 
-export function toView(u: LiveUnit, now: number, staleAfterS: number): UnitView {
+/** Age of the unit's last fix and whether it is stale (no fix, or older than the limit). */
+export function freshness(u: Readonly<LiveUnit>, now: number, staleAfterS: number): { fixAgeS: number | null; stale: boolean } {
   const fixAgeS = u.lastFix ? Math.max(0, (now - u.lastFix.ts) / 1000) : null;
-  return { ...u, lastFix: u.lastFix ? { ...u.lastFix } : null, fixAgeS, stale: fixAgeS === null || fixAgeS > staleAfterS };
+  return { fixAgeS, stale: fixAgeS === null || fixAgeS > staleAfterS };
+}
+
+export function toView(u: Readonly<LiveUnit>, now: number, staleAfterS: number): UnitView {
+  return { ...u, capabilities: [...u.capabilities], lastFix: u.lastFix ? { ...u.lastFix } : null, ...freshness(u, now, staleAfterS) };
 }

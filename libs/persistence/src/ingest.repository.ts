@@ -106,21 +106,24 @@ export class IngestRepository {
   private async insertFixes(m: EntityManager, fixes: FixRow[]): Promise<number> {
     if (fixes.length === 0) return 0;
     const n = fixes.length;
-    const unit = new Array<string>(n), ts = new Array<string>(n), lat = new Array<number>(n), lon = new Array<number>(n);
+    // Times travel as epoch-ms numbers and become timestamptz in SQL: formatting ISO strings and
+    // parsing them back was a measurable share of ingest CPU.
+    const unit = new Array<string>(n), ts = new Array<number>(n), lat = new Array<number>(n), lon = new Array<number>(n);
     const speed = new Array<number | null>(n), heading = new Array<number | null>(n);
     const acc = new Array<number | null>(n), alt = new Array<number | null>(n);
-    const step = new Array<number>(n), recv = new Array<string>(n);
+    const step = new Array<number>(n), recv = new Array<number>(n);
     for (let i = 0; i < n; i++) {
-      const f = fixes[i];
-      unit[i] = f.unitId; ts[i] = iso(f.ts); lat[i] = f.lat; lon[i] = f.lon;
+      const f = fixes[i]!;
+      unit[i] = f.unitId; ts[i] = f.ts; lat[i] = f.lat; lon[i] = f.lon;
       speed[i] = f.speedKmh; heading[i] = f.headingDeg; acc[i] = f.accuracyM; alt[i] = f.altitudeM;
-      step[i] = f.stepM; recv[i] = iso(f.receivedAt);
+      step[i] = f.stepM; recv[i] = f.receivedAt;
     }
     const rows: Array<{ n: string }> = await m.query(
       `WITH ins AS (
          INSERT INTO unit_positions (unit_id, ts, lat, lon, speed_kmh, heading_deg, accuracy_m, altitude_m, step_m, received_at)
-         SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::float8[], $4::float8[], $5::real[], $6::real[],
-                              $7::real[], $8::real[], $9::real[], $10::timestamptz[])
+         SELECT u, to_timestamp(t / 1000.0), la, lo, sp, hd, ac, al, st, to_timestamp(rc / 1000.0)
+         FROM unnest($1::text[], $2::float8[], $3::float8[], $4::float8[], $5::real[], $6::real[],
+                     $7::real[], $8::real[], $9::real[], $10::float8[]) AS x(u, t, la, lo, sp, hd, ac, al, st, rc)
          ON CONFLICT (unit_id, ts) DO NOTHING
          RETURNING 1)
        SELECT count(*)::text AS n FROM ins`,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '@rescue/config';
 import { DEFAULT_RANK_POLICY, isDispatchable, Priority, rankCandidates, RankPolicy, staleAllowed } from '@rescue/dispatch';
-import { LiveFleet, UnitView } from '@rescue/fleet';
+import { freshness, LiveFleet, LiveUnit } from '@rescue/fleet';
 import { haversineM, LineString, manyToOne, route, RoutingError, SnappedPoint } from '@rescue/routing';
 import { APP_CONFIG } from '../config.module';
 import { RoutingService } from '../routing/routing.service';
@@ -70,9 +70,10 @@ export class RecommendationService {
       throw e;
     }
     const excluded: Recommendation['excluded'] = [];
-    const eligible: Array<{ unit: UnitView; point: SnappedPoint }> = [];
-    for (const unit of this.fleet.list(now, this.cfg.staleAfterS)) {
-      const reason = this.exclusion(unit, req);
+    const eligible: Array<{ unit: Readonly<LiveUnit>; point: SnappedPoint; fixAgeS: number; stale: boolean }> = [];
+    for (const unit of this.fleet.inOrder()) {
+      const { fixAgeS, stale } = freshness(unit, now, this.cfg.staleAfterS);
+      const reason = this.exclusion(unit, fixAgeS, stale, req);
       if (reason) {
         excluded.push({ unitId: unit.unitId, ...reason });
         continue;
@@ -82,48 +83,49 @@ export class RecommendationService {
         excluded.push({ unitId: unit.unitId, reason: 'unreachable', detail: 'last position is too far from any road' });
         continue;
       }
-      eligible.push({ unit, point });
+      eligible.push({ unit, point, fixAgeS: fixAgeS!, stale });
     }
     const g = this.routing.graph;
     const times = manyToOne(g, eligible.map((e) => e.point), target, { maxTimeS: MAX_ETA_S });
-    const reachable: Candidate[] = [];
-    eligible.forEach(({ unit, point }, i) => {
+    const reachable: Array<Candidate & { atStation: boolean; point: SnappedPoint }> = [];
+    for (let i = 0; i < eligible.length; i++) {
+      const { unit, point, fixAgeS, stale } = eligible[i]!;
       const etaS = times.durationS[i]!;
       if (!Number.isFinite(etaS)) {
         excluded.push({ unitId: unit.unitId, reason: 'unreachable', detail: `no road path within ${MAX_ETA_S / 60} min` });
-        return;
+        continue;
       }
       const fix = unit.lastFix!;
       reachable.push({
         unitId: unit.unitId, etaS, roadDistanceM: times.distanceM[i]!, straightDistanceM: haversineM(fix.lat, fix.lon, req.lat, req.lon),
-        fixAgeS: unit.fixAgeS!, stale: unit.stale, status: unit.status!, stationId: unit.stationId, snapM: point.distanceM, route: null,
+        fixAgeS, stale, status: unit.status!, stationId: unit.stationId, snapM: point.distanceM, route: null,
+        atStation: unit.status === 'available_at_station', point,
       });
-    });
-    const ranked = rankCandidates(reachable.map((c) => ({ ...c, atStation: c.status === 'available_at_station' })), this.policy);
-    const candidates = ranked.slice(0, req.limit).map(({ atStation: _a, ...c }) => {
-      const from = eligible.find((e) => e.unit.unitId === c.unitId)!.point;
-      return { ...c, route: route(g, from, target).geometry };
-    });
+    }
+    const ranked = rankCandidates(reachable, this.policy);
+    const candidates = ranked.slice(0, req.limit).map(({ atStation: _a, point, ...c }) => ({ ...c, route: route(g, point, target).geometry }));
     return { incident: { lat: req.lat, lon: req.lon, snapM: target.distanceM }, candidates, excluded, ranked: ranked.length };
   }
 
-  private exclusion(unit: UnitView, req: RecommendationRequest): { reason: ExclusionReason; detail: string } | null {
+  private exclusion(unit: Readonly<LiveUnit>, fixAgeS: number | null, stale: boolean, req: RecommendationRequest): { reason: ExclusionReason; detail: string } | null {
     if (unit.taskId) return { reason: 'busy', detail: `on task ${unit.taskId}` };
     if (!isDispatchable(unit.status)) {
       const busy = unit.status !== null && !['suspended', 'maintenance', 'off_duty'].includes(unit.status);
       return { reason: busy ? 'busy' : 'not_available', detail: `status ${unit.status ?? '(none reported)'}` };
     }
     if (!unit.online) return { reason: 'offline', detail: 'terminal offline' };
-    const missing = req.requiredCapabilities.filter((c) => !unit.capabilities.includes(c));
-    if (missing.length) return { reason: 'lacking_capability', detail: `lacks ${missing.join(', ')}` };
+    if (req.requiredCapabilities.length > 0) {
+      const missing = req.requiredCapabilities.filter((c) => !unit.capabilities.includes(c));
+      if (missing.length) return { reason: 'lacking_capability', detail: `lacks ${missing.join(', ')}` };
+    }
     if (!unit.lastFix) return { reason: 'no_position', detail: 'no fix received yet' };
-    if (unit.stale && !staleAllowed(req.priority, this.policy)) {
-      return { reason: 'stale', detail: `last fix ${Math.round(unit.fixAgeS!)} s old (limit ${this.cfg.staleAfterS} s)` };
+    if (stale && !staleAllowed(req.priority, this.policy)) {
+      return { reason: 'stale', detail: `last fix ${Math.round(fixAgeS!)} s old (limit ${this.cfg.staleAfterS} s)` };
     }
     return null;
   }
 
-  private snapUnit(unit: UnitView): SnappedPoint | null {
+  private snapUnit(unit: Readonly<LiveUnit>): SnappedPoint | null {
     const fix = unit.lastFix!;
     const cached = this.snaps.get(unit.unitId);
     if (cached && cached.fixTs === fix.ts) return cached.point;
