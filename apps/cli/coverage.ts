@@ -1,5 +1,5 @@
 // npm run coverage -- --region <extract> --stations <file|extract> --rule <preset|rule.json> --out <dir>
-//   [--areas areas.geojson] [--demand demand.csv|.geojson] [--population N|extract] [--ambulances N]
+//   [--areas areas.geojson] [--demand demand.csv|.geojson] [--demand-crs WGS84|GCJ02|BD09] [--population N|extract] [--ambulances N]
 //   [--county] [--minutes 5,10,15,30] [--k 5] [--candidates N|sites.csv] [--snap 500] [--title "..."]
 // Writes GeoJSON, CSV and a self-contained HTML map (Leaflet inlined, roads from the extract).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,9 @@ import {
   CoverageError,
   type CoverageRule,
   demandCsv,
+  type DemandCrs,
   demandFromExtract,
+  demandToWgs84,
   demandGeoJson,
   type DemandSet,
   densityFallbackClassifier,
@@ -42,7 +44,7 @@ import { loadGraph, RoutingError } from '@rescue/routing';
 import type { Feature, FeatureCollection } from 'geojson';
 
 const USAGE = `usage: npm run coverage -- --region <extract.osm.pbf> --stations <stations.csv|.geojson|extract> --rule <1030|rescue-circle-15|national-2020|national-2020-straight|beijing-2011|rule.json> --out <dir>
-  [--areas areas.geojson] [--demand demand.csv|.geojson] [--population N|extract] [--ambulances N] [--county]
+  [--areas areas.geojson] [--demand demand.csv|.geojson] [--demand-crs WGS84|GCJ02|BD09] [--population N|extract] [--ambulances N] [--county]
   [--minutes 5,10,15,30] [--k 5] [--candidates 100|sites.csv] [--snap 500] [--title "..."]`;
 
 function fail(msg: string): never {
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       areas: { type: 'string' },
       demand: { type: 'string' },
+      'demand-crs': { type: 'string', default: 'WGS84' },
       population: { type: 'string' },
       ambulances: { type: 'string' },
       county: { type: 'boolean', default: false },
@@ -108,7 +111,7 @@ async function main(): Promise<void> {
   if (stations.length === 0) fail(`no stations: the extract tags no hospital or ambulance station; give --stations <file>`);
   if (o.stations === 'extract') notes.push(`Stations: the ${stations.length} hospitals (amenity=hospital) and ambulance stations (emergency=ambulance_station) tagged in the extract.`);
 
-  let demand: DemandSet = o.demand ? parseDemandFile(o.demand, readFileSync(o.demand, 'utf8')) : demandFromExtract(features, g.meta.bbox);
+  let demand: DemandSet = o.demand ? demandToWgs84(parseDemandFile(o.demand, readFileSync(o.demand, 'utf8')), o['demand-crs'].toUpperCase() as DemandCrs) : demandFromExtract(features, g.meta.bbox);
   if (o.population !== undefined) {
     let total = Number(o.population);
     if (o.population === 'extract') {

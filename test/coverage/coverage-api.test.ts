@@ -119,6 +119,8 @@ describe('/coverage/*', () => {
     [{ areas: { type: 'FeatureCollection', features: [] } }, /no polygons/],
     [{ colour: 'red' }, /unknown field/],
     [{ ambulances: -1 }, /ambulances/],
+    [{ demand: { csv: 'lat,lon\n42.5,1.5\n' }, demandCrs: 'UTM' }, /demand CRS UTM/],
+    [{ demandCrs: 'GCJ02' }, /only with demand points/],
   ])('POST bad body %# → 400', async (body, msg) => {
     const r = await post('/coverage/analyses', body);
     expect(r.status).toBe(400);

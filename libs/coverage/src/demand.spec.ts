@@ -1,4 +1,4 @@
-import { parseDemandCsv, parseDemandFile, parseDemandGeoJson, splitCsvLine, withPopulationTotal } from './demand';
+import { demandToWgs84, parseDemandCsv, parseDemandFile, parseDemandGeoJson, splitCsvLine, withPopulationTotal } from './demand';
 
 describe('demand CSV', () => {
   it('reads population with id and class, quoted names, comments and blank lines', () => {
@@ -59,4 +59,22 @@ it('spreads a population total in proportion to proxy weights', () => {
   const d = withPopulationTotal({ kind: 'extract-residential-roads', unit: 'm', source: 's', points: [{ id: 'a', lat: 0, lon: 0, weight: 100 }, { id: 'b', lat: 0, lon: 0, weight: 300 }] }, 8000);
   expect(d.points.map((p) => p.population)).toEqual([2000, 6000]);
   expect(d.kind).toBe('population');
+});
+
+describe('demand in Chinese map datums', () => {
+  it('GCJ-02 demand comes back to WGS-84 (published check point, 1e-6°)', () => {
+    // domain.md §6: WGS(120, 40) → GCJ (120.00567568355486, 40.0013047896019).
+    const d = demandToWgs84({ kind: 'incidents', unit: 'incidents', source: 'amap', points: [{ id: 'a', lat: 40.0013047896019, lon: 120.00567568355486, weight: 1 }] }, 'GCJ02');
+    expect(d.points[0]!.lat).toBeCloseTo(40, 6);
+    expect(d.points[0]!.lon).toBeCloseTo(120, 6);
+    expect(d.source).toMatch(/GCJ02 → WGS-84/);
+  });
+  it('BD-09 too, and WGS-84 is left alone', () => {
+    // domain.md §6: WGS(116.403988, 39.914266) → BD-09 (116.41661560068297, 39.92196580126834).
+    const d = demandToWgs84({ kind: 'incidents', unit: 'incidents', source: 'baidu', points: [{ id: 'b', lat: 39.92196580126834, lon: 116.41661560068297, weight: 1 }] }, 'BD09');
+    expect(d.points[0]!.lat).toBeCloseTo(39.914266, 5);
+    expect(d.points[0]!.lon).toBeCloseTo(116.403988, 5);
+    const w = { kind: 'incidents' as const, unit: 'incidents', source: 's', points: [{ id: 'c', lat: 1, lon: 2, weight: 1 }] };
+    expect(demandToWgs84(w, 'WGS84')).toBe(w);
+  });
 });

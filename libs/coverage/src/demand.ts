@@ -1,3 +1,4 @@
+import { bd09ToWgs84, gcj02ToWgs84 } from '@rescue/telemetry';
 import { CoverageError } from './errors';
 
 /**
@@ -210,4 +211,19 @@ function unitOf(kind: DemandKind): string {
     case 'extract-residential-roads':
       return 'm of residential road';
   }
+}
+
+/** Coordinate systems demand may arrive in: Chinese web maps give GCJ-02 (AMap, Tencent) or BD-09 (Baidu). */
+export const DEMAND_CRS = ['WGS84', 'GCJ02', 'BD09'] as const;
+export type DemandCrs = (typeof DEMAND_CRS)[number];
+
+/**
+ * Demand converted to WGS-84 (the road graph's datum) from the system it was supplied in; the
+ * source line records the conversion. A 500 m shift in a Chinese city puts a point on the wrong street.
+ */
+export function demandToWgs84(d: DemandSet, crs: DemandCrs): DemandSet {
+  if (!(DEMAND_CRS as readonly string[]).includes(crs)) throw new CoverageError('BAD_INPUT', `demand CRS ${String(crs)}: expected one of ${DEMAND_CRS.join(', ')}`);
+  if (crs === 'WGS84') return d;
+  const conv = crs === 'GCJ02' ? gcj02ToWgs84 : bd09ToWgs84;
+  return { ...d, source: `${d.source} (converted ${crs} → WGS-84)`, points: d.points.map((p) => ({ ...p, ...conv({ lat: p.lat, lon: p.lon }) })) };
 }

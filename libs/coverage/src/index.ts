@@ -1,7 +1,7 @@
 export { CoverageError, type CoverageErrorCode } from './errors';
 export { ANY_CLASS, type AreaLimit, type CoverageRule, limitOf, meets, parseRule, resolveRule, RULE_PRESETS, ruleBounds, ruleClassOf } from './rules';
 export { type AreaClassifier, classifierFromPolygons, DENSITY_FALLBACK_DEFAULTS, densityFallbackClassifier, type DensityFallbackOptions, uniformClassifier } from './area-classes';
-export { type DemandKind, type DemandPoint, type DemandSet, demandFromIncidents, MAX_DEMAND_POINTS, parseDemandCsv, parseDemandFile, parseDemandGeoJson, withPopulationTotal } from './demand';
+export { DEMAND_CRS, type DemandCrs, demandToWgs84, type DemandKind, type DemandPoint, type DemandSet, demandFromIncidents, MAX_DEMAND_POINTS, parseDemandCsv, parseDemandFile, parseDemandGeoJson, withPopulationTotal } from './demand';
 export { type ExtractFeatures, type ExtractPoi, featuresFromPbf, featuresFromXml, readExtractFeatures, RESIDENTIAL_HIGHWAYS } from './extract/extract-features';
 export { demandFromExtract } from './extract/extract-demand';
 export { CellGrid } from './grid';

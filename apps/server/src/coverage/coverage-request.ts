@@ -1,4 +1,4 @@
-import { CoverageError, type CoverageRule, type DemandSet, parseDemandCsv, parseDemandGeoJson, resolveRule, type StationInput, stationsFromGeoJson } from '@rescue/coverage';
+import { CoverageError, type CoverageRule, type DemandCrs, type DemandSet, demandToWgs84, parseDemandCsv, parseDemandGeoJson, resolveRule, type StationInput, stationsFromGeoJson } from '@rescue/coverage';
 
 /** A malformed request: 400 at the controller. */
 export class CoverageRequestError extends Error {
@@ -22,7 +22,7 @@ export interface AnalysisCommand {
   jurisdiction: 'city' | 'county';
 }
 
-const KNOWN = ['rule', 'stations', 'demand', 'areas', 'populationTotal', 'ambulances', 'jurisdiction'];
+const KNOWN = ['rule', 'stations', 'demand', 'demandCrs', 'areas', 'populationTotal', 'ambulances', 'jurisdiction'];
 
 export function parseAnalysisBody(body: unknown, defaultRule: string): AnalysisCommand {
   if (body === undefined || body === null) body = {};
@@ -51,6 +51,10 @@ export function parseAnalysisBody(body: unknown, defaultRule: string): AnalysisC
     else if (typeof d === 'object' && d !== null && (d as { type?: unknown }).type === 'FeatureCollection') demand = wrap(() => parseDemandGeoJson(d, 'body.demand'));
     else throw new CoverageRequestError('demand: expected a GeoJSON FeatureCollection of points, {csv: "lat,lon,population\\n..."} or {incidents: {from, to}}');
   }
+  // Demand supplied in GCJ-02 / BD-09 (AMap, Baidu) is converted to WGS-84 before snapping.
+  const crs = b['demandCrs'] ?? 'WGS84';
+  if (demand) demand = wrap(() => demandToWgs84(demand!, crs as DemandCrs));
+  else if (b['demandCrs'] !== undefined) throw new CoverageRequestError('demandCrs: only with demand points in the body');
   const num = (k: string, min: number, max: number, integer: boolean): number | null => {
     const v = b[k];
     if (v === undefined || v === null) return null;
