@@ -12,7 +12,6 @@ import {
   maxCover,
   maxCoverGreedy,
   coveredWeight,
-  networkCandidates,
   parseRule,
   placeSites,
   readExtractFeatures,
@@ -140,9 +139,18 @@ async function main(): Promise<void> {
     process.stdout.write(`\n1030 analysis, ${stations.length} stations, ${demand.points.length} demand points (${cell} m cells): ${ms(t)} (searches ${ms(a.timing.reachMs)}), compliance ${(a.compliance * 100).toFixed(1)} %\n`);
   }
 
-  // Siting: 200 candidates, k = 5, greenfield (no existing station), demand on 250 m cells.
-  const demand = demandFromExtract(features, g.meta.bbox, 250);
-  const cands = networkCandidates(g, 200, 200);
+  // Siting: exactly 200 candidates (seeded distinct junctions), k = 5, greenfield (no existing
+  // station), demand on 100 m cells.
+  const demand = demandFromExtract(features, g.meta.bbox, 100);
+  const rc = rng(200);
+  const picked = new Set<number>();
+  const deg = new Int32Array(g.vertexCount);
+  for (let e = 0; e < g.edgeCount; e++) deg[g.eSrc[e]!]!++;
+  while (picked.size < 200) {
+    const v = Math.floor(rc() * g.vertexCount);
+    if (deg[v]! >= 3) picked.add(v);
+  }
+  const cands = [...picked].map((v, i) => ({ id: `C${i + 1}`, name: `v${v}`, lat: g.vLat[v]!, lon: g.vLon[v]! }));
   for (const [label, rule] of [
     ['1030', resolveRule('1030')],
     ['5 min everywhere (harder: small coverage sets)', parseRule({ id: '5min', limits: { '*': { maxTimeS: 300 } } })],

@@ -29,6 +29,7 @@ import {
   stationIsochrones,
   withPopulationTotal,
 } from '@rescue/coverage';
+import { isDispatchable } from '@rescue/dispatch';
 import { LiveFleet } from '@rescue/fleet';
 import { FleetRepository, TaskRepository } from '@rescue/persistence';
 import type { RoadGraph } from '@rescue/routing';
@@ -38,8 +39,6 @@ import { DEMO_STATIONS } from '../simulator/demo-fleet';
 import { type AnalysisCommand, CoverageRequestError, type SitingCommand } from './coverage-request';
 import { CoverageJobs, type Job } from './coverage-jobs';
 
-/** Statuses in which a unit can be sent now (domain.md §3): standing by at a station or on the way back. */
-const DISPATCHABLE = new Set(['available_at_station', 'available_returning', 'back_at_station', 'task_complete']);
 
 /**
  * Coverage for the loaded region: isochrones, analyses as jobs, live coverage of the fleet.
@@ -256,7 +255,8 @@ export class CoverageService {
         name: u.name ?? u.unitId,
         lat: u.lastFix!.lat,
         lon: u.lastFix!.lon,
-        available: !u.stale && u.online && u.status !== null && DISPATCHABLE.has(u.status),
+        // The same test dispatch uses (@rescue/dispatch lifecycle), plus a fresh fix to place the unit.
+        available: !u.stale && u.online && isDispatchable(u.status),
       }));
     return { rule: rule.id, at: new Date(now).toISOString(), ...liveCoverage(this.graph, rule, units, this.demand(null), this.areas(null), this.config.routingSnapMaxM) };
   }
