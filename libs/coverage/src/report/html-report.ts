@@ -70,7 +70,7 @@ export function renderReportHtml(r: ReportInput, assets: ReportAssets): string {
     areas: r.areas,
     isochrones: r.isochrones,
     stations: a.stations.map((s) => ({ id: s.id, name: s.name, lat: s.lat, lon: s.lon, points: s.catchment.points })),
-    demand: a.points.map((p) => [p.lat, p.lon, p.weight, p.covered ? 1 : 0, p.id, Number.isFinite(p.timeS) ? Math.round(p.timeS) : -1, p.areaClass]),
+    demand: a.points.map((p) => [p.lat, p.lon, p.weight, p.covered ? 1 : 0, p.id, Number.isFinite(p.timeS) ? Math.round(p.timeS) : -1, p.areaClass, p.station ?? '']),
     siting: r.siting.map((s) => ({ title: s.title, sites: s.sites })),
     attribution: OSM_ATTRIBUTION,
   };
@@ -135,7 +135,12 @@ const maxW = Math.max(1, ...DATA.demand.map((d) => d[2]));
 const demand = L.layerGroup(DATA.demand.map((d) => L.circleMarker([d[0], d[1]], { radius: 2 + 8 * Math.sqrt(d[2] / maxW), color: d[3] ? '#1a7f37' : '#c62828', weight: 1, fillOpacity: 0.6 })
   .bindTooltip(d[4] + ' · ' + d[6] + ' · demand ' + Math.round(d[2]) + ' · ' + (d[5] < 0 ? 'not reached' : (d[5] / 60).toFixed(1) + ' min') + (d[3] ? ' · covered' : ' · NOT covered')))).addTo(map);
 const stations = L.layerGroup(DATA.stations.map((s) => L.circleMarker([s.lat, s.lon], { radius: 8, color: '#0d47a1', fillColor: '#1e88e5', fillOpacity: 1, weight: 2 }).bindTooltip(s.name + ' (' + s.points + ' demand points)'))).addTo(map);
-const overlays = { 'Area classes': areas, 'Demand (green covered, red not)': demand, 'Stations': stations, ...isoLayers };
+// Catchments: each demand point in its nearest station's colour (off at start).
+const palette = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+const colourOf = Object.fromEntries(DATA.stations.map((s, i) => [s.id, palette[i % palette.length]]));
+const catchments = L.layerGroup(DATA.demand.map((d) => L.circleMarker([d[0], d[1]], { radius: 2 + 8 * Math.sqrt(d[2] / maxW), color: colourOf[d[7]] || '#000', weight: 1, fillOpacity: 0.7 })
+  .bindTooltip(d[4] + ' → ' + (d[7] || 'no station reaches it'))));
+const overlays = { 'Area classes': areas, 'Demand (green covered, red not)': demand, 'Catchments (colour = nearest station)': catchments, 'Stations': stations, ...isoLayers };
 DATA.siting.forEach((s) => {
   overlays['Proposed: ' + s.title] = L.layerGroup(s.sites.map((x) => L.circleMarker([x.lat, x.lon], { radius: 9, color: '#6a1b9a', fillColor: '#ce93d8', fillOpacity: 1, weight: 3 }).bindTooltip(s.title + ': ' + x.name)));
 });
