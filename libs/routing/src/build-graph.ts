@@ -2,10 +2,12 @@ import { RoutingError } from './errors';
 import { cosDeg, haversineM, projX, projY } from './geo';
 import type { GraphMeta, RoadGraph } from './graph';
 import type { OsmData, OsmRestriction } from './osm/osm-data';
+import { strongComponents } from './components';
 import { buildSegmentGrid, type SegmentGrid } from './segment-grid';
 import { profileKey, type SpeedProfile, wayRule } from './profile';
 
-export const GRAPH_FORMAT_VERSION = 2;
+/** 3: per-vertex strongly connected component (vComp) and its meta counts; older caches rebuild. */
+export const GRAPH_FORMAT_VERSION = 3;
 
 export type ProgressFn = (phase: string, done: number, total: number) => void;
 
@@ -175,6 +177,9 @@ export function buildGraph(osm: OsmData, profile: SpeedProfile, info: BuildInfo,
   const cpos = cEdgeStart.slice(0, nc);
   const cEdges = new Int32Array(m);
   for (let e = 0; e < m; e++) cEdges[cpos[g.eChain[e]!]!++] = e;
+  // Main network (largest strongly connected component), on the final graph: turn splits included.
+  const scc = strongComponents(n, fwdStart, g.eDst, revStart, revEdge, g.eSrc);
+  onProgress?.('components', scc.sizes.length, scc.sizes.length);
 
   // 6. Spatial index over shape segments.
   const cShapeStart = Int32Array.from(shapeStart);
@@ -199,6 +204,8 @@ export function buildGraph(osm: OsmData, profile: SpeedProfile, info: BuildInfo,
     restrictionsApplied: split.applied,
     restrictionsSkipped: osm.skippedRestrictions + split.skipped,
     turnSplitVertices: split.addedVertices,
+    components: scc.sizes.length,
+    verticesOutsideMain: n - scc.sizes[0]!,
   };
   const graph: RoadGraph = {
     meta,
@@ -212,6 +219,7 @@ export function buildGraph(osm: OsmData, profile: SpeedProfile, info: BuildInfo,
     ...g,
     revStart,
     revEdge,
+    vComp: scc.comp,
     cFrom: Int32Array.from(cFrom),
     cTo: Int32Array.from(cTo),
     cWayId: Float64Array.from(cWay),

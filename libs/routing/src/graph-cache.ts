@@ -12,7 +12,7 @@ const MAGIC = 'RCGRAPH\0';
 
 type Arr = Float64Array | Int32Array | Uint8Array;
 const ARRAYS = [
-  'vLat', 'vLon', 'vOsmId', 'fwdStart', 'eSrc', 'eDst', 'eTime', 'eDist', 'eChain', 'eDir', 'revStart', 'revEdge',
+  'vLat', 'vLon', 'vOsmId', 'fwdStart', 'eSrc', 'eDst', 'eTime', 'eDist', 'eChain', 'eDir', 'revStart', 'revEdge', 'vComp',
   'cFrom', 'cTo', 'cWayId', 'cLength', 'cShapeStart', 'cEdgeStart', 'cEdges', 'sLat', 'sLon', 'sCum',
 ] as const;
 type ArrayName = (typeof ARRAYS)[number];

@@ -19,6 +19,10 @@ export interface GraphMeta {
   restrictionsSkipped: number;
   /** Vertices added to honour turn restrictions (one per in-edge of a via node). */
   turnSplitVertices: number;
+  /** Strongly connected components of the directed graph (see components.ts). */
+  components: number;
+  /** Vertices outside the largest one: road pieces from which not every other vertex is reachable or back. */
+  verticesOutsideMain: number;
 }
 
 /**
@@ -50,6 +54,11 @@ export interface RoadGraph {
   /** Incoming edges of vertex v are revEdge[revStart[v] .. revStart[v+1]-1]. */
   revStart: Int32Array;
   revEdge: Int32Array;
+  /**
+   * Strongly connected component of each vertex, largest first: 0 is the main network, on which every
+   * vertex reaches every other. snap() keeps to chains with both ends on it unless told otherwise.
+   */
+  vComp: Int32Array;
   cFrom: Int32Array;
   cTo: Int32Array;
   cWayId: Float64Array;
@@ -81,4 +90,15 @@ export function chainOfShapePoint(g: RoadGraph, p: number): number {
     else hi = mid - 1;
   }
   return lo;
+}
+
+/**
+ * Whether directed edge e runs between two vertices of the main network (largest strongly connected
+ * component). A point on such an edge can drive to, and be reached from, every other main vertex: it
+ * leaves through the edge's head and is entered through its tail. Checked per edge rather than on the
+ * chain's cFrom/cTo because turn splits re-point edges to copies of a via vertex, and a copy may lie
+ * outside the main network while its original lies inside.
+ */
+export function edgeOnMainNetwork(g: RoadGraph, e: number): boolean {
+  return g.vComp[g.eSrc[e]!] === 0 && g.vComp[g.eDst[e]!] === 0;
 }

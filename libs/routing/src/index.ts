@@ -1,6 +1,7 @@
 export { RoutingError, type RoutingErrorCode } from './errors';
 export { AMBULANCE_PROFILE, type SpeedProfile, type Tags, wayRule, accessOf, directionsOf, parseMaxspeed } from './profile';
-export type { RoadGraph, GraphMeta } from './graph';
+export { type RoadGraph, type GraphMeta, edgeOnMainNetwork } from './graph';
+export { strongComponents, type StrongComponents } from './components';
 export { buildGraph, type ProgressFn } from './build-graph';
 export { parseOsm, parseXml, readOsmFile } from './osm/read-osm';
 export { loadGraph, cacheFileName, type LoadOptions, type LoadedGraph } from './load-graph';
