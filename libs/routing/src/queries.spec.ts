@@ -199,22 +199,51 @@ describe('turn restrictions', () => {
 
 describe('unreachable island and points far from roads', () => {
   /*
-   *   a ---- b                 f ---- h      (0.01° = ~1.1 km east, no road between)
+   *   a ---- b ---- c                f ---- h      (f is 0.008° = ~890 m east of c, no road between)
+   *
+   * a-b-c (three vertices: two ways meet at b) is the main network, the largest strongly connected
+   * component; f-h (two vertices) is an island.
    */
   const g = handGraph(
-    { a: [0, 0], b: [0, 0.001], f: [0, 0.01], h: [0, 0.011] },
+    { a: [0, 0], b: [0, 0.001], c: [0, 0.002], f: [0, 0.01], h: [0, 0.011] },
     [
       { id: 1, nodes: 'ab', tags: RES },
+      { id: 3, nodes: 'bc', tags: RES },
       { id: 2, nodes: 'fh', tags: RES },
     ],
   );
-  it('route to the island is UNREACHABLE', () => {
-    expect(() => route(g, at(g, 0, 0), at(g, 0, 0.0105))).toThrow(expect.objectContaining({ code: 'UNREACHABLE' }));
+  const ANY = { ...SNAP, network: 'any' } as const;
+  const onIsland = (): ReturnType<typeof snap> => snap(g, 0, 0.0105, ANY);
+
+  it('marks the island outside the main network', () => {
+    expect(g.meta.components).toBe(2);
+    expect(g.meta.verticesOutsideMain).toBe(2);
   });
-  it('many-to-one reports Infinity for the island unit and a time for the other', () => {
-    const r = manyToOne(g, [at(g, 0, 0.0105), at(g, 0, 0.001)], at(g, 0, 0));
+  it("with network 'any' a point snaps onto the island, and a route there is UNREACHABLE", () => {
+    expect(g.cWayId[onIsland().chain]).toBe(2);
+    expect(() => route(g, at(g, 0, 0), onIsland())).toThrow(expect.objectContaining({ code: 'UNREACHABLE' }));
+  });
+  it('many-to-one reports Infinity for an island unit and a time for the other', () => {
+    const r = manyToOne(g, [onIsland(), at(g, 0, 0.001)], at(g, 0, 0));
     expect(r.durationS[0]).toBe(Infinity);
     expect(r.distanceM[1]).toBeCloseTo(D, 6);
+  });
+  it('by default the island point is refused (mainland ~945 m away, beyond the limit), saying a cut-off road is near', () => {
+    let err: unknown;
+    try {
+      at(g, 0, 0.0105);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(RoutingError);
+    expect((err as RoutingError).code).toBe('SNAP_TOO_FAR');
+    expect((err as RoutingError).details).toMatchObject({ nearestCutOffM: 0 });
+  });
+  it('by default, with a limit that reaches the mainland, the island point snaps to its end c and routes', () => {
+    const p = snap(g, 0, 0.0105, { maxDistanceM: 1000 });
+    expect(g.cWayId[p.chain]).toBe(3);
+    expect(p.distanceM).toBeCloseTo(8.5 * D, 3);
+    expect(route(g, at(g, 0, 0), p).distanceM).toBeCloseTo(2 * D, 6);
   });
   it('a point 0.005° (556 m) from any road is refused with SNAP_TOO_FAR', () => {
     let err: unknown;
@@ -230,8 +259,8 @@ describe('unreachable island and points far from roads', () => {
   });
   it('reach from a stops at the time limit', () => {
     const reach = oneToMany(g, at(g, 0, 0), { maxTimeS: 60 });
-    expect(reach.vertices.length).toBe(2); // a and b, nothing on the island
-    expect(reachTime(g, reach, at(g, 0, 0.0105))).toBe(Infinity);
+    expect(reach.vertices.length).toBe(3); // a, b (16 s) and c (32 s), nothing on the island
+    expect(reachTime(g, reach, onIsland())).toBe(Infinity);
   });
 });
 

@@ -1,6 +1,6 @@
 import { RoutingError } from './errors';
 import { angleDiffDeg, bearingDeg, cosDeg, haversineM, projX, projY } from './geo';
-import { chainOfShapePoint, type RoadGraph } from './graph';
+import { chainOfShapePoint, edgeOnMainNetwork, type RoadGraph } from './graph';
 import { searchGrid } from './segment-grid';
 
 /** A point placed on a chain of the graph: where it was, where it lands, which ways it may leave. */
@@ -28,12 +28,23 @@ export interface SnapOptions {
   headingToleranceDeg?: number;
   /** How much farther than the nearest road a heading-matching carriageway may be (default 30 m). */
   headingSlackM?: number;
+  /**
+   * 'main' (default): only road pieces on the main network (largest strongly connected component),
+   * so the snapped point can reach, and be reached from, every other snapped point. A station next
+   * to a cut-off one-way stub then lands on the main road 20 m away instead of being "unreachable".
+   * 'any': the nearest drivable road whatever it connects to (diagnostics, map display).
+   */
+  network?: 'main' | 'any';
 }
 
 interface Candidate {
   p: number;
   d: number;
   s: number;
+  chain: number;
+  /** Directions of travel this candidate may be left in (on the main network when that is asked). */
+  fwd: boolean;
+  bwd: boolean;
 }
 
 export function checkLatLon(lat: number, lon: number): void {
@@ -46,6 +57,7 @@ export function checkLatLon(lat: number, lon: number): void {
 export function snap(g: RoadGraph, lat: number, lon: number, opts: SnapOptions): SnappedPoint {
   checkLatLon(lat, lon);
   const limit = opts.maxDistanceM;
+  const mainOnly = (opts.network ?? 'main') === 'main';
   const slack = opts.headingDeg === undefined ? 0 : (opts.headingSlackM ?? 30);
   const cosq = cosDeg(lat);
   const qx = projX(lon, g.projCos);
@@ -53,11 +65,20 @@ export function snap(g: RoadGraph, lat: number, lon: number, opts: SnapOptions):
   // Grow the search box: most points lie within tens of metres of a road.
   let r = Math.min(limit, 60);
   let cands: Candidate[] = [];
+  // Nearest road of any network, only to explain a refusal when the main network is out of reach.
+  let nearestAny = Infinity;
   for (;;) {
     const rx = (r * g.projCos) / Math.max(cosq, 1e-6) + 1;
     const ids: number[] = [];
     searchGrid(g.index, qx - rx, qy - r - 1, qx + rx, qy + r + 1, ids);
-    cands = [...new Set(ids)].map((p) => nearestOnSegment(g, p, lat, lon, cosq));
+    cands = [];
+    for (const p of new Set(ids)) {
+      const c = nearestOnSegment(g, p, lat, lon, cosq, mainOnly);
+      if (c.d < nearestAny) nearestAny = c.d;
+      // Pieces cut off from the main network have no direction left: skipped, so the box keeps
+      // growing past them to the main road.
+      if (c.fwd || c.bwd) cands.push(c);
+    }
     let best = Infinity;
     for (const c of cands) if (c.d < best) best = c.d;
     // Enough when the nearest found (plus heading slack) is inside the box searched.
@@ -67,41 +88,51 @@ export function snap(g: RoadGraph, lat: number, lon: number, opts: SnapOptions):
   cands.sort((a, b) => a.d - b.d);
   const nearest = cands[0];
   if (nearest === undefined || nearest.d > limit) {
-    throw new RoutingError('SNAP_TOO_FAR', `no drivable road within ${limit} m of ${lat},${lon}`, {
-      lat,
-      lon,
-      maxDistanceM: limit,
-      ...(nearest ? { nearestM: Math.round(nearest.d) } : {}),
-    });
+    const offMain = mainOnly && nearestAny <= limit;
+    throw new RoutingError(
+      'SNAP_TOO_FAR',
+      offMain
+        ? `no road of the main network within ${limit} m of ${lat},${lon} (the nearest road, ${Math.round(nearestAny)} m away, is cut off from it)`
+        : `no drivable road within ${limit} m of ${lat},${lon}`,
+      {
+        lat,
+        lon,
+        maxDistanceM: limit,
+        ...(nearest ? { nearestM: Math.round(nearest.d) } : {}),
+        ...(offMain ? { nearestCutOffM: Math.round(nearestAny) } : {}),
+      },
+    );
   }
   if (opts.headingDeg !== undefined) {
     const tol = opts.headingToleranceDeg ?? 60;
     for (const c of cands) {
       if (c.d > nearest.d + slack || c.d > limit) break;
-      const chain = chainOfShapePoint(g, c.p);
       const b = bearingDeg(g.sLat[c.p]!, g.sLon[c.p]!, g.sLat[c.p + 1]!, g.sLon[c.p + 1]!);
-      const { fwd, bwd } = directions(g, chain);
-      if (fwd && angleDiffDeg(opts.headingDeg, b) <= tol) return make(g, c, chain, lat, lon, true, false);
-      if (bwd && angleDiffDeg(opts.headingDeg, b + 180) <= tol) return make(g, c, chain, lat, lon, false, true);
+      if (c.fwd && angleDiffDeg(opts.headingDeg, b) <= tol) return make(g, c, lat, lon, true, false);
+      if (c.bwd && angleDiffDeg(opts.headingDeg, b + 180) <= tol) return make(g, c, lat, lon, false, true);
     }
   }
-  const chain = chainOfShapePoint(g, nearest.p);
-  const { fwd, bwd } = directions(g, chain);
-  return make(g, nearest, chain, lat, lon, fwd, bwd);
+  return make(g, nearest, lat, lon, nearest.fwd, nearest.bwd);
 }
 
-function directions(g: RoadGraph, chain: number): { fwd: boolean; bwd: boolean } {
+/**
+ * Directions in which a chain is driven; with mainOnly, only by edges that stay on the main network
+ * (a direction leading off it would leave the snapped point stranded).
+ */
+function directions(g: RoadGraph, chain: number, mainOnly: boolean): { fwd: boolean; bwd: boolean } {
   let fwd = false;
   let bwd = false;
   for (let k = g.cEdgeStart[chain]!; k < g.cEdgeStart[chain + 1]!; k++) {
-    if (g.eDir[g.cEdges[k]!] === 0) fwd = true;
+    const e = g.cEdges[k]!;
+    if (mainOnly && !edgeOnMainNetwork(g, e)) continue;
+    if (g.eDir[e] === 0) fwd = true;
     else bwd = true;
   }
   return { fwd, bwd };
 }
 
 /** Nearest point of segment p→p+1 in a projection centred on the query (exact enough below km). */
-function nearestOnSegment(g: RoadGraph, p: number, lat: number, lon: number, cosq: number): Candidate {
+function nearestOnSegment(g: RoadGraph, p: number, lat: number, lon: number, cosq: number, mainOnly: boolean): Candidate {
   const k = (Math.PI / 180) * 6371008.8;
   const ax = (g.sLon[p]! - lon) * k * cosq;
   const ay = (g.sLat[p]! - lat) * k;
@@ -114,12 +145,13 @@ function nearestOnSegment(g: RoadGraph, p: number, lat: number, lon: number, cos
   s = s < 0 ? 0 : s > 1 ? 1 : s;
   const x = ax + s * dx;
   const y = ay + s * dy;
-  return { p, d: Math.sqrt(x * x + y * y), s };
+  const chain = chainOfShapePoint(g, p);
+  return { p, d: Math.sqrt(x * x + y * y), s, chain, ...directions(g, chain, mainOnly) };
 }
 
-function make(g: RoadGraph, c: Candidate, chain: number, lat: number, lon: number, allowForward: boolean, allowBackward: boolean): SnappedPoint {
+function make(g: RoadGraph, c: Candidate, lat: number, lon: number, allowForward: boolean, allowBackward: boolean): SnappedPoint {
   const snappedLat = g.sLat[c.p]! + c.s * (g.sLat[c.p + 1]! - g.sLat[c.p]!);
   const snappedLon = g.sLon[c.p]! + c.s * (g.sLon[c.p + 1]! - g.sLon[c.p]!);
   const alongM = g.sCum[c.p]! + c.s * (g.sCum[c.p + 1]! - g.sCum[c.p]!);
-  return { lat, lon, snappedLat, snappedLon, distanceM: haversineM(lat, lon, snappedLat, snappedLon), chain, alongM, allowForward, allowBackward };
+  return { lat, lon, snappedLat, snappedLon, distanceM: haversineM(lat, lon, snappedLat, snappedLon), chain: c.chain, alongM, allowForward, allowBackward };
 }
