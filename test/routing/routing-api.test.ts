@@ -47,6 +47,8 @@ describe('GET /routing/*', () => {
     expect(maxLon).toBeLessThan(1.8);
     expect(body['nodes']).toBeGreaterThan(1000);
     expect(body['profile']).toBe('ambulance-v1');
+    // 20 of the 1,738 vertices of the 2013 extract lie on pieces cut off from the main network.
+    expect(body['network']).toEqual({ components: 18, verticesOutsideMain: 20 });
   });
 
   it('routes Andorra la Vella to Encamp with a LineString from start to end', async () => {

@@ -15,6 +15,11 @@ export interface RoutingInfo {
   loadedFrom: 'build' | 'cache';
   loadMs: number;
   restrictions: { applied: number; skipped: number };
+  /**
+   * Strongly connected components; vertices outside the largest (main network) lie on cut-off road
+   * pieces, which snapping avoids (a point whose only nearby road is cut off gets SNAP_TOO_FAR).
+   */
+  network: { components: number; verticesOutsideMain: number };
   attribution: string;
 }
 
@@ -59,6 +64,7 @@ export class RoutingService implements OnModuleInit {
       loadedFrom: this.loaded!.from,
       loadMs: Math.round(this.loaded!.loadMs),
       restrictions: { applied: m.restrictionsApplied, skipped: m.restrictionsSkipped },
+      network: { components: m.components, verticesOutsideMain: m.verticesOutsideMain },
       attribution: '© OpenStreetMap contributors, ODbL 1.0',
     };
   }
