@@ -1,5 +1,4 @@
-import { haversineM, type RoadGraph, route, RoutingError, snap, type SnappedPoint } from '@rescue/routing';
-import { largestComponent } from './road-components';
+import { edgeOnMainNetwork, haversineM, type RoadGraph, route, RoutingError, snap, type SnappedPoint } from '@rescue/routing';
 import { RouteMover, type SpeedPiece } from './route-mover';
 
 export interface Place {
@@ -29,9 +28,6 @@ const YARD_MAX_M = 50;
  * so the mover paces the drive like the ETA that dispatch promised.
  */
 export class GraphTripPlanner implements TripPlanner {
-  /** Vertices of the main network, computed on first need (O(V+E), once). */
-  private main: Uint8Array | null = null;
-
   constructor(
     private readonly g: RoadGraph,
     private readonly snapMaxM: number,
@@ -44,7 +40,8 @@ export class GraphTripPlanner implements TripPlanner {
       if (!(e instanceof RoutingError)) throw e;
       if (e.code === 'UNREACHABLE') {
         // One end lies on a road piece cut off from the other: drive between the nearest connected road
-        // points instead (the last metres on foot or through the yard, as withEnds decides).
+        // points instead (the last metres on foot or through the yard, as withEnds decides). Since snap
+        // keeps to the main network by default this should not happen; kept as a safety net.
         const a = this.parkingFor(from);
         const b = this.parkingFor(to);
         try {
@@ -101,19 +98,22 @@ export class GraphTripPlanner implements TripPlanner {
     return place;
   }
 
-  /** The snapped point if its road piece is on the main network, else null. */
+  /**
+   * The snapped point if the nearest road piece is on the main network, else null. Snaps with network
+   * 'any' on purpose: by default the library already skips cut-off pieces (and would return the main
+   * road farther away), but here the question is whether the *nearest* road is connected. The main
+   * network flag (graph.vComp, largest strongly connected component) is computed by the library.
+   */
   private connected(lat: number, lon: number): SnappedPoint | null {
     let p: SnappedPoint;
     try {
-      p = snap(this.g, lat, lon, { maxDistanceM: this.snapMaxM });
+      p = snap(this.g, lat, lon, { maxDistanceM: this.snapMaxM, network: 'any' });
     } catch (e) {
       if (e instanceof RoutingError) return null;
       throw e;
     }
-    this.main ??= largestComponent(this.g);
     for (let i = this.g.cEdgeStart[p.chain]!; i < this.g.cEdgeStart[p.chain + 1]!; i++) {
-      const e = this.g.cEdges[i]!;
-      if (this.main[this.g.eSrc[e]!] && this.main[this.g.eDst[e]!]) return p;
+      if (edgeOnMainNetwork(this.g, this.g.cEdges[i]!)) return p;
     }
     return null;
   }
