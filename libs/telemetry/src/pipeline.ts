@@ -3,11 +3,11 @@ import { resolveConfig, type ResolvedConfig } from './config';
 import { decodeJson, decodeText, rawText, TOO_LARGE_RAW_BYTES } from './steps/decode';
 import { refuseFuture, refuseNoGnssFix, refuseNullIsland, refusePoorAccuracy, refuseTooOld } from './steps/fix-filters';
 import type { FixContext, FixStep } from './steps/fix-step';
-import { Refusal } from './steps/refusal';
+import { MAX_SERIALISED_DEPTH, nestedDeeperThan, Refusal } from './steps/refusal';
 import { convertToWgs84 } from './steps/to-wgs84';
 import { refuseDuplicate, refuseSpeedJump } from './steps/track-filters';
 import { OWNTRACKS_OFFLINE, validateOwnTracks } from './steps/validate-owntracks';
-import { validatePositionFix } from './steps/validate-position';
+import { checkCandidateRanges, validatePositionFix } from './steps/validate-position';
 import { validatePresence } from './steps/validate-presence';
 import { validateStatus } from './steps/validate-status';
 import type { FixCandidate, PipelineOutput, Rejection, TelemetryConfig } from './types';
@@ -55,6 +55,7 @@ function byTime(a: FixCandidate, b: FixCandidate): number {
  */
 function textOf(raw: unknown, fallback: string): string {
   if (typeof raw === 'string') return raw;
+  if (nestedDeeperThan(raw, MAX_SERIALISED_DEPTH)) return fallback;
   try {
     return JSON.stringify(raw) ?? fallback;
   } catch {
@@ -143,7 +144,14 @@ export class TelemetryPipeline {
     const out: PipelineOutput = { fixes: [], status: null, presence: null, rejections: [] };
     try {
       const now = Number.isFinite(receivedAt) ? receivedAt : this.clock();
-      this.filterFixes(out, candidates, unitId, now);
+      // the JSON path range-checks in its validators; candidates from other decoders are checked here
+      const inRange: FixCandidate[] = [];
+      for (const c of candidates) {
+        const r = checkCandidateRanges(c);
+        if (r === null) inRange.push(c);
+        else this.reject(out, r, unitId, textOf(c.raw, ''));
+      }
+      if (inRange.length > 0) this.filterFixes(out, inRange, unitId, now);
     } catch (e) {
       this.reject(out, new Refusal('internal', e instanceof Error ? `${e.name}: ${e.message}` : String(e)), unitId, '');
     }
@@ -171,7 +179,9 @@ export class TelemetryPipeline {
       // raw of a single message is its text; of an array element, the element (stringified if refused)
       const raw = many ? el : text;
       const v = owntracks ? validateOwnTracks(el, unitId, raw) : validatePositionFix(el, unitId, raw);
-      if (v instanceof Refusal) this.reject(out, v, unitId, many ? textOf(el, text) : text);
+      // an element too deep to re-serialise keeps the payload's head, not the whole payload: N such
+      // elements would otherwise store N copies of it as dead letters (found by fuzzing)
+      if (v instanceof Refusal) this.reject(out, v, unitId, many ? textOf(el, text.slice(0, TOO_LARGE_RAW_BYTES)) : text);
       else if (v === OWNTRACKS_OFFLINE) out.presence = { unitId, online: false };
       else candidates.push(v);
     }

@@ -1,6 +1,7 @@
 import { DEFAULT_CRS, isCrs } from '@rescue/contracts';
 import type { FixCandidate } from '../types';
 import { isObject, optionalRanged, requiredInteger, requiredRanged } from './fields';
+import { RANGES } from './ranges';
 import { Refusal, show } from './refusal';
 
 /**
@@ -26,4 +27,23 @@ export function validatePositionFix(el: unknown, unitId: string, raw: string | u
   const crs = el['crs'] === undefined ? DEFAULT_CRS : el['crs'];
   if (!isCrs(crs)) return new Refusal('schema', `crs: expected "WGS84" or "GCJ02", got ${show(crs)}`);
   return { fix: { unitId, ts, lat, lon, speedKmh, headingDeg, accuracyM, altitudeM }, crs, raw };
+}
+
+const CANDIDATE_FIELDS = ['lat', 'lon', 'speedKmh', 'headingDeg', 'accuracyM', 'altitudeM'] as const;
+
+/**
+ * Step 2 for fixes decoded outside the pipeline (processFixes: JT/T 808). Their decoders check the wire
+ * format, not physical ranges: a JT/T 808 DWORD latitude reaches 4294.967295°, a WORD direction 65535°.
+ * The same ranges as the JSON contract apply, so every source obeys one rule (found by fuzzing).
+ */
+export function checkCandidateRanges(c: FixCandidate): Refusal | null {
+  const f = c.fix;
+  if (!Number.isSafeInteger(f.ts)) return new Refusal('schema', `ts: expected an integer, got ${f.ts}`);
+  for (const key of CANDIDATE_FIELDS) {
+    const v = f[key];
+    if (v === null && key !== 'lat' && key !== 'lon') continue;
+    const [min, max] = RANGES[key];
+    if (!(typeof v === 'number' && v >= min && v <= max)) return new Refusal('out_of_range', `${key}: ${v} outside [${min}, ${max}]`);
+  }
+  return null;
 }
