@@ -36,21 +36,27 @@ export async function startMosquitto(binary: string): Promise<RunningMosquitto> 
   if (conf === readFileSync(SHIPPED_MOSQUITTO_CONF, 'utf8')) throw new Error('shipped mosquitto.conf changed shape');
   const confPath = join(dir, 'mosquitto.conf');
   writeFileSync(confPath, conf);
-  const proc: ChildProcess = spawn(binary, ['-c', confPath], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  await waitForPort(port, 5000).catch((e: Error) => {
-    proc.kill('SIGKILL');
-    throw new Error(`mosquitto did not start: ${e.message}; stderr: ${stderr}`);
-  });
+  const launch = async (): Promise<ChildProcess> => {
+    const p: ChildProcess = spawn(binary, ['-c', confPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+    p.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    await waitForPort(port, 5000).catch((e: Error) => {
+      p.kill('SIGKILL');
+      throw new Error(`mosquitto did not start: ${e.message}; stderr: ${stderr}`);
+    });
+    return p;
+  };
+  const terminate = async (p: ChildProcess): Promise<void> => {
+    if (p.exitCode !== null || p.signalCode !== null) return;
+    const exited = new Promise((r) => p.once('exit', r));
+    p.kill('SIGTERM');
+    await exited;
+  };
+  const proc = await launch();
   return {
     url: `mqtt://127.0.0.1:${port}`,
     stop: async () => {
-      if (proc.exitCode === null) {
-        const exited = new Promise((r) => proc.once('exit', r));
-        proc.kill('SIGTERM');
-        await exited;
-      }
+      await terminate(proc);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -27,6 +27,10 @@ export interface AppConfig {
   ingestMaxPending: number;
   /** Largest MQTT payload accepted, bytes (a buffered re-upload of a few thousand fixes fits). */
   maxPayloadBytes: number;
+  /** Directory of the on-disk spool that keeps batches while the database is unreachable. */
+  ingestSpoolDir: string;
+  /** Bytes the spool may hold (0: no spool; batches then wait unacknowledged at the broker). */
+  ingestSpoolMaxBytes: number;
   /** Dead-letter rows kept (oldest deleted beyond it). */
   deadLetterMaxRows: number;
   /** Seconds a fix may lie in the future (terminal clock skew). */
@@ -123,6 +127,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     batchMaxWaitMs: int(env, 'INGEST_BATCH_MAX_WAIT_MS', 50, 1, 60000),
     ingestMaxPending: int(env, 'INGEST_MAX_PENDING', 20000, 1, 1000000),
     maxPayloadBytes: int(env, 'INGEST_MAX_PAYLOAD_BYTES', 256 * 1024, 256, 16 * 1024 * 1024),
+    ingestSpoolDir: str(env, 'INGEST_SPOOL_DIR') ?? `${str(env, 'DATA_DIR') ?? '.data'}/ingest-spool`,
+    ingestSpoolMaxBytes: int(env, 'INGEST_SPOOL_MAX_BYTES', 512 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER),
     deadLetterMaxRows: int(env, 'DEAD_LETTER_MAX_ROWS', 100000, 100, 100000000),
     fixMaxFutureS: int(env, 'FIX_MAX_FUTURE_S', 300, 0, 86400),
     fixMaxAgeS: int(env, 'FIX_MAX_AGE_S', 7 * 86400, 1, 366 * 86400),

@@ -19,7 +19,7 @@ export class HealthController {
 
   @Get()
   @ApiOkResponse({ description: 'Database and broker reachable' })
-  @ApiServiceUnavailableResponse({ description: 'Database or broker down; the body says which' })
+  @ApiServiceUnavailableResponse({ description: 'Database or broker down; the body says which (status "down"); "degraded" (200) while fixes wait in the spool' })
   async health(@Res({ passthrough: true }) res: Response) {
     let database: { ok: boolean; error?: string };
     try {
@@ -28,9 +28,12 @@ export class HealthController {
     } catch (err) {
       database = { ok: false, error: (err as Error).message };
     }
-    const broker = { ok: this.worker.connected, embedded: this.broker.embedded !== null };
+    const ingest = this.worker.state;
+    const broker = { ok: ingest.connected, embedded: this.broker.embedded !== null };
     const ok = database.ok && broker.ok;
     res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: ok ? 'ok' : 'degraded', database: { ...database, ...this.storage }, broker };
+    // Degraded but serving: fixes wait in the spool (durable) until the database takes them.
+    const status = !ok ? 'down' : ingest.spooledBatches > 0 ? 'degraded' : 'ok';
+    return { status, database: { ...database, ...this.storage }, broker, ingest: { spooledBatches: ingest.spooledBatches, spooledBytes: ingest.spooledBytes } };
   }
 }

@@ -9,6 +9,9 @@ export class IngestMetrics {
   readonly commitSeconds: Histogram;
   readonly writeFailures: Counter;
   readonly pending: Gauge;
+  readonly spooled: Counter;
+  readonly spoolBatches: Gauge;
+  readonly spoolBytes: Gauge;
 
   constructor(readonly registry: Registry) {
     this.received = new Counter({ name: 'rc_ingest_messages_received_total', help: 'MQTT messages received by ingest', registers: [registry] });
@@ -21,5 +24,8 @@ export class IngestMetrics {
     });
     this.writeFailures = new Counter({ name: 'rc_ingest_write_failures_total', help: 'Failed batch writes (retried)', registers: [registry] });
     this.pending = new Gauge({ name: 'rc_ingest_pending_messages', help: 'Messages received but not yet committed', registers: [registry] });
+    this.spooled = new Counter({ name: 'rc_ingest_spooled_batches_total', help: 'Batches written to the on-disk spool while the database was unreachable', registers: [registry] });
+    this.spoolBatches = new Gauge({ name: 'rc_ingest_spool_batches', help: 'Batches waiting in the spool for the database', registers: [registry] });
+    this.spoolBytes = new Gauge({ name: 'rc_ingest_spool_bytes', help: 'Bytes waiting in the spool', registers: [registry] });
   }
 }

@@ -1,7 +1,8 @@
 import { connect, IClientOptions, IPublishPacket, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import type { Fix, PipelineOutput, StatusReport, TelemetryPipeline } from '@rescue/telemetry';
-import type { IngestBatch, WriteResult } from '@rescue/persistence';
+import type { PipelineOutput, TelemetryPipeline } from '@rescue/telemetry';
+import type { FixRow, IngestBatch, PresenceRow, StatusRow, WriteResult } from '@rescue/persistence';
+import type { BatchSpool } from './batch-spool';
 import { DeferredPubacks, HeldAck } from './deferred-pubacks';
 import { IngestMetrics } from './ingest-metrics';
 import { TrackDistance } from './track-distance';
@@ -11,9 +12,9 @@ export interface BatchSink {
   write(batch: IngestBatch): Promise<WriteResult>;
 }
 
-/** Told after a batch commits: live state follows storage, never runs ahead of it. */
+/** Told after a batch is in the database: live state follows storage, never runs ahead of it. */
 export interface CommittedListener {
-  (committed: { fixes: Fix[]; statuses: StatusReport[]; presences: Array<{ unitId: string; online: boolean; ts: number }> }): void;
+  (committed: { fixes: FixRow[]; statuses: StatusRow[]; presences: PresenceRow[] }): void;
 }
 
 export interface IngestWorkerOptions {
@@ -35,8 +36,6 @@ export const INGEST_TOPICS = ['ems/v1/units/+/position', 'ems/v1/units/+/status'
 class OpenBatch {
   readonly rows: IngestBatch = { fixes: [], deadLetters: [], statuses: [], presences: [] };
   readonly acks: HeldAck[] = [];
-  readonly committedFixes: Fix[] = [];
-  readonly committedStatuses: StatusReport[] = [];
   messages = 0;
   openedAt = 0;
   get size(): number {
@@ -49,8 +48,11 @@ class OpenBatch {
  * The transport side of ingest: reads MQTT in order (one connection, one packet at a time, so one
  * unit's messages keep their order), runs each through the pure TelemetryPipeline, batches the result
  * by size and time, writes one batch at a time in a transaction, and only then acknowledges its QoS1
- * messages and tells the live state. A failed write is retried with backoff and never acknowledged;
- * when too much is uncommitted, reading stops until the database catches up.
+ * messages and tells the live state. When the database cannot take a batch, the batch goes to the
+ * on-disk spool (durable, so it is acknowledged) and the spool is replayed in order when the database
+ * returns; while the spool is not empty, new batches queue behind it. Without a spool, or when the spool
+ * is full, a failed write is retried with backoff and not acknowledged, and when too much is
+ * uncommitted reading stops (backpressure) and the broker keeps the rest.
  */
 export class IngestWorker {
   private client: MqttClient | null = null;
@@ -64,6 +66,7 @@ export class IngestWorker {
   private stopped = false;
   /** After stop(), how long failing writes are still retried before they are left to redelivery. */
   private stopDeadline = Infinity;
+  private draining: Promise<void> | null = null;
 
   constructor(
     private readonly opts: IngestWorkerOptions,
@@ -72,13 +75,23 @@ export class IngestWorker {
     private readonly metrics: IngestMetrics,
     private readonly log: Logger,
     private readonly onCommitted: CommittedListener = () => undefined,
+    private readonly spool: BatchSpool<IngestBatch> | null = null,
   ) {}
 
   get connected(): boolean {
     return this.client?.connected ?? false;
   }
 
+  /** What health reports: degraded while batches wait in the spool for the database. */
+  get state(): { connected: boolean; spooledBatches: number; spooledBytes: number } {
+    return { connected: this.connected, spooledBatches: this.spool?.batches ?? 0, spooledBytes: this.spool?.sizeBytes ?? 0 };
+  }
+
   async start(): Promise<void> {
+    if (this.spool && !this.spool.empty) {
+      this.log.warn({ batches: this.spool.batches, bytes: this.spool.sizeBytes }, 'spooled batches from before the restart: replaying');
+      this.startDrain();
+    }
     const options: IClientOptions = {
       clientId: this.opts.clientId,
       clean: false, // persistent session: the broker keeps what arrives while we are down
@@ -115,6 +128,7 @@ export class IngestWorker {
     this.stopDeadline = Date.now() + graceMs;
     await this.flush();
     await this.writing;
+    await this.draining; // gives up at the deadline; what is left stays in the spool for the next start
     await new Promise<void>((r) => (this.client ? this.client.end(false, {}, () => r()) : r()));
   }
 
@@ -148,7 +162,6 @@ export class IngestWorker {
   private add(batch: OpenBatch, topic: string, out: PipelineOutput, receivedAt: number): void {
     for (const f of out.fixes) {
       batch.rows.fixes.push({ ...f, stepM: this.distance.step(f.unitId, f.ts, f.lat, f.lon), receivedAt });
-      batch.committedFixes.push(f);
     }
     for (const r of out.rejections) {
       this.metrics.rejected.inc({ reason: r.reason });
@@ -157,7 +170,6 @@ export class IngestWorker {
     if (out.status) {
       const st = out.status;
       batch.rows.statuses.push({ unitId: st.unitId, ts: st.ts, status: st.status, taskId: st.taskId, source: st.source, receivedAt });
-      batch.committedStatuses.push(out.status);
     }
     if (out.presence) batch.rows.presences.push({ ...out.presence, ts: receivedAt });
   }
@@ -176,31 +188,76 @@ export class IngestWorker {
   }
 
   private async commit(batch: OpenBatch): Promise<void> {
-    let attempt = 0;
-    for (;;) {
-      const end = this.metrics.commitSeconds.startTimer();
-      try {
-        const res = await this.sink.write(batch.rows);
-        end();
-        this.metrics.stored.inc(res.inserted);
-        this.metrics.duplicates.inc(res.duplicates);
-        break;
-      } catch (err) {
-        this.metrics.writeFailures.inc();
-        const waitMs = Math.min(5000, 100 * 2 ** attempt++);
-        this.log.error({ err: (err as Error).message, rows: batch.size, retryInMs: waitMs }, 'batch write failed; retrying, not acknowledged');
-        if (Date.now() + waitMs > this.stopDeadline) {
-          // Not acknowledged, so the broker redelivers it to the next session: nothing is lost.
-          this.log.warn({ rows: batch.size }, 'stopping with an unwritten batch; left to broker redelivery');
-          return;
-        }
-        await new Promise((r) => setTimeout(r, waitMs));
+    if (this.spool) {
+      // Behind a non-empty spool a batch waits its turn, so the database sees batches in order.
+      if (this.spool.empty && (await this.tryWrite(batch.rows))) return this.settle(batch, true);
+      if (this.spool.append(batch.rows)) {
+        this.metrics.spooled.inc();
+        this.updateSpoolGauges();
+        this.settle(batch, false);
+        this.startDrain();
+        return;
       }
+      this.log.error({ bytes: this.spool.sizeBytes }, 'spool full: holding the batch unacknowledged until the database returns');
     }
+    if (await this.writeWithRetry(batch.rows)) this.settle(batch, true);
+  }
+
+  /** Acknowledges a batch now durable (in the database or the spool) and lets reading resume. */
+  private settle(batch: OpenBatch, inDatabase: boolean): void {
     this.acks?.release(batch.acks);
     this.pending -= batch.messages;
     this.metrics.pending.set(this.pending);
     while (this.pending < this.opts.maxPending && this.waitingForRoom.length > 0) this.waitingForRoom.shift()!();
-    this.onCommitted({ fixes: batch.committedFixes, statuses: batch.committedStatuses, presences: batch.rows.presences });
+    if (inDatabase) this.onCommitted(batch.rows);
+  }
+
+  private async tryWrite(rows: IngestBatch): Promise<boolean> {
+    const end = this.metrics.commitSeconds.startTimer();
+    try {
+      const res = await this.sink.write(rows);
+      end();
+      this.metrics.stored.inc(res.inserted);
+      this.metrics.duplicates.inc(res.duplicates);
+      return true;
+    } catch (err) {
+      this.metrics.writeFailures.inc();
+      this.log.error({ err: (err as Error).message, rows: rows.fixes.length + rows.deadLetters.length }, 'batch write failed');
+      return false;
+    }
+  }
+
+  /** Retries with backoff until written; false when stopping made it give up (left to redelivery or the spool). */
+  private async writeWithRetry(rows: IngestBatch): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      if (await this.tryWrite(rows)) return true;
+      const waitMs = Math.min(5000, 100 * 2 ** attempt);
+      if (Date.now() + waitMs > this.stopDeadline) {
+        this.log.warn('stopping with an unwritten batch; it was not acknowledged, so the broker redelivers it');
+        return false;
+      }
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
+  }
+
+  /** Replays the spool into the database, oldest first, one batch at a time. */
+  private startDrain(): void {
+    if (this.draining || !this.spool) return;
+    const spool = this.spool;
+    this.draining = (async () => {
+      while (!spool.empty) {
+        const rows = spool.peek()!;
+        if (!(await this.writeWithRetry(rows))) return; // stopping: it stays on disk
+        spool.shift();
+        this.updateSpoolGauges();
+        this.onCommitted(rows);
+        if (spool.empty) this.log.info('spool replayed into the database');
+      }
+    })().finally(() => (this.draining = null));
+  }
+
+  private updateSpoolGauges(): void {
+    this.metrics.spoolBatches.set(this.spool?.batches ?? 0);
+    this.metrics.spoolBytes.set(this.spool?.sizeBytes ?? 0);
   }
 }

@@ -11,6 +11,7 @@ import { DispatchModule } from '../dispatch/dispatch.module';
 import { StatusReportApplier } from '../dispatch/status-report-applier';
 import { FleetModule } from '../fleet/fleet.module';
 import { ROOT_LOGGER } from '../logging/root-logger';
+import { BatchSpool } from './batch-spool';
 import { DeadLetterTrimmer } from './dead-letter-trimmer';
 import { IngestMetrics } from './ingest-metrics';
 import { IngestWorker } from './ingest-worker';
@@ -54,6 +55,7 @@ export function telemetryConfigFrom(cfg: AppConfig) {
               statuses.kick().catch((err: Error) => root.error({ module: 'ingest', err: err.message }, 'status reports not applied yet'));
             }
           },
+          cfg.ingestSpoolMaxBytes > 0 ? new BatchSpool(cfg.ingestSpoolDir, cfg.ingestSpoolMaxBytes) : null,
         ),
     },
     {
