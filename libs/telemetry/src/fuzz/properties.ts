@@ -41,11 +41,13 @@ export interface MqttInput {
   receivedAt: number;
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Elements a position/OwnTracks payload holds, and how many are OwnTracks Last Wills; null if not JSON. */
 function elementsOf(payload: Uint8Array, owntracks: boolean): { n: number; lwt: number } | null {
   let v: unknown;
   try {
-    v = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload));
+    v = JSON.parse(strictUtf8.decode(payload));
   } catch {
     return null;
   }
