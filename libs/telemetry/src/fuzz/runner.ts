@@ -37,6 +37,8 @@ export interface FuzzResult {
   counts: Map<string, number>;
   /** Longest decode + check of one input, ms (CPU per message must stay bounded too). */
   slowestMs: number;
+  /** What that input was (topic, size, first bytes); a GC pause can make any input the slowest. */
+  slowestInput: string;
   /** Highest heapUsed sampled during the run, bytes. */
   peakHeapUsed: number;
   /** fast-check's report (counterexample, seed, path), null if every input held. */
@@ -44,18 +46,18 @@ export interface FuzzResult {
 }
 
 /** One property per target; the pipeline is created per run and carries unit state across inputs like a stream. */
-function property(target: FuzzTargetName, timed: (check: () => string[]) => void): fc.IProperty<[unknown]> {
+function property(target: FuzzTargetName, timed: (check: () => string[], what: () => string) => void): fc.IProperty<[unknown]> {
   switch (target) {
     case 'mqtt': {
       const p = new TelemetryPipeline(FUZZ_CONFIG, () => FUZZ_T0);
-      return fc.property(mqttArbitrary(FUZZ_CONFIG.maxPayloadBytes), (m) => timed(() => checkProcess(p, FUZZ_CONFIG, m))) as fc.IProperty<[unknown]>;
+      return fc.property(mqttArbitrary(FUZZ_CONFIG.maxPayloadBytes), (m) => timed(() => checkProcess(p, FUZZ_CONFIG, m), () => `${m.topic} ${m.payload.length} B: ${preview(m.payload)}`)) as fc.IProperty<[unknown]>;
     }
     case 'jt808': {
       const p = new TelemetryPipeline(FUZZ_CONFIG, () => FUZZ_T0);
-      return fc.property(jt808Arbitrary(), (f) => timed(() => checkJt808(p, f, FUZZ_T0))) as fc.IProperty<[unknown]>;
+      return fc.property(jt808Arbitrary(), (f) => timed(() => checkJt808(p, f, FUZZ_T0), () => `${f.length} B: ${Buffer.from(f.subarray(0, 40)).toString('hex')}`)) as fc.IProperty<[unknown]>;
     }
     case 'topic':
-      return fc.property(topicArbitrary(), (t) => timed(() => checkTopic(t))) as fc.IProperty<[unknown]>;
+      return fc.property(topicArbitrary(), (t) => timed(() => checkTopic(t), () => JSON.stringify(t.slice(0, 80)))) as fc.IProperty<[unknown]>;
   }
 }
 
@@ -64,10 +66,12 @@ export function runFuzz(target: FuzzTargetName, runs: number, seed: number): Fuz
   let peakHeapUsed = 0;
   let n = 0;
   let slowestMs = 0;
-  const timed = (check: () => string[]): void => {
+  let slowestInput = '';
+  const timed = (check: () => string[], what: () => string): void => {
     const t = performance.now();
     const labels = check();
-    slowestMs = Math.max(slowestMs, performance.now() - t);
+    const ms = performance.now() - t;
+    if (ms > slowestMs) (slowestMs = ms), (slowestInput = what());
     for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
     // sampled: memoryUsage() costs a few µs
     if ((++n & 1023) === 0) peakHeapUsed = Math.max(peakHeapUsed, process.memoryUsage().heapUsed);
@@ -77,7 +81,7 @@ export function runFuzz(target: FuzzTargetName, runs: number, seed: number): Fuz
   const ms = performance.now() - t0;
   peakHeapUsed = Math.max(peakHeapUsed, process.memoryUsage().heapUsed);
   const failure = details.failed ? report(details) : null;
-  return { target, seed, runs, ms, counts, peakHeapUsed, slowestMs, failure };
+  return { target, seed, runs, ms, counts, peakHeapUsed, slowestMs, slowestInput, failure };
 }
 
 /** fast-check's facts without its full counterexample print (a 200 KB payload prints as 1 MB of text). */
@@ -89,4 +93,8 @@ function report(d: fc.RunDetails<[unknown]>): string {
     `replay: seed ${d.seed}, path "${d.counterexamplePath}"`,
     `counterexample (${ex.length} chars): ${ex.length > 1500 ? `${ex.slice(0, 1500)}…` : ex}`,
   ].join('\n');
+}
+
+function preview(b: Uint8Array): string {
+  return JSON.stringify(Buffer.from(b.subarray(0, 60)).toString('latin1'));
 }
