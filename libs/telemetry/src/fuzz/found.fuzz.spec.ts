@@ -47,11 +47,11 @@ describe('found by fuzzing', () => {
     expect(o.rejections).toMatchObject([{ reason: 'out_of_range', detail: expect.stringMatching(/^lon: -4294\.967292 outside/), unitId: 'amb-808', raw: 'frame' }]);
   });
 
-  it('a JT/T 808 direction of 65535° or altitude of 65535 m is out_of_range too, as in the JSON contract', () => {
+  it('a JT/T 808 direction of 65535° or altitude of 65382 m (−154 m as an unsigned WORD) keeps the fix, with that measurement unknown', () => {
     const p = new TelemetryPipeline(FUZZ_CONFIG);
-    const fix = { unitId: 'amb-808', ts: T0, lat: 22.5, lon: 114, speedKmh: 10, headingDeg: 65535, accuracyM: null, altitudeM: 12 };
-    expect(p.processFixes('amb-808', [{ fix, crs: 'WGS84', raw: 'a' }], T0).rejections[0]).toMatchObject({ reason: 'out_of_range', detail: expect.stringMatching(/^headingDeg/) });
-    expect(p.processFixes('amb-808', [{ fix: { ...fix, headingDeg: 3, altitudeM: 65535 }, crs: 'WGS84', raw: 'b' }], T0).rejections[0]).toMatchObject({ reason: 'out_of_range', detail: expect.stringMatching(/^altitudeM/) });
-    expect(p.processFixes('amb-808', [{ fix: { ...fix, headingDeg: 3 }, crs: 'WGS84', raw: 'c' }], T0).fixes).toHaveLength(1);
+    const fix = { unitId: 'amb-808', ts: T0, lat: 22.5, lon: 114, speedKmh: 10, headingDeg: 65535, accuracyM: null, altitudeM: 65382 };
+    const o = p.processFixes('amb-808', [{ fix, crs: 'WGS84', raw: 'a' }], T0);
+    expect(o.rejections).toEqual([]);
+    expect(o.fixes).toMatchObject([{ lat: 22.5, lon: 114, speedKmh: 10, headingDeg: null, altitudeM: null }]);
   });
 });

@@ -29,21 +29,27 @@ export function validatePositionFix(el: unknown, unitId: string, raw: string | u
   return { fix: { unitId, ts, lat, lon, speedKmh, headingDeg, accuracyM, altitudeM }, crs, raw };
 }
 
-const CANDIDATE_FIELDS = ['lat', 'lon', 'speedKmh', 'headingDeg', 'accuracyM', 'altitudeM'] as const;
+const OPTIONAL_FIELDS = ['speedKmh', 'headingDeg', 'accuracyM', 'altitudeM'] as const;
 
 /**
  * Step 2 for fixes decoded outside the pipeline (processFixes: JT/T 808). Their decoders check the wire
- * format, not physical ranges: a JT/T 808 DWORD latitude reaches 4294.967295°, a WORD direction 65535°.
- * The same ranges as the JSON contract apply, so every source obeys one rule (found by fuzzing).
+ * format, not physical ranges: a JT/T 808 DWORD latitude reaches 4294.967295° (found by fuzzing: such a
+ * fix was accepted). A position or time outside its range refuses the fix (out_of_range, as in the JSON
+ * contract). An optional measurement outside its range becomes null (unknown) instead: third-party
+ * terminals get these wrong while the position is good, e.g. the unsigned WORD altitude, where a
+ * terminal in the Turpan depression (−154 m) sends 65382.
  */
 export function checkCandidateRanges(c: FixCandidate): Refusal | null {
   const f = c.fix;
   if (!Number.isSafeInteger(f.ts)) return new Refusal('schema', `ts: expected an integer, got ${f.ts}`);
-  for (const key of CANDIDATE_FIELDS) {
-    const v = f[key];
-    if (v === null && key !== 'lat' && key !== 'lon') continue;
+  for (const key of ['lat', 'lon'] as const) {
     const [min, max] = RANGES[key];
-    if (!(typeof v === 'number' && v >= min && v <= max)) return new Refusal('out_of_range', `${key}: ${v} outside [${min}, ${max}]`);
+    if (!(f[key] >= min && f[key] <= max)) return new Refusal('out_of_range', `${key}: ${f[key]} outside [${min}, ${max}]`);
+  }
+  for (const key of OPTIONAL_FIELDS) {
+    const v = f[key];
+    const [min, max] = RANGES[key];
+    if (v !== null && !(v >= min && v <= max)) f[key] = null;
   }
   return null;
 }
