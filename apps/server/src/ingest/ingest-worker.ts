@@ -30,6 +30,9 @@ export interface IngestWorkerOptions {
   mqttPassword?: string;
 }
 
+/** How many batches' worth of rows one transaction may take when a backlog waits. */
+const GROUP_COMMIT_FACTOR = 8;
+
 /** Topic filters ingest subscribes to (see docs/asyncapi.yaml). */
 export const INGEST_TOPICS = ['ems/v1/units/+/position', 'ems/v1/units/+/status', 'ems/v1/units/+/presence', 'owntracks/+/+'];
 
@@ -37,6 +40,15 @@ class OpenBatch {
   readonly rows: IngestBatch = { fixes: [], deadLetters: [], statuses: [], presences: [] };
   readonly acks: HeldAck[] = [];
   messages = 0;
+
+  /** Appends another closed batch, keeping message order (group commit of a backlog). */
+  absorb(other: OpenBatch): void {
+    for (const k of ['fixes', 'deadLetters', 'statuses', 'presences'] as const) {
+      for (const r of other.rows[k]) (this.rows[k] as unknown[]).push(r);
+    }
+    for (const a of other.acks) this.acks.push(a);
+    this.messages += other.messages;
+  }
   openedAt = 0;
   get size(): number {
     const r = this.rows;
@@ -60,6 +72,8 @@ export class IngestWorker {
   private open = new OpenBatch();
   private flushTimer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
+  /** Closed batches waiting for the writer; merged into one transaction when several wait. */
+  private readonly closed: OpenBatch[] = [];
   private pending = 0;
   private readonly waitingForRoom: Array<() => void> = [];
   private readonly distance = new TrackDistance();
@@ -174,7 +188,11 @@ export class IngestWorker {
     if (out.presence) batch.rows.presences.push({ ...out.presence, ts: receivedAt });
   }
 
-  /** Closes the open batch and queues its write behind the one in progress. */
+  /**
+   * Closes the open batch and queues it for the writer. Batches that pile up while a commit is in
+   * flight are written together in the next transaction (group commit, up to GROUP_COMMIT_FACTOR ×
+   * batchMaxRows): a commit costs a WAL flush whatever its size, so a backlog drains in fewer of them.
+   */
   private flush(): Promise<void> {
     if (this.flushTimer) {
       clearTimeout(this.flushTimer);
@@ -183,8 +201,17 @@ export class IngestWorker {
     const batch = this.open;
     if (batch.messages === 0) return this.writing;
     this.open = new OpenBatch();
-    this.writing = this.writing.then(() => this.commit(batch));
+    this.closed.push(batch);
+    this.writing = this.writing.then(() => this.writeClosed());
     return this.writing;
+  }
+
+  private async writeClosed(): Promise<void> {
+    const first = this.closed.shift();
+    if (!first) return; // an earlier turn already took this batch into its group
+    const limit = this.opts.batchMaxRows * GROUP_COMMIT_FACTOR;
+    while (this.closed.length > 0 && first.size + this.closed[0]!.size <= limit) first.absorb(this.closed.shift()!);
+    await this.commit(first);
   }
 
   private async commit(batch: OpenBatch): Promise<void> {
