@@ -2,6 +2,7 @@
 // Isochrones for 50 stations × 5/10/15/30 min and a full 1030 analysis on the Andorra extract,
 // timed in the same run against pgRouting's pgr_drivingDistance on the same directed edges (scratch
 // database coverage_bench); then maximal covering with 200 candidates and k = 5 by HiGHS.
+import { seededRandom } from '@rescue/common';
 import { Client } from 'pg';
 import { readFileSync } from 'node:fs';
 import {
@@ -20,7 +21,7 @@ import {
   stationIsochrones,
 } from '@rescue/coverage';
 import { fromVertex, loadGraph, type RoadGraph } from '@rescue/routing';
-import { exportEdges, rng } from './lib/pg-graph';
+import { exportEdges } from './lib/pg-graph';
 
 const EXTRACT = 'data/osm/andorra.osm.pbf';
 const PG_URL = process.env['COVERAGE_BENCH_PG'] ?? 'postgresql://postgres@127.0.0.1:5432/coverage_bench';
@@ -47,7 +48,7 @@ async function connect(): Promise<Client | null> {
 
 /** 50 stations on distinct junction vertices, seeded: every run times the same searches. */
 function pickStations(g: RoadGraph): number[] {
-  const r = rng(6);
+  const r = seededRandom(6);
   const degree = new Int32Array(g.vertexCount);
   for (let e = 0; e < g.edgeCount; e++) degree[g.eSrc[e]!]!++;
   const out = new Set<number>();
@@ -142,7 +143,7 @@ async function main(): Promise<void> {
   // Siting: exactly 200 candidates (seeded distinct junctions), k = 5, greenfield (no existing
   // station), demand on 100 m cells.
   const demand = demandFromExtract(features, g.meta.bbox, 100);
-  const rc = rng(200);
+  const rc = seededRandom(200);
   const picked = new Set<number>();
   const deg = new Int32Array(g.vertexCount);
   for (let e = 0; e < g.edgeCount; e++) deg[g.eSrc[e]!]!++;

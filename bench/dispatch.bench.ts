@@ -9,11 +9,12 @@
 //       computed in this process on the same graph the server loads.
 // Figures and the goal are printed, never asserted: the exit code is non-zero only on an error.
 // See bench/README.md ("Dispatch") for the method and the figures measured.
+import { seededRandom } from '@rescue/common';
 import { Agent, request } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { haversineM, loadGraph, prepareManyToOne, type RoadGraph, RoutingError, snap, type SnappedPoint } from '@rescue/routing';
 import { buildServer, REPO_ROOT, type ServerProcess, startServer } from '../test/support/server-process';
-import { rng } from './lib/pg-graph';
+
 import { summarizeProfile } from './support/dispatch-profile';
 import { childPids, load1, PhaseProbe, type ProbeResult, quietHost } from './support/probe';
 
@@ -149,7 +150,7 @@ async function metricsSnap(api: Http): Promise<MetricsSnap> {
 
 /** Seeded points on the road network: random shape points of random road pieces, snapped. */
 function incidents(g: RoadGraph, n: number, seed: number): Array<{ lat: number; lon: number; point: SnappedPoint }> {
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   const res: Array<{ lat: number; lon: number; point: SnappedPoint }> = [];
   for (let tries = 0; res.length < n && tries < n * 20; tries++) {
     const i = Math.floor(rand() * g.sLat.length);

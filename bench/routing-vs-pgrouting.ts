@@ -3,9 +3,10 @@
 // postgresql-15-pgrouting); for 1,000 seeded random vertex pairs per shipped extract, pgRouting's
 // pgr_dijkstraCost by time and by distance is written to libs/routing/fixtures/pgrouting-<name>.json,
 // which libs/routing/src/pgrouting-agreement.spec.ts checks against our engine (CI needs no pgRouting).
+import { seededRandom } from '@rescue/common';
 import { writeFileSync } from 'node:fs';
 import { fromVertex, loadGraph } from '@rescue/routing';
-import { connectPgRouting, exportEdges, rng } from './lib/pg-graph';
+import { connectPgRouting, exportEdges } from './lib/pg-graph';
 
 const PAIRS = 1000;
 const EXTRACTS: [string, string][] = [
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   for (const [name, path] of EXTRACTS) {
     const { graph: g } = loadGraph(path, { cacheDir: null });
     await exportEdges(c, `rc_edges_${name}`, g);
-    const rand = rng(20261123);
+    const rand = seededRandom(20261123);
     const pairs: [number, number][] = [];
     while (pairs.length < PAIRS) {
       const s = Math.floor(rand() * g.vertexCount);

@@ -2,11 +2,12 @@
 // Road engine figures on the shipped extracts and a generated 90k-vertex grid: build time and
 // memory, cache load, many-to-one (500 units → 1,000 incidents), 15-minute reach, and pgRouting on
 // the same queries in its fastest form (one-to-many over reversed edges), measured in this run.
+import { seededRandom } from '@rescue/common';
 import type { Client } from 'pg';
 import { buildContractionHierarchy, buildGraph, fromVertex, loadGraph, manyToOne, oneToMany, prepareManyToOne, type RoadGraph, snap, type SnappedPoint } from '@rescue/routing';
 import { AMBULANCE_PROFILE } from '../libs/routing/src/profile';
 import { OsmData } from '../libs/routing/src/osm/osm-data';
-import { connectPgRouting, exportEdges, rng } from './lib/pg-graph';
+import { connectPgRouting, exportEdges } from './lib/pg-graph';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +52,7 @@ function gridOsm(side: number): OsmData {
 function mainComponent(g: RoadGraph): number[] {
   let best = 0;
   let bestSize = -1;
-  const rand = rng(7);
+  const rand = seededRandom(7);
   for (let k = 0; k < 5; k++) {
     const hub = Math.floor(rand() * g.vertexCount);
     const f = fromVertex(g, hub).cost;
@@ -92,7 +93,7 @@ async function benchOne(name: string, g: RoadGraph, buildMs: number, memMb: numb
   out(`build ${buildMs.toFixed(0)} ms; graph arrays ${(graphBytes(g) / 1048576).toFixed(2)} MiB; heap+arrays growth during build ${memMb.toFixed(1)} MiB`);
   const comp = mainComponent(g);
   out(`main strongly connected component: ${comp.length} vertices (${((100 * comp.length) / g.vertexCount).toFixed(1)} %)`);
-  const rand = rng(42);
+  const rand = seededRandom(42);
   const units = points(g, comp, UNITS, rand);
   const incidents = points(g, comp, INCIDENTS, rand);
   const stations = points(g, comp, STATIONS, rand);

@@ -1,4 +1,5 @@
 // Shared by the routing benches: a scratch PostgreSQL database with pgRouting, fed our graph's edges.
+import { seededRandom } from '@rescue/common';
 import { Client } from 'pg';
 import type { RoadGraph } from '@rescue/routing';
 
@@ -42,14 +43,3 @@ export async function exportEdges(c: Client, name: string, g: RoadGraph): Promis
   await c.query(`ANALYZE ${name}`);
 }
 
-/** Deterministic PRNG (mulberry32) so fixtures and benches draw the same pairs every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -1,3 +1,4 @@
+import { seededRandom } from '@rescue/common';
 import { connect, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Subscription } from 'rxjs';
@@ -36,17 +37,6 @@ interface SimUnit {
   fetching: string | null;
 }
 
-/** Deterministic PRNG (mulberry32) so a demo run can be repeated. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Demo terminals on the road network. Each unit connects like a real terminal (own MQTT client, Last
@@ -84,7 +74,7 @@ export class RoadSimulator {
    * is away drives on, drops its fixes and sends its statuses when it gets through (like a real one).
    */
   async start(): Promise<void> {
-    const rand = prng(this.opts.seed);
+    const rand = seededRandom(this.opts.seed);
     const homes = this.parkingSpots();
     for (const unit of this.units) {
       const home = homes.get(unit.stationId) ?? homes.values().next().value!;

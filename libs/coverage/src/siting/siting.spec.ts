@@ -1,3 +1,4 @@
+import { seededRandom } from '@rescue/common';
 import { uniformClassifier } from '../area-classes';
 import type { DemandSet } from '../demand';
 import { parseRule } from '../rules';
@@ -6,17 +7,6 @@ import { buildSitingProblem, type CoverageMatrix } from './coverage-matrix';
 import { coveredWeight, maxCoverBruteForce, maxCoverGreedy, setCoverBruteForce, setCoverGreedy } from './greedy';
 import { maxCover, setCover } from './ilp';
 
-/** Seeded PRNG (mulberry32): the random instances are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomMatrix(r: () => number, candidates: number, rows: number, density: number): CoverageMatrix {
   const cover: number[][] = [];
@@ -75,7 +65,7 @@ describe('siting on a hand-drawn street, optimum known by hand', () => {
 });
 
 describe('ILP optimum equals brute force on small random instances', () => {
-  const r = rng(20261123);
+  const r = seededRandom(20261123);
   for (let t = 0; t < 25; t++) {
     const candidates = 4 + Math.floor(r() * 7);
     const m = randomMatrix(r, candidates, 6 + Math.floor(r() * 20), 0.15 + r() * 0.25);
