@@ -36,7 +36,6 @@ export async function createDataSource(target: DatabaseTarget): Promise<DataSour
   if (!target.pgliteDir.startsWith('memory://')) mkdirSync(target.pgliteDir, { recursive: true });
   // Loaded lazily: the WASM build is large and a real-server deployment never needs it. (A require,
   // because the subpath export is invisible to this project's node10 type resolution.)
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { timescaledb } = require('@electric-sql/pglite/timescaledb') as { timescaledb: Extension };
   new PGliteDriver({ dataDir: target.pgliteDir, extensions: { timescaledb } }); // sets the instance options
   return new DataSource({ ...common, driver: { Pool: ExclusivePGlitePool } });

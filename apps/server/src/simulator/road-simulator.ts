@@ -160,6 +160,8 @@ export class RoadSimulator {
           s.script.assign(taskId, incident);
           this.log.info({ unitId: u.unitId, taskId, incident }, 'simulated unit took the task');
         })
+        // A failed look-up must not become an unhandled rejection (it would end the process).
+        .catch((err: Error) => this.log.warn({ unitId: u.unitId, taskId, err: err.message }, 'could not read the assigned task; will retry on the next change'))
         .finally(() => {
           if (s.fetching === taskId) s.fetching = null;
         });

@@ -151,7 +151,8 @@ export class UnitScript {
       case 'dead_not_transported':
       case 'aborted':
         return this.goHome();
-      default:
+      case 'available_at_station':
+      case null:
         break;
     }
     // Unknown, available, or a task phase whose task is gone: a terminal that just booted at the station.
