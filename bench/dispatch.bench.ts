@@ -17,14 +17,9 @@ import { buildServer, REPO_ROOT, type ServerProcess, startServer } from '../test
 
 import { summarizeProfile } from './support/dispatch-profile';
 import { childPids, load1, PhaseProbe, type ProbeResult, quietHost } from './support/probe';
+import { positiveEnv } from './support/env';
 
-const env = (name: string, dflt: number): number => {
-  const v = process.env[name];
-  if (v === undefined || v === '') return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}=${v}: expected a positive number`);
-  return n;
-};
+const env = positiveEnv;
 
 const CFG = {
   units: env('BENCH_UNITS', 500),

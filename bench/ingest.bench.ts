@@ -19,14 +19,9 @@ import { CommittedListener, IngestWorker, IngestWorkerOptions } from '../apps/se
 import { embeddedStack, realStack, Stack, TEST_TELEMETRY } from '../test/support/ingest-stack';
 import { startPublisher } from './support/publisher';
 import { childPids, load1, PhaseProbe, ProbeResult, quietHost } from './support/probe';
+import { positiveEnv } from './support/env';
 
-const env = (name: string, dflt: number): number => {
-  const v = process.env[name];
-  if (v === undefined || v === '') return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}=${v}: expected a positive number`);
-  return n;
-};
+const env = positiveEnv;
 
 const CFG = {
   units: env('BENCH_UNITS', 500),

@@ -1,38 +1,21 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ModuleServer, startModuleServer } from '../support/module-server';
 import { analyseCoverage, buildSitingProblem, demandFromExtract, densityFallbackClassifier, maxCover, networkCandidates, readExtractFeatures, RULE_PRESETS } from '@rescue/coverage';
 import { loadGraph } from '@rescue/routing';
 
 // The coverage endpoints on the shipped Andorra extract over real HTTP, checked against the
 // library run in-process on the same inputs.
 describe('/coverage/*', () => {
-  let child: ChildProcess;
+  let server: ModuleServer;
   let base: string;
-  let log = '';
   const extract = 'data/osm/andorra.osm.pbf';
-
   beforeAll(async () => {
-    const env = { ...process.env, DATA_DIR: mkdtempSync(join(tmpdir(), 'rc-coverage-api-')), OSM_EXTRACT: extract, COVERAGE_MAX_QUEUED_JOBS: '2' };
-    child = spawn(process.execPath, [require.resolve('tsx/cli'), 'test/coverage/serve-coverage.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    base = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 60000);
-      child.stdout!.on('data', (b: Buffer) => {
-        log += b.toString();
-        const m = /LISTENING (\S+)/.exec(log);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      });
-      child.stderr!.on('data', (b: Buffer) => (log += b.toString()));
-      child.on('exit', (code) => reject(new Error(`server exited ${code}:\n${log}`)));
-    });
+    server = await startModuleServer('test/coverage/serve-coverage.ts', { DATA_DIR: mkdtempSync(join(tmpdir(), 'rc-coverage-api-')), OSM_EXTRACT: extract, COVERAGE_MAX_QUEUED_JOBS: '2' });
+    base = server.base;
   }, 70000);
-  afterAll(() => {
-    child?.kill();
-  });
+  afterAll(() => server?.stop());
 
   const get = async (path: string) => {
     const res = await fetch(base + path);

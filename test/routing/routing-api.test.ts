@@ -1,35 +1,19 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ModuleServer, startModuleServer } from '../support/module-server';
 
 // The routing endpoints on the shipped default extract (Andorra), over real HTTP. The app runs in a
 // child process (tsx) because Jest's CommonJS runtime cannot load Nest 12's ESM packages.
 describe('GET /routing/*', () => {
-  let child: ChildProcess;
+  let server: ModuleServer;
   let base: string;
-  let log = '';
 
   beforeAll(async () => {
-    const env = { ...process.env, DATA_DIR: mkdtempSync(join(tmpdir(), 'rc-routing-')), OSM_EXTRACT: 'data/osm/andorra.osm.pbf' };
-    child = spawn(process.execPath, [require.resolve('tsx/cli'), 'test/routing/serve-routing.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    base = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 60000);
-      child.stdout!.on('data', (b: Buffer) => {
-        log += b.toString();
-        const m = /LISTENING (\S+)/.exec(log);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      });
-      child.stderr!.on('data', (b: Buffer) => (log += b.toString()));
-      child.on('exit', (code) => reject(new Error(`server exited ${code}:\n${log}`)));
-    });
-  });
-  afterAll(() => {
-    child?.kill();
-  });
+    server = await startModuleServer('test/routing/serve-routing.ts', { DATA_DIR: mkdtempSync(join(tmpdir(), 'rc-routing-')), OSM_EXTRACT: 'data/osm/andorra.osm.pbf' });
+    base = server.base;
+  }, 70000);
+  afterAll(() => server?.stop());
 
   const get = async (path: string) => {
     const res = await fetch(base + path);
@@ -87,6 +71,6 @@ describe('GET /routing/*', () => {
   });
 
   it('logged what it loaded and how long it took', () => {
-    expect(log).toMatch(/road graph data\/osm\/andorra\.osm\.pbf: \d+ vertices, \d+ edges, bbox .* in \d+ ms/);
+    expect(server.output()).toMatch(/road graph data\/osm\/andorra\.osm\.pbf: \d+ vertices, \d+ edges, bbox .* in \d+ ms/);
   });
 });
