@@ -4,3 +4,4 @@ export * from './ingest.repository';
 export * from './fleet.repository';
 export { MIGRATIONS } from './migrations';
 export * from './task.repository';
+export * from './audit.repository';
