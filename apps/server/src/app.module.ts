@@ -16,6 +16,8 @@ import { LoggingModule } from './logging/logging.module';
 import { ROOT_LOGGER } from './logging/root-logger';
 import { MetricsModule } from './metrics/metrics.module';
 import { RoutingModule } from './routing/routing.module';
+import { SecurityModule } from './security/security.module';
+import { AuditModule } from './audit/audit.module';
 import { SimulatorModule } from './simulator/simulator.module';
 
 @Module({
@@ -28,7 +30,9 @@ import { SimulatorModule } from './simulator/simulator.module';
       useFactory: (logger: Logger) => ({ pinoHttp: { logger, autoLogging: false } }),
     }),
     MetricsModule,
+    SecurityModule,
     DatabaseModule,
+    AuditModule,
     EmbeddedJobsModule,
     BrokerModule,
     FleetModule,

@@ -4,11 +4,15 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { ConfigError, loadConfig } from '@rescue/config';
 import { AppModule } from './app.module';
+import { LOADED_API_KEYS } from './security/security.module';
+import { loadApiKeys, type LoadedApiKeys } from './security/api-key-file';
 
 async function bootstrap(): Promise<void> {
   let cfg;
   try {
     cfg = loadConfig();
+    // Before Nest: a bad key file must be a configuration error (exit 2) naming the line, not a crash.
+    loadApiKeys(cfg);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`configuration error: ${err.message}\n`);
@@ -23,13 +27,26 @@ async function bootstrap(): Promise<void> {
     .setTitle('rescue-circle API')
     .setDescription('Live fleet, track replay, health and metrics of the 120 EMS backend. MQTT contract: docs/asyncapi.yaml.')
     .setVersion('0.1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key (Authorization: Bearer <key>); roles admin, dispatcher, planner, viewer' })
+    .addSecurityRequirements('bearer')
     .build();
   SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, doc));
   await app.listen(cfg.httpPort, cfg.httpHost);
   app.get(PinoNestLogger).log(`rescue-circle API on http://${cfg.httpHost}:${cfg.httpPort} (OpenAPI at /docs, units at /units)`);
+  const demoKey = app.get<LoadedApiKeys>(LOADED_API_KEYS).demoAdminKey;
+  if (demoKey) {
+    // Embedded demo only (a production server never prints a key). The key rides in the URL fragment,
+    // which the browser never sends to the server, so it reaches no request log.
+    const host = cfg.httpHost === '0.0.0.0' ? '127.0.0.1' : cfg.httpHost;
+    process.stdout.write(`\n  rescue-circle demo: admin API key ${demoKey}\n  console: http://${host}:${cfg.httpPort}/#key=${demoKey}\n  curl -H 'Authorization: Bearer ${demoKey}' http://${host}:${cfg.httpPort}/units\n\n`);
+  }
 }
 
 bootstrap().catch((err: Error) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`configuration error: ${err.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`rescue-circle failed to start: ${err.message}\n`);
   process.exit(1);
 });

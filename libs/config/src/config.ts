@@ -70,6 +70,13 @@ export interface AppConfig {
   coverageMaxQueuedJobs: number;
   /** Finished coverage analyses kept for GET (oldest dropped beyond it). */
   coverageKeepJobs: number;
+  /**
+   * File of API keys, lines `name role sha256-hex-of-key` (roles admin, dispatcher, planner, viewer).
+   * Null: `<dataDir>/api-keys`, created with one generated admin key on first start.
+   */
+  apiKeysFile: string | null;
+  /** Embedded demo (no MQTT_URL and no DATABASE_URL): the admin key is kept and printed at start-up. */
+  embeddedDemo: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -146,5 +153,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     coverageDefaultRule: str(env, 'COVERAGE_DEFAULT_RULE') ?? '1030',
     coverageMaxQueuedJobs: int(env, 'COVERAGE_MAX_QUEUED_JOBS', 4, 1, 1000),
     coverageKeepJobs: int(env, 'COVERAGE_KEEP_JOBS', 20, 1, 10000),
+    apiKeysFile: str(env, 'API_KEYS_FILE'),
+    embeddedDemo: embedded && databaseUrl === null,
   };
 }

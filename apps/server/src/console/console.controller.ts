@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { FleetRepository, type StationRow } from '@rescue/persistence';
 import { UNIT_STATUSES, UNIT_STATUS_LABELS_ZH } from '@rescue/contracts';
 import { RoutingService } from '../routing/routing.service';
+import { Public } from '../security/access.decorators';
 import { roadNetworkGeoJson } from './road-network';
 import { findWebRoot, leafletDist, StaticFile, StaticRoot } from './static-files';
 
@@ -46,6 +47,8 @@ export class ConsoleController {
     this.leaflet = leaflet ? new StaticRoot(leaflet) : null;
   }
 
+  // The shell and its static files hold no data; the page asks for a key before it fetches any.
+  @Public()
   @Get()
   @ApiExcludeEndpoint()
   index(@Res() res: Response): void {
@@ -53,12 +56,14 @@ export class ConsoleController {
     send(res, this.web?.get('index.html') ?? null, 'no-cache');
   }
 
+  @Public()
   @Get('console/app/*path')
   @ApiExcludeEndpoint()
   app(@Req() req: Request, @Res() res: Response): void {
     send(res, this.web?.get(req.path.slice(WEB_PREFIX.length)) ?? null, 'no-cache');
   }
 
+  @Public()
   @Get('console/vendor/leaflet/*path')
   @ApiExcludeEndpoint()
   vendor(@Req() req: Request, @Res() res: Response): void {

@@ -6,6 +6,7 @@ import type { Response } from 'express';
 import { CoverageRequestError, parseAnalysisBody, parseMinutes, parseRuleParam, parseSitingBody } from './coverage-request';
 import { QueueFullError } from './coverage-jobs';
 import { CoverageService } from './coverage.service';
+import { Roles } from '../security/access.decorators';
 
 @ApiTags('coverage')
 @Controller('coverage')
@@ -19,6 +20,7 @@ export class CoverageController {
     return this.coverage.rules();
   }
 
+  @Roles('planner')
   @Get('isochrones')
   @ApiQuery({ name: 'station', description: 'Station id, or lat,lon of any point', example: 'ST-ALV' })
   @ApiQuery({ name: 'minutes', required: false, description: 'Limits in minutes', example: '5,10,15,30' })
@@ -32,6 +34,7 @@ export class CoverageController {
     });
   }
 
+  @Roles('planner')
   @Post('analyses')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAcceptedResponse({ description: '{id, status, progress}: poll GET /coverage/analyses/{id}' })
@@ -43,12 +46,14 @@ export class CoverageController {
     });
   }
 
+  @Roles('planner')
   @Get('analyses/:id')
   @ApiOkResponse({ description: 'Status and progress; when done, the summary (per class, stations, worst-served, ambulances) and links to GeoJSON/CSV' })
   analysis(@Param('id') id: string) {
     return this.coverage.jobView(id);
   }
 
+  @Roles('planner')
   @Get('analyses/:id/:file')
   @ApiOkResponse({ description: 'demand.geojson, uncovered.geojson or demand.csv of a finished analysis' })
   file(@Param('id') id: string, @Param('file') file: string, @Res() res: Response): void {
@@ -58,6 +63,7 @@ export class CoverageController {
     res.type(out.type).send(out.body);
   }
 
+  @Roles('planner')
   @Post('sitings')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAcceptedResponse({ description: '{id, status}: poll GET /coverage/sitings/{id}. Body {rule?, k?, candidates?: N | GeoJSON points, timeLimitS?}' })
@@ -68,12 +74,14 @@ export class CoverageController {
     });
   }
 
+  @Roles('planner')
   @Get('sitings/:id')
   @ApiOkResponse({ description: 'Status and progress; when done, maximal covering (best k new sites) and set covering (fewest new sites), each with solver status, bound, gap and the greedy answer' })
   siting(@Param('id') id: string) {
     return this.coverage.sitingJob(id);
   }
 
+  @Roles('planner')
   @Get('live')
   @ApiQuery({ name: 'rule', required: false, description: 'Rule preset (default from config)', example: '1030' })
   @ApiOkResponse({ description: 'Share of demand the available units reach within the rule now; per unit, the share lost if it is sent' })
@@ -81,6 +89,8 @@ export class CoverageController {
     return this.handleSync(() => this.coverage.live(parseRuleParam(rule, this.coverage.defaultRule)));
   }
 
+  // A dispatcher weighs which unit to send by the coverage it leaves behind.
+  @Roles('dispatcher', 'planner')
   @Get('live/dispatch-impact')
   @ApiQuery({ name: 'unit', description: 'Unit id of a candidate dispatch', example: 'AMB-01' })
   @ApiQuery({ name: 'rule', required: false, example: '1030' })

@@ -2,7 +2,7 @@ import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '@rescue/config';
-import { closeDatabase, FleetRepository, IngestRepository, openDatabase, pgliteDirFor, StorageInfo } from '@rescue/persistence';
+import { AuditRepository, closeDatabase, FleetRepository, IngestRepository, openDatabase, pgliteDirFor, StorageInfo } from '@rescue/persistence';
 import { APP_CONFIG } from '../config.module';
 import { ROOT_LOGGER } from '../logging/root-logger';
 
@@ -38,8 +38,9 @@ type Opened = { dataSource: DataSource; info: StorageInfo };
     { provide: STORAGE_INFO, inject: [OPENED], useFactory: (o: Opened) => o.info },
     { provide: IngestRepository, inject: [DataSource], useFactory: (ds: DataSource) => new IngestRepository(ds) },
     { provide: FleetRepository, inject: [DataSource], useFactory: (ds: DataSource) => new FleetRepository(ds) },
+    { provide: AuditRepository, inject: [DataSource], useFactory: (ds: DataSource) => new AuditRepository(ds) },
   ],
-  exports: [DataSource, STORAGE_INFO, IngestRepository, FleetRepository],
+  exports: [DataSource, STORAGE_INFO, IngestRepository, FleetRepository, AuditRepository],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DataSource) private readonly ds: DataSource) {}

@@ -8,6 +8,7 @@ import { CreateTaskDto, LocationDto, RecommendationRequestDto, TaskEventDto } fr
 import { DispatchError, DispatchErrorFilter } from './dispatch-error';
 import { RecommendationService } from './recommendation.service';
 import { TaskLifecycleService } from './task-lifecycle.service';
+import { auditActor, type ApiCaller, Caller, Roles } from '../security/access.decorators';
 
 /** Stored WGS-84; the caller's system and its original numbers are kept with the task. */
 function toWgs84(l: LocationDto): { lat: number; lon: number; crs: string; inputLat: number; inputLon: number } {
@@ -33,6 +34,7 @@ export class DispatchController {
     private readonly tasks: TaskRepository,
   ) {}
 
+  @Roles('dispatcher')
   @Post('dispatch/recommendations')
   @HttpCode(200)
   @ApiOperation({ summary: 'Available units ranked by road ETA to the incident, with routes; and the units left out with reasons' })
@@ -44,10 +46,11 @@ export class DispatchController {
     });
   }
 
+  @Roles('dispatcher')
   @Post('tasks')
   @ApiOperation({ summary: 'Create a task and assign a unit atomically (409 naming the task that holds the unit if another was first)' })
   @ApiConflictResponse({ description: 'UNIT_BUSY (with taskId) or UNIT_NOT_AVAILABLE' })
-  async create(@Body() body: CreateTaskDto): Promise<TaskRow> {
+  async create(@Body() body: CreateTaskDto, @Caller() caller: ApiCaller): Promise<TaskRow> {
     const now = Date.now();
     return this.lifecycle.assign({
       unitId: body.unitId ?? null,
@@ -56,6 +59,7 @@ export class DispatchController {
       incident: toWgs84(body.location),
       requiredCapabilities: body.requiredCapabilities ?? [],
       callTakenAt: time('callTakenAt', body.callTakenAt, now),
+      actor: auditActor(caller),
     }, now);
   }
 
@@ -67,15 +71,17 @@ export class DispatchController {
     return { ...task, events: await this.tasks.events(id) };
   }
 
+  @Roles('dispatcher')
   @Post('tasks/:id/events')
   @HttpCode(200)
   @ApiOperation({ summary: 'A dispatcher moves the task on: en_route, on_scene, …, task_complete, or a void ending / aborted with a reason' })
   @ApiConflictResponse({ description: 'ILLEGAL_TRANSITION, TASK_ENDED, STALE_REPORT' })
-  event(@Param('id') id: string, @Body() body: TaskEventDto) {
+  event(@Param('id') id: string, @Body() body: TaskEventDto, @Caller() caller: ApiCaller) {
     if (body.status === 'aborted' && !body.reason) throw new BadRequestException('aborting a task needs a reason');
-    return this.lifecycle.taskEvent(id, body.status, time('ts', body.ts, Date.now()), body.reason ?? null);
+    return this.lifecycle.taskEvent(id, body.status, time('ts', body.ts, Date.now()), body.reason ?? null, auditActor(caller));
   }
 
+  @Roles('planner')
   @Get('indicators')
   @ApiOperation({ summary: 'Quality indicators from stored task times (3-minute departure rate, response time, …), per station and overall' })
   @ApiQuery({ name: 'from', required: true, description: 'ISO 8601, calls taken from' })

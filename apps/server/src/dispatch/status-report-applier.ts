@@ -46,7 +46,7 @@ export class StatusReportApplier {
     let verdict: string;
     try {
       if (!isUnitStatus(r.status)) throw new DispatchError('ILLEGAL_TRANSITION', `unknown status ${r.status}`);
-      const res = await this.lifecycle.transition({ unitId: r.unitId, to: r.status, ts: r.ts, source: r.source, taskId: r.taskId, reason: null });
+      const res = await this.lifecycle.transition({ unitId: r.unitId, to: r.status, ts: r.ts, source: r.source, taskId: r.taskId, reason: null, actor: `unit:${r.unitId}` });
       applied = true;
       verdict = res.noop ? 'noop' : 'applied';
     } catch (e) {

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { isUnitStatus, UnitStatus } from '@rescue/contracts';
 import { checkTransition, TASK_ENDINGS, TASK_STATUSES } from '@rescue/dispatch';
 import { LiveFleet } from '@rescue/fleet';
-import { isActiveTaskConflict, TaskRepository, TaskRow } from '@rescue/persistence';
+import { AuditRepository, isActiveTaskConflict, TaskRepository, TaskRow } from '@rescue/persistence';
 import { ROOT_LOGGER } from '../logging/root-logger';
 import { DispatchError } from './dispatch-error';
 
@@ -15,6 +15,8 @@ export interface AssignCommand {
   incident: { lat: number; lon: number; crs: string; inputLat: number; inputLon: number };
   requiredCapabilities: string[];
   callTakenAt: number;
+  /** Who asks, for the audit trail (`key:<name>`). */
+  actor: string;
 }
 
 export interface TransitionCommand {
@@ -25,6 +27,8 @@ export interface TransitionCommand {
   /** The task the report names (terminals may omit it). */
   taskId: string | null;
   reason: string | null;
+  /** Who reports it, for the audit trail (`key:<name>` or `unit:<id>`). */
+  actor: string;
 }
 
 export interface TransitionResult {
@@ -47,6 +51,7 @@ export class TaskLifecycleService {
   constructor(
     private readonly repo: TaskRepository,
     private readonly fleet: LiveFleet,
+    @Inject(AuditRepository) private readonly audit: AuditRepository,
     @Inject(ROOT_LOGGER) root: Logger,
   ) {
     this.log = root.child({ module: 'task-lifecycle' });
@@ -62,7 +67,10 @@ export class TaskLifecycleService {
       atHospitalAt: null, endedAt: null,
     };
     if (!cmd.unitId) {
-      await this.repo.transaction((m) => this.repo.insertTask(m, base));
+      await this.repo.transaction(async (m) => {
+        await this.repo.insertTask(m, base);
+        await this.audit.append({ actor: cmd.actor, action: 'task.create', subject: `task:${taskId}`, detail: taskDetail(base) }, m);
+      });
       return base;
     }
     const unitId = cmd.unitId;
@@ -80,6 +88,8 @@ export class TaskLifecycleService {
         if (!v.ok) throw new DispatchError('UNIT_NOT_AVAILABLE', `unit ${unitId} cannot take a task: ${v.message}`, { status: unit.status });
         const t = { ...base, stationId: unit.stationId };
         await this.repo.insertTask(m, t);
+        // The task and its assignment are one act, so they are one record.
+        await this.audit.append({ actor: cmd.actor, action: 'task.assign', subject: `task:${taskId}`, detail: { ...taskDetail(t), from: unit.status, to: 'order_received' } }, m);
         await this.repo.setUnitStatus(m, unitId, 'order_received', now, taskId);
         await this.repo.insertEvent(m, {
           taskId, unitId, fromStatus: unit.status, toStatus: 'order_received', ts: now, source: 'dispatcher', reason: null,
@@ -122,6 +132,10 @@ export class TaskLifecycleService {
         taskId, unitId: cmd.unitId, fromStatus: unit.status, toStatus: cmd.to, ts: cmd.ts, source: cmd.source, reason: cmd.reason,
         fix: await this.repo.fixAt(m, cmd.unitId, cmd.ts),
       });
+      await this.audit.append({
+        actor: cmd.actor, action: taskId ? 'task.event' : 'unit.status', subject: taskId ? `task:${taskId}` : `unit:${cmd.unitId}`,
+        detail: { unitId: cmd.unitId, from: unit.status, to: cmd.to, ts: new Date(cmd.ts).toISOString(), source: cmd.source, reason: cmd.reason },
+      }, m);
       return { unitId: cmd.unitId, from: unit.status, to: cmd.to, taskId, noop: false };
     });
     // A repeated report changes nothing stored but still brings the live view in line with it.
@@ -131,12 +145,21 @@ export class TaskLifecycleService {
   }
 
   /** A dispatcher's event on a task: it must be the unit's active task. */
-  async taskEvent(taskId: string, to: UnitStatus, ts: number, reason: string | null): Promise<TransitionResult> {
+  async taskEvent(taskId: string, to: UnitStatus, ts: number, reason: string | null, actor: string): Promise<TransitionResult> {
     const task = await this.repo.task(taskId);
     if (!task) throw new DispatchError('TASK_NOT_FOUND', `unknown task ${taskId}`);
     if (task.state !== 'active' || !task.unitId) throw new DispatchError('TASK_ENDED', `task ${taskId} is ${task.state}`, { state: task.state });
-    return this.transition({ unitId: task.unitId, to, ts, source: 'dispatcher', taskId, reason });
+    return this.transition({ unitId: task.unitId, to, ts, source: 'dispatcher', taskId, reason, actor });
   }
+}
+
+/** What the trail keeps of a new task: enough to identify it, no more. */
+function taskDetail(t: TaskRow): Record<string, unknown> {
+  return {
+    unitId: t.unitId, stationId: t.stationId, priority: t.priority, emergency: t.emergency, state: t.state,
+    incident: { lat: t.incident.lat, lon: t.incident.lon }, requiredCapabilities: t.requiredCapabilities,
+    callTakenAt: new Date(t.callTakenAt).toISOString(),
+  };
 }
 
 function busy(unitId: string, holder: string | null): DispatchError {

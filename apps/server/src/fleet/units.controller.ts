@@ -5,6 +5,7 @@ import type { AppConfig } from '@rescue/config';
 import { LiveFleet, UnitView } from '@rescue/fleet';
 import { FleetRepository } from '@rescue/persistence';
 import { APP_CONFIG } from '../config.module';
+import { AllowQueryToken } from '../security/access.decorators';
 
 const UNIT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** A track replay returns at most this many fixes; ask for a shorter range for more detail. */
@@ -31,6 +32,7 @@ export class UnitsController {
    * committed), and a heartbeat every 15 s so proxies keep the stream open and stale flags refresh.
    */
   @Sse('stream')
+  @AllowQueryToken()
   @ApiOperation({ summary: 'SSE stream of unit changes (event "unit"), starting with a snapshot of every unit' })
   stream(): Observable<MessageEvent> {
     const view = (unitId: string) => this.fleet.view(unitId, Date.now(), this.cfg.staleAfterS);

@@ -6,6 +6,7 @@ import type { StorageInfo } from '@rescue/persistence';
 import { BROKER, BrokerEndpoint } from '../broker/broker.module';
 import { STORAGE_INFO } from '../database/database.module';
 import { IngestWorker } from '../ingest/ingest-worker';
+import { Public } from '../security/access.decorators';
 
 @ApiTags('operations')
 @Controller('health')
@@ -17,6 +18,8 @@ export class HealthController {
     @Inject(BROKER) private readonly broker: BrokerEndpoint,
   ) {}
 
+  // Probes carry no credentials; the body names no person, unit or task.
+  @Public()
   @Get()
   @ApiOkResponse({ description: 'Database and broker reachable' })
   @ApiServiceUnavailableResponse({ description: 'Database or broker down; the body says which (status "down"); "degraded" (200) while fixes wait in the spool' })
