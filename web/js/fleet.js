@@ -1,5 +1,5 @@
 import { onLangChange, statusLabel, t } from './i18n.js';
-import { api, dur, esc, h, toLocalInput } from './util.js';
+import { api, apiKey, dur, esc, h, toLocalInput } from './util.js';
 
 const L = window.L;
 
@@ -58,14 +58,23 @@ export class FleetView {
       conn.textContent = t(`conn.${state}`);
     };
     set('connecting');
-    const es = new EventSource('/units/stream');
+    // EventSource cannot send headers: the key goes as access_token (accepted on this stream only).
+    const es = new EventSource(`/units/stream?access_token=${encodeURIComponent(apiKey() ?? '')}`);
     es.addEventListener('open', () => set('open'));
-    es.addEventListener('error', () => set('error'));
+    es.addEventListener('error', () => {
+      set('error');
+      // The browser retries a dropped stream itself, but gives up on a refusal (e.g. 401): a plain
+      // request then brings the login form back if the key is the cause, and the stream reopens.
+      if (es.readyState === EventSource.CLOSED) {
+        api('/units').then(() => this.connect(), () => setTimeout(() => this.connect(), 5000));
+      }
+    });
     es.addEventListener('unit', (ev) => {
       this.upsert(JSON.parse(ev.data));
       this.renderListSoon();
     });
-    onLangChange(() => set(conn.dataset.state));
+    if (!this.langHooked) onLangChange(() => set(conn.dataset.state));
+    this.langHooked = true;
     this.es = es;
   }
 

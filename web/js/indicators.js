@@ -1,5 +1,5 @@
 import { onLangChange, t } from './i18n.js';
-import { api, dur, esc, pct, toLocalInput } from './util.js';
+import { api, download, dur, esc, pct, toLocalInput } from './util.js';
 
 /**
  * Indicators view: GET /indicators for a period (and optionally one station) → a table per station
@@ -43,6 +43,15 @@ export class IndicatorsView {
       ev.preventDefault();
       this.load();
     });
+    this.root.querySelector('#ind-csv').addEventListener('click', (ev) => {
+      ev.preventDefault();
+      const path = ev.currentTarget.dataset.path;
+      if (path) {
+        download(path, 'indicators.csv').catch((err) => {
+          this.root.querySelector('#ind-msg').innerHTML = `<div class="msg error">${esc(t('error'))}: ${esc(err.message)}</div>`;
+        });
+      }
+    });
     this.updateCsvLink();
     for (const id of ['#ind-from', '#ind-to', '#ind-station']) this.root.querySelector(id).addEventListener('change', () => this.updateCsvLink());
   }
@@ -62,8 +71,8 @@ export class IndicatorsView {
     const a = this.root.querySelector('#ind-csv');
     if (!q) return;
     q.set('format', 'csv');
-    a.href = `/indicators?${q}`;
-    a.setAttribute('download', 'indicators.csv');
+    // A plain link would carry no key: the click fetches it with the key instead.
+    a.dataset.path = `/indicators?${q}`;
   }
 
   async load() {

@@ -4,11 +4,14 @@ import { FleetView } from './fleet.js';
 import { DispatchView } from './dispatch.js';
 import { PlanningView } from './planning.js';
 import { IndicatorsView } from './indicators.js';
-import { api } from './util.js';
+import { api, ensureKey, takeKeyFromUrl } from './util.js';
 
 /** Boot: labels, map with the offline basemap, then the four views; `window.rc` is for tests and debugging. */
 async function main() {
+  // Before anything reads location.hash: the demo link carries the key there.
+  takeKeyFromUrl();
   applyStatic();
+  await ensureKey();
   document.getElementById('lang').addEventListener('click', () => setLang(getLang() === 'zh' ? 'en' : 'zh'));
   const statuses = await api('/console/statuses');
   setStatusLabelsZh(Object.fromEntries(statuses.statuses.map((s) => [s.status, s.zh])));

@@ -7,13 +7,62 @@ export class HttpError extends Error {
   }
 }
 
-/** Same-origin JSON request; a non-2xx answer throws HttpError with the parsed body. */
-export async function api(path, { method = 'GET', body } = {}) {
-  const res = await fetch(path, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+// ------------------------------------------------------------------------------------- API key
+// The key comes from the link the demo prints (#key=…, a fragment: never sent to the server) or from
+// the login form; it lives in sessionStorage (this tab only, gone when it closes), never in a cookie.
+const KEY_STORE = 'rc.apiKey';
+let loginShown = null;
+
+export const apiKey = () => sessionStorage.getItem(KEY_STORE);
+
+/** Takes `#key=…` out of the address (history.replaceState) into sessionStorage. */
+export function takeKeyFromUrl() {
+  const m = /^#(?:.*&)?key=([^&]+)/.exec(location.hash);
+  if (!m) return;
+  sessionStorage.setItem(KEY_STORE, decodeURIComponent(m[1]));
+  history.replaceState(null, '', location.pathname + location.search);
+}
+
+/** Shows the login form (once, however many requests wait) and resolves when a key is entered. */
+export function login(message) {
+  loginShown ??= new Promise((resolve) => {
+    const form = document.createElement('form');
+    form.id = 'login';
+    form.innerHTML = `<div class="login-box"><h2>API key</h2><p class="msg error" ${message ? '' : 'hidden'}></p>
+      <input name="key" type="password" autocomplete="off" required placeholder="rc_…" aria-label="API key">
+      <button type="submit">OK</button></div>`;
+    form.querySelector('p').textContent = message ?? '';
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      sessionStorage.setItem(KEY_STORE, form.key.value.trim());
+      form.remove();
+      loginShown = null;
+      resolve();
+    });
+    document.body.append(form);
+    form.key.focus();
   });
+  return loginShown;
+}
+
+/** Asks for a key first if none is stored yet. */
+export async function ensureKey() {
+  if (!apiKey()) await login();
+}
+
+/** Same-origin request with the key; on 401 the login form comes back and the request is retried. */
+async function call(path, { method = 'GET', body } = {}) {
+  for (;;) {
+    const headers = { Authorization: `Bearer ${apiKey() ?? ''}` };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (res.status !== 401) return res;
+    sessionStorage.removeItem(KEY_STORE);
+    await login((await res.json().catch(() => null))?.message ?? 'HTTP 401');
+  }
+}
+
+async function parse(res) {
   const text = await res.text();
   let data = null;
   try {
@@ -23,6 +72,24 @@ export async function api(path, { method = 'GET', body } = {}) {
   }
   if (!res.ok) throw new HttpError(res.status, data);
   return data;
+}
+
+/** Same-origin JSON request; a non-2xx answer throws HttpError with the parsed body. */
+export async function api(path, opts = {}) {
+  return parse(await call(path, opts));
+}
+
+/** A download (CSV, …): fetched with the key, handed to the browser as a file. */
+export async function download(path, filename) {
+  const res = await call(path);
+  if (!res.ok) return parse(res);
+  const url = URL.createObjectURL(await res.blob());
+  const a = Object.assign(document.createElement('a'), { href: url, download: filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return null;
 }
 
 const ESC = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
