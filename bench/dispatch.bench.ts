@@ -72,7 +72,8 @@ interface Http {
   close(): void;
 }
 
-function http(baseUrl: string, maxSockets: number): Http {
+/** `key`: the API key sent as Authorization: Bearer on every request. */
+function http(baseUrl: string, maxSockets: number, key: string): Http {
   const u = new URL(baseUrl);
   if (u.hostname !== '127.0.0.1' && u.hostname !== 'localhost') throw new Error(`loopback only: ${baseUrl}`);
   const agent = new Agent({ keepAlive: true, maxSockets });
@@ -82,7 +83,7 @@ function http(baseUrl: string, maxSockets: number): Http {
       const req = request(
         {
           host: u.hostname, port: u.port, path, method, agent,
-          headers: payload === null ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+          headers: payload === null ? { authorization: `Bearer ${key}` } : { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -375,7 +376,7 @@ async function main(): Promise<void> {
     const profEnv: Record<string, string> = { NODE_OPTIONS: nodeOptions, ...(CFG.cpuProf ? { RC_CPU_PROFILE_OUT: profOut } : {}) };
     server = await startServer({ SIMULATOR: 'true', SIMULATOR_UNITS: String(CFG.units), LOG_LEVEL: 'warn', ...profEnv }, { timeoutMs: 120_000 });
     out(`server ${server.url} (embedded aedes + PGlite, simulator ${CFG.units} units, data ${server.dataDir})`);
-    api = http(server.url, Math.max(1, CFG.concurrency));
+    api = http(server.url, Math.max(1, CFG.concurrency), server.apiKeys.admin);
     const fleet = await waitForFleet(api);
     out(`fleet ready: ${fleet.ready} units available with a fresh fix after ${f(fleet.waitedS, 0)} s`);
 

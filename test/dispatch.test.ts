@@ -17,8 +17,9 @@ async function json<T = any>(res: Response): Promise<T> {
   return (await res.json()) as T;
 }
 
-const post = (base: string, path: string, body: unknown) =>
-  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+/** POST JSON as a dispatcher (the role these endpoints ask for). */
+const post = (srv: ServerProcess, path: string, body: unknown) =>
+  srv.api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, 'dispatcher');
 
 /** Acts as the units' terminals: presence, a status and a fix each, over the server's MQTT broker. */
 async function bringUnitsOnline(srv: ServerProcess, units: Record<string, [number, number]>): Promise<MqttClient> {
@@ -36,7 +37,7 @@ async function bringUnitsOnline(srv: ServerProcess, units: Record<string, [numbe
 async function waitForUnits(srv: ServerProcess, ids: string[]): Promise<void> {
   const until = Date.now() + 30_000;
   for (;;) {
-    const { units } = await json<{ units: Array<{ unitId: string; status: string; lastFix: unknown; online: boolean }> }>(await fetch(`${srv.url}/units`));
+    const { units } = await json<{ units: Array<{ unitId: string; status: string; lastFix: unknown; online: boolean }> }>(await srv.api(`/units`));
     const ready = units.filter((u) => ids.includes(u.unitId) && u.status === 'available_at_station' && u.lastFix && u.online);
     if (ready.length === ids.length) return;
     if (Date.now() > until) throw new Error(`units not ready: ${JSON.stringify(units)}`);
@@ -47,7 +48,7 @@ async function waitForUnits(srv: ServerProcess, ids: string[]): Promise<void> {
 /** ≥ 50 concurrent assignments of one unit: the database lets exactly one win. */
 async function assignmentRace(srv: ServerProcess, unitId: string): Promise<void> {
   const attempts = await Promise.all(
-    Array.from({ length: 60 }, () => post(srv.url, '/tasks', { unitId, location: INCIDENT, priority: 1 }).then(async (r) => ({ status: r.status, body: await json(r) }))),
+    Array.from({ length: 60 }, () => post(srv, '/tasks', { unitId, location: INCIDENT, priority: 1 }).then(async (r) => ({ status: r.status, body: await json(r) }))),
   );
   const won = attempts.filter((a) => a.status === 201);
   const lost = attempts.filter((a) => a.status === 409);
@@ -55,7 +56,7 @@ async function assignmentRace(srv: ServerProcess, unitId: string): Promise<void>
   expect(lost).toHaveLength(59);
   const winner = won[0]!.body.id as string;
   expect(lost.every((a) => a.body.code === 'UNIT_BUSY' && a.body.taskId === winner)).toBe(true);
-  const task = await json(await fetch(`${srv.url}/tasks/${winner}`));
+  const task = await json(await srv.api(`/tasks/${winner}`));
   expect(task).toMatchObject({ unitId, state: 'active', events: [expect.objectContaining({ toStatus: 'order_received', source: 'dispatcher' })] });
 }
 
@@ -72,7 +73,7 @@ describe('dispatch on the embedded server (aedes + PGlite)', () => {
   });
 
   it('ranks units by road ETA exactly as an independent search from each unit does', async () => {
-    const res = await post(srv.url, '/dispatch/recommendations', { location: INCIDENT, priority: 2, limit: 10 });
+    const res = await post(srv, '/dispatch/recommendations', { location: INCIDENT, priority: 2, limit: 10 });
     expect(res.status).toBe(200);
     const rec = await json(res);
     // Independent check: a one-to-one route search per unit on the same shipped extract.
@@ -100,18 +101,18 @@ describe('dispatch on the embedded server (aedes + PGlite)', () => {
   });
 
   it('a GCJ-02 incident is converted before routing; a point off the road network gets 422', async () => {
-    const gcj = await json(await post(srv.url, '/dispatch/recommendations', { location: { lat: 42.5078, lon: 1.5211, crs: 'GCJ02' }, limit: 1 }));
+    const gcj = await json(await post(srv, '/dispatch/recommendations', { location: { lat: 42.5078, lon: 1.5211, crs: 'GCJ02' }, limit: 1 }));
     expect(gcj.incident).toEqual(expect.objectContaining({ lat: 42.5078, lon: 1.5211 })); // outside China: GCJ-02 is WGS-84
-    const far = await post(srv.url, '/dispatch/recommendations', { location: { lat: 42.0, lon: 1.0 } });
+    const far = await post(srv, '/dispatch/recommendations', { location: { lat: 42.0, lon: 1.0 } });
     expect(far.status).toBe(422);
     expect((await json(far)).code).toBe('INCIDENT_NOT_ROUTABLE');
-    const bad = await post(srv.url, '/dispatch/recommendations', { location: { lat: 91, lon: 1 }, extra: 1 });
+    const bad = await post(srv, '/dispatch/recommendations', { location: { lat: 91, lon: 1 }, extra: 1 });
     expect(bad.status).toBe(400);
   });
 
   it('of 60 concurrent assignments of one unit exactly one wins; the others get 409 naming its task', async () => {
     await assignmentRace(srv, 'D-MAS');
-    const rec = await json(await post(srv.url, '/dispatch/recommendations', { location: INCIDENT, limit: 10 }));
+    const rec = await json(await post(srv, '/dispatch/recommendations', { location: INCIDENT, limit: 10 }));
     expect(rec.candidates.map((c: { unitId: string }) => c.unitId)).not.toContain('D-MAS');
     expect(rec.excluded).toContainEqual(expect.objectContaining({ unitId: 'D-MAS', reason: 'busy' }));
   });
@@ -120,22 +121,22 @@ describe('dispatch on the embedded server (aedes + PGlite)', () => {
     const from = new Date(Date.now() - 3600_000).toISOString();
     const callTaken = Date.now() - 100_000;
     // Task A on D-ALV: departs 95 s after the order, on scene 400 s after departing.
-    const a = await json(await post(srv.url, '/tasks', { unitId: 'D-ALV', location: INCIDENT, priority: 1, callTakenAt: new Date(callTaken).toISOString() }));
+    const a = await json(await post(srv, '/tasks', { unitId: 'D-ALV', location: INCIDENT, priority: 1, callTakenAt: new Date(callTaken).toISOString() }));
     const o = a.orderReceivedAt as number;
     const step = async (taskId: string, status: string, ts: number, reason?: string) => {
-      const r = await post(srv.url, `/tasks/${taskId}/events`, { status, ts: new Date(ts).toISOString(), ...(reason ? { reason } : {}) });
+      const r = await post(srv, `/tasks/${taskId}/events`, { status, ts: new Date(ts).toISOString(), ...(reason ? { reason } : {}) });
       return { status: r.status, body: await json(r) };
     };
     expect((await step(a.id, 'on_scene', o + 10_000)).body.code).toBe('ILLEGAL_TRANSITION'); // cannot skip en route
     // The terminal reports departure over MQTT, as a vehicle would (within the clock-skew tolerance).
     await terminals.publishAsync('ems/v1/units/D-ALV/status', JSON.stringify({ ts: o + 95_000, status: 'en_route', taskId: a.id, source: 'terminal' }), { qos: 1 });
-    await waitFor(async () => (await json(await fetch(`${srv.url}/tasks/${a.id}`))).departedAt !== null);
+    await waitFor(async () => (await json(await srv.api(`/tasks/${a.id}`))).departedAt !== null);
     expect((await step(a.id, 'on_scene', o + 495_000)).status).toBe(200);
     expect((await step(a.id, 'patient_loaded', o + 795_000)).status).toBe(200);
     expect((await step(a.id, 'at_hospital', o + 1_395_000)).status).toBe(200);
     expect((await step(a.id, 'task_complete', o + 1_500_000)).status).toBe(200);
     expect((await step(a.id, 'en_route', o + 1_600_000)).body.code).toBe('TASK_ENDED');
-    const done = await json(await fetch(`${srv.url}/tasks/${a.id}`));
+    const done = await json(await srv.api(`/tasks/${a.id}`));
     expect(done.state).toBe('completed');
     expect(done.events.map((e: { toStatus: string; source: string }) => `${e.toStatus}/${e.source}`)).toEqual([
       'order_received/dispatcher', 'en_route/terminal', 'on_scene/dispatcher', 'patient_loaded/dispatcher', 'at_hospital/dispatcher', 'task_complete/dispatcher',
@@ -143,15 +144,15 @@ describe('dispatch on the embedded server (aedes + PGlite)', () => {
     expect(done.events.every((e: { fix: unknown }) => e.fix !== null)).toBe(true);
 
     // Task B on D-ESC departs late (200 s) and is aborted en route; a third request found no unit.
-    const b = await json(await post(srv.url, '/tasks', { unitId: 'D-ESC', location: INCIDENT, priority: 2, callTakenAt: new Date(callTaken).toISOString() }));
+    const b = await json(await post(srv, '/tasks', { unitId: 'D-ESC', location: INCIDENT, priority: 2, callTakenAt: new Date(callTaken).toISOString() }));
     const ob = b.orderReceivedAt as number;
     expect((await step(b.id, 'en_route', ob + 200_000)).status).toBe(200);
     expect((await step(b.id, 'aborted', ob + 260_000)).status).toBe(400); // needs a reason
     expect((await step(b.id, 'aborted', ob + 260_000, 'cancelled by caller')).status).toBe(200);
-    await post(srv.url, '/tasks', { location: INCIDENT, callTakenAt: new Date(callTaken).toISOString() });
+    await post(srv, '/tasks', { location: INCIDENT, callTakenAt: new Date(callTaken).toISOString() });
 
     const to = new Date(Date.now() + 1000).toISOString();
-    const ind = await json(await fetch(`${srv.url}/indicators?from=${from}&to=${to}`));
+    const ind = await json(await srv.api(`/indicators?from=${from}&to=${to}`));
     const o1 = ind.overall;
     // By hand: departures 95 s (≤180) and 200 s (>180) → 1 of 2; response = on scene − call taken for A only.
     expect(o1.departure3min).toMatchObject({ n: 2, within: 1, rate: 0.5 });
@@ -164,7 +165,7 @@ describe('dispatch on the embedded server (aedes + PGlite)', () => {
     expect(o1.responseTime.missing).toContain(b.id); // never on scene: counted and listed, not dropped
     // Requests: A, B, the unserved one, and the race winner of the previous test (all emergencies).
     expect(o1.demandSatisfaction.dispatched).toBe(o1.demandSatisfaction.requests - 1);
-    const csv = await (await fetch(`${srv.url}/indicators?from=${from}&to=${to}&format=csv`)).text();
+    const csv = await (await srv.api(`/indicators?from=${from}&to=${to}&format=csv`)).text();
     expect(csv.split('\n')[1]).toMatch(/^overall,/);
   });
 });

@@ -1,15 +1,15 @@
-import { startServer } from './support/server-process';
+import { type ServerProcess, startServer } from './support/server-process';
 
 interface UnitsBody {
   units: Array<{ unitId: string; lastFix: { ts: number } | null }>;
 }
 
-async function units(url: string): Promise<UnitsBody['units']> {
-  return ((await (await fetch(`${url}/units`)).json()) as UnitsBody).units;
+async function units(srv: ServerProcess): Promise<UnitsBody['units']> {
+  return ((await (await srv.api('/units', {}, 'viewer')).json()) as UnitsBody).units;
 }
 
-async function storedFixes(url: string, unitId: string): Promise<number> {
-  const track = (await (await fetch(`${url}/units/${unitId}/track?from=0&to=${Date.now() + 1000}`)).json()) as { properties: { count: number } };
+async function storedFixes(srv: ServerProcess, unitId: string): Promise<number> {
+  const track = (await (await srv.api(`/units/${unitId}/track?from=0&to=${Date.now() + 1000}`, {}, 'viewer')).json()) as { properties: { count: number } };
   return track.properties.count;
 }
 
@@ -30,21 +30,21 @@ describe('embedded default across restarts', () => {
     const dataDir = srv.dataDir;
     try {
       const before = await until('stored fixes', async () => {
-        const n = await storedFixes(srv.url, 'AMB-01');
+        const n = await storedFixes(srv, 'AMB-01');
         return n >= 3 ? n : null;
       });
       await srv.stop(false);
 
       srv = await startServer({ SIMULATOR: 'false' }, { dataDir });
-      const afterStop = await storedFixes(srv.url, 'AMB-01');
+      const afterStop = await storedFixes(srv, 'AMB-01');
       expect(afterStop).toBeGreaterThanOrEqual(before);
-      const list = await units(srv.url);
+      const list = await units(srv);
       expect(list.map((u) => u.unitId)).toEqual(['AMB-01', 'AMB-02']);
       expect(list.every((u) => u.lastFix !== null)).toBe(true); // the live picture is rebuilt from the database
       await srv.kill();
 
       srv = await startServer({ SIMULATOR: 'false' }, { dataDir });
-      expect(await storedFixes(srv.url, 'AMB-01')).toBe(afterStop);
+      expect(await storedFixes(srv, 'AMB-01')).toBe(afterStop);
     } finally {
       await srv.stop(true);
     }

@@ -31,7 +31,7 @@ interface EventJson {
 async function json<T = any>(res: Response): Promise<T> {
   return (await res.json()) as T;
 }
-const units = async (srv: ServerProcess): Promise<UnitJson[]> => (await json<{ units: UnitJson[] }>(await fetch(`${srv.url}/units`))).units;
+const units = async (srv: ServerProcess): Promise<UnitJson[]> => (await json<{ units: UnitJson[] }>(await srv.api(`/units`))).units;
 const unit = async (srv: ServerProcess, id: string): Promise<UnitJson | undefined> => (await units(srv)).find((u) => u.unitId === id);
 
 async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 200): Promise<T> {
@@ -63,7 +63,7 @@ describe('demo simulator on roads', () => {
       return u && u.online && u.status === 'available_at_station' && u.lastFix;
     }, 20_000);
 
-    const res = await fetch(`${s.url}/tasks`, {
+    const res = await s.api(`/tasks`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ unitId: 'AMB-01', location: INCIDENT, priority: 1 }),
     });
@@ -77,7 +77,7 @@ describe('demo simulator on roads', () => {
       const u = await unit(s, 'AMB-01');
       if (u?.lastFix && (samples.length === 0 || samples[samples.length - 1]!.ts !== u.lastFix.ts)) samples.push(u.lastFix);
       if (u?.status) statusesSeen.add(u.status);
-      const t = await json<{ state: string; events: EventJson[]; departedAt: unknown; onSceneAt: unknown; atHospitalAt: unknown }>(await fetch(`${s.url}/tasks/${taskId}`));
+      const t = await json<{ state: string; events: EventJson[]; departedAt: unknown; onSceneAt: unknown; atHospitalAt: unknown }>(await s.api(`/tasks/${taskId}`));
       return t.events.some((e) => e.toStatus === 'task_complete') && t;
     }, 90_000, 250);
 
@@ -117,7 +117,7 @@ describe('demo simulator on roads', () => {
     expect(samples.some((f) => (f.speedKmh ?? 0) > 0 && f.headingDeg !== null)).toBe(true);
 
     // Nothing the simulator sent was refused: no dead-lettered fixes, no refused status report.
-    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    const metrics = await (await s.api(`/metrics`)).text();
     const rejected = metrics.split('\n').filter((l) => l.startsWith('rc_ingest_rejected_total{') && !/ 0$/.test(l));
     expect(rejected).toEqual([]);
     expect(s.output()).not.toMatch(/terminal status report refused/);
@@ -138,7 +138,7 @@ describe('demo simulator on roads', () => {
     }, 30_000, 500);
     expect(moved.online).toBe(true);
     expect(snap(graph, moved.lastFix!.lat, moved.lastFix!.lon, { maxDistanceM: 1000 }).distanceM).toBeLessThan(60);
-    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    const metrics = await (await s.api(`/metrics`)).text();
     expect(metrics.split('\n').filter((l) => l.startsWith('rc_ingest_rejected_total{') && !/ 0$/.test(l))).toEqual([]);
   });
 });

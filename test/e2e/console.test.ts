@@ -93,10 +93,12 @@ maybe('operations console (Chromium, offline)', () => {
   });
 
   it('serves the console at / with the offline road basemap, stations, attribution and every unit', async () => {
-    const res = await page.goto(`${srv.url}/`);
+    // logs in the way the demo's printed link does: the key in the fragment, never sent to the server
+    const res = await page.goto(`${srv.url}/#key=${srv.apiKeys.admin}`);
     // the browser itself is told to load nothing from elsewhere (except the optional OSM tiles)
     expect(res!.headers()['content-security-policy']).toContain("connect-src 'self'");
     await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    expect(page.url()).not.toContain(srv.apiKeys.admin); // taken out of the address bar at once
     expect(await page.title()).toContain('120 调度台');
     expect(await page.textContent('#tabs button[data-view="fleet"]')).toBe('车队');
     // roads of the extract on a canvas, no tile layer at all
@@ -200,7 +202,7 @@ maybe('operations console (Chromium, offline)', () => {
     expect(second).toBeTruthy();
     // another console takes the unit first
     const incident = await page.evaluate(() => (window as any).rc.views.dispatch.result.incident);
-    const res = await fetch(`${srv.url}/tasks`, {
+    const res = await srv.api(`/tasks`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ unitId: second, location: { lat: incident.lat, lon: incident.lon }, priority: 2 }),
     });
@@ -221,7 +223,7 @@ maybe('operations console (Chromium, offline)', () => {
   });
 
   it('draws the coverage layers: station isochrones, a rule’s covered and uncovered demand, the live coverage', async () => {
-    const probe = await fetch(`${srv.url}/coverage/isochrones?station=ST-ENC&minutes=5`);
+    const probe = await srv.api(`/coverage/isochrones?station=ST-ENC&minutes=5`);
     if (probe.status === 404) {
       process.stdout.write('\n[e2e] /coverage/* not served by this build (CoverageModule not in AppModule): coverage layer check skipped\n');
       return;

@@ -1,7 +1,9 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+// Relative, not @rescue/security: the integration globalSetup loads this file without Jest's moduleNameMapper.
+import { generateApiKey, keyFileLine, type Role, ROLES } from '../../libs/security/src';
 import { freePort } from './mosquitto';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
@@ -13,8 +15,22 @@ export function buildServer(): void {
   if (!existsSync(SERVER_MAIN)) throw new Error(`nest build produced no ${SERVER_MAIN}`);
 }
 
+/** One key per role for every server this test process starts (random: a leaked test key opens nothing). */
+export const TEST_API_KEYS: Readonly<Record<Role, string>> = Object.fromEntries(ROLES.map((r) => [r, generateApiKey()])) as Record<Role, string>;
+
+/** Writes the test keys as a key file (key names test-<role>) and returns its path. */
+export function writeTestApiKeyFile(dir: string): string {
+  const file = join(dir, 'test-api-keys');
+  writeFileSync(file, ROLES.map((r) => keyFileLine(`test-${r}`, r, TEST_API_KEYS[r])).join('\n') + '\n', { mode: 0o600 });
+  return file;
+}
+
 export interface ServerProcess {
   url: string;
+  /** The key of each role (when the caller did not bring its own API_KEYS_FILE). */
+  apiKeys: Readonly<Record<Role, string>>;
+  /** fetch(url + path) with the role's key as `Authorization: Bearer` (admin unless told). */
+  api(path: string, init?: RequestInit, role?: Role): Promise<Response>;
   mqttUrl: string;
   dataDir: string;
   /** Everything the process wrote (JSON log lines). */
@@ -34,9 +50,10 @@ export async function startServer(env: Record<string, string> = {}, opts: { data
   const port = await freePort();
   const mqttPort = await freePort();
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'rc-server-'));
+  const keyFile = env.API_KEYS_FILE === undefined ? { API_KEYS_FILE: writeTestApiKeyFile(dataDir) } : {};
   const proc: ChildProcess = spawn(process.execPath, [SERVER_MAIN], {
     cwd: REPO_ROOT,
-    env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), EMBEDDED_MQTT_PORT: String(mqttPort), DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), EMBEDDED_MQTT_PORT: String(mqttPort), DATA_DIR: dataDir, LOG_LEVEL: 'info', ...keyFile, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -68,6 +85,12 @@ export async function startServer(env: Record<string, string> = {}, opts: { data
   };
   return {
     url,
+    apiKeys: TEST_API_KEYS,
+    api: (path, init = {}, role = 'admin') => {
+      const headers = new Headers(init.headers);
+      headers.set('authorization', `Bearer ${TEST_API_KEYS[role]}`);
+      return fetch(`${url}${path}`, { ...init, headers });
+    },
     mqttUrl: env.MQTT_URL ?? `mqtt://127.0.0.1:${mqttPort}`,
     dataDir,
     output: () => out,
