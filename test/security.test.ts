@@ -76,6 +76,9 @@ describe('API keys and roles (built server, embedded stack)', () => {
     expect(unserved.status).toBe(201);
     const id = ((await unserved.json()) as { id: string }).id;
     expect((await srv.api(`/tasks/${id}`, {}, 'viewer')).status).toBe(200);
+    // a request no unit could serve is audited as created, by the dispatcher's key
+    const trail = (await (await srv.api(`/audit?subject=task:${id}`)).json()) as { records: Array<{ action: string; actor: string }> };
+    expect(trail.records.map((r) => [r.action, r.actor])).toEqual([['task.create', 'key:test-dispatcher']]);
     expect((await srv.api('/indicators?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z', {}, 'planner')).status).toBe(200);
     expect((await srv.api('/indicators?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z', {}, 'admin')).status).toBe(200);
     expect((await srv.api('/audit', {}, 'admin')).status).toBe(200);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -279,5 +279,34 @@ maybe('operations console (Chromium, offline)', () => {
     expect(await page.$$('.leaflet-tile')).toHaveLength(0);
     // the refused tiles are logged as failed loads; nothing else may be
     expect(consoleErrors.filter((e) => !/ERR_BLOCKED_BY_CLIENT|Failed to load resource/.test(e))).toEqual([]);
+  });
+
+  it('downloads the indicators CSV with the key (a plain link would carry none)', async () => {
+    await page.click('#tabs button[data-view="indicators"]');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#ind-csv')]);
+    expect(download.suggestedFilename()).toBe('indicators.csv');
+    const path = await download.path();
+    expect(readFileSync(path, 'utf8')).toMatch(/^scope,tasks,/);
+  });
+
+  it('without a key asks for one; an unknown key brings the form back; a viewer key opens the console', async () => {
+    // a fresh context: its own sessionStorage, no key
+    const ctx = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+    const p = await ctx.newPage();
+    try {
+      await p.goto(`${srv.url}/`);
+      await p.waitForSelector('#login input[name="key"]');
+      expect(await p.getAttribute('body', 'data-ready')).toBeNull();
+      await p.fill('#login input[name="key"]', 'rc_not-a-key');
+      await p.click('#login button[type="submit"]');
+      await p.waitForFunction(() => document.querySelector('#login p.msg')?.textContent?.includes('not known'));
+      await p.fill('#login input[name="key"]', srv.apiKeys.viewer);
+      await p.click('#login button[type="submit"]');
+      await p.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+      await p.waitForFunction(() => document.getElementById('conn')?.dataset.state === 'open', undefined, { timeout: 10_000 });
+      expect(await p.$('#login')).toBeNull();
+    } finally {
+      await ctx.close();
+    }
   });
 });
