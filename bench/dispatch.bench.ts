@@ -374,7 +374,8 @@ async function main(): Promise<void> {
     const profOut = `${tmpdir()}/rc-dispatch-${process.pid}.cpuprofile`;
     const nodeOptions = [CFG.serverNodeOptions, CFG.cpuProf ? `--require ${REPO_ROOT}/bench/support/dispatch-cpu-profiler.cjs` : ''].filter(Boolean).join(' ');
     const profEnv: Record<string, string> = { NODE_OPTIONS: nodeOptions, ...(CFG.cpuProf ? { RC_CPU_PROFILE_OUT: profOut } : {}) };
-    server = await startServer({ SIMULATOR: 'true', SIMULATOR_UNITS: String(CFG.units), LOG_LEVEL: 'warn', ...profEnv }, { timeoutMs: 120_000 });
+    // HTTP_RATE_LIMIT_PER_S=0: the bench sends far more than one client's share on purpose.
+    server = await startServer({ SIMULATOR: 'true', SIMULATOR_UNITS: String(CFG.units), LOG_LEVEL: 'warn', HTTP_RATE_LIMIT_PER_S: '0', ...profEnv }, { timeoutMs: 120_000 });
     out(`server ${server.url} (embedded aedes + PGlite, simulator ${CFG.units} units, data ${server.dataDir})`);
     api = http(server.url, Math.max(1, CFG.concurrency), server.apiKeys.admin);
     const fleet = await waitForFleet(api);

@@ -1,11 +1,14 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { ConfigError, loadConfig } from '@rescue/config';
+import { Registry } from 'prom-client';
 import { AppModule } from './app.module';
 import { LOADED_API_KEYS } from './security/security.module';
 import { loadApiKeys, type LoadedApiKeys } from './security/api-key-file';
+import { installHttpLimits } from './http-limits/http-limits';
 
 async function bootstrap(): Promise<void> {
   let cfg;
@@ -20,7 +23,9 @@ async function bootstrap(): Promise<void> {
     }
     throw err;
   }
-  const app = await NestFactory.create(AppModule, { bufferLogs: true });
+  // bodyParser off: installHttpLimits puts bounded JSON parsers behind the rate limit instead.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
+  installHttpLimits(app, cfg, app.get(Registry));
   app.useLogger(app.get(PinoNestLogger));
   app.enableShutdownHooks();
   const doc = new DocumentBuilder()

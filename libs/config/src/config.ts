@@ -7,6 +7,18 @@ export interface AppConfig {
   httpPort: number;
   /** Interface the API listens on: loopback by default; 0.0.0.0 in a container. */
   httpHost: string;
+  /** Largest JSON request body, bytes (413 beyond it); every API body but the coverage uploads is a few hundred bytes. */
+  httpMaxBodyBytes: number;
+  /** Largest body of POST /coverage/analyses and /coverage/sitings, bytes: demand points and station lists are uploads. */
+  httpMaxUploadBytes: number;
+  /** Requests per second one client (API key, else IP address) may sustain; 0 lifts the limit (benchmarks). */
+  httpRateLimitPerS: number;
+  /** Requests one client may send at once above the sustained rate (token-bucket size). */
+  httpRateLimitBurst: number;
+  /** Concurrent GET /units/stream connections; more are refused with 503. */
+  sseMaxClients: number;
+  /** Seconds an SSE client may leave its events unread (socket backed up) before the stream is closed. */
+  sseStallTimeoutS: number;
   /** External broker (e.g. mqtt://127.0.0.1:1883). Empty: run the embedded aedes broker. */
   mqttUrl: string | null;
   /** TCP port of the embedded broker; 1883 is left to a system broker. */
@@ -123,6 +135,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return {
     httpPort: int(env, 'PORT', 3000, 0, 65535),
     httpHost: str(env, 'HTTP_HOST') ?? '127.0.0.1',
+    httpMaxBodyBytes: int(env, 'HTTP_MAX_BODY_BYTES', 64 * 1024, 1024, 64 * 1024 * 1024),
+    httpMaxUploadBytes: int(env, 'HTTP_MAX_UPLOAD_BYTES', 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    httpRateLimitPerS: int(env, 'HTTP_RATE_LIMIT_PER_S', 50, 0, 1_000_000),
+    httpRateLimitBurst: int(env, 'HTTP_RATE_LIMIT_BURST', 500, 1, 1_000_000),
+    sseMaxClients: int(env, 'SSE_MAX_CLIENTS', 200, 1, 100_000),
+    sseStallTimeoutS: int(env, 'SSE_STALL_TIMEOUT_S', 30, 1, 3600),
     mqttUrl,
     embeddedMqttPort: int(env, 'EMBEDDED_MQTT_PORT', 1884, 0, 65535),
     // aedes has no shared subscriptions; a real broker gets the group by default.

@@ -17,10 +17,13 @@ function toWgs84(l: LocationDto): { lat: number; lon: number; crs: string; input
   return { lat: p.lat, lon: p.lon, crs, inputLat: l.lat, inputLon: l.lon };
 }
 
-function time(name: string, raw: string | undefined, fallback: number): number {
+/** The times a task can carry: from 1970 to the end of 9999 (beyond, Date and PostgreSQL disagree or fail). */
+const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+function time(name: string, raw: unknown, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
-  const t = Date.parse(raw);
-  if (!Number.isFinite(t)) throw new BadRequestException(`\`${name}\` is not an ISO 8601 time: ${raw}`);
+  const t = typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
+  if (!Number.isFinite(t) || t < 0 || t > MAX_TIME_MS) throw new BadRequestException(`\`${name}\` is not an ISO 8601 time from 1970 to 9999: ${String(raw)}`);
   return t;
 }
 
@@ -89,21 +92,24 @@ export class DispatchController {
   @ApiQuery({ name: 'station', required: false })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
   async indicators(
-    @Query('from') from: string | undefined, @Query('to') to: string | undefined, @Query('station') station: string | undefined,
-    @Query('format') format: string | undefined, @Res({ passthrough: true }) res: Response,
+    @Query('from') from: unknown, @Query('to') to: unknown, @Query('station') station: unknown,
+    @Query('format') format: unknown, @Res({ passthrough: true }) res: Response,
   ) {
     if (!from || !to) throw new BadRequestException('`from` and `to` are required (ISO 8601)');
+    // A repeated parameter arrives as an array (?station=a&station=b): one value each, or a 400.
+    if (station !== undefined && (typeof station !== 'string' || station.length > 64)) throw new BadRequestException('`station` is one station id (at most 64 characters)');
+    const stationId = typeof station === 'string' ? station : null;
     const a = time('from', from, 0);
     const b = time('to', to, 0);
     if (a >= b) throw new BadRequestException('`from` must be before `to`');
     if (format !== undefined && format !== 'json' && format !== 'csv') throw new BadRequestException('`format` is json or csv');
-    const rows = await this.tasks.tasksBetween(a, b, station ?? null);
+    const rows = await this.tasks.tasksBetween(a, b, stationId);
     const result = indicatorsByStation(rows.map(toTimes));
     if (format === 'csv') {
       res.type('text/csv');
       return indicatorsCsv(result);
     }
-    return { from: new Date(a).toISOString(), to: new Date(b).toISOString(), station: station ?? null, ...result };
+    return { from: new Date(a).toISOString(), to: new Date(b).toISOString(), station: stationId, ...result };
   }
 }
 

@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { FleetRepository } from '@rescue/persistence';
 import { LiveFleet } from '@rescue/fleet';
+import { SseLimits } from './sse-limits';
 import { UnitsController } from './units.controller';
 
 /** The live fleet, rebuilt from the database at start-up; ingest advances it after each commit. */
 @Module({
   controllers: [UnitsController],
   providers: [
+    SseLimits,
     {
       provide: LiveFleet,
       inject: [FleetRepository],

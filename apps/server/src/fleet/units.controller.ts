@@ -1,4 +1,5 @@
-import { BadRequestException, Controller, Get, Inject, MessageEvent, NotFoundException, Param, Query, Sse } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Inject, MessageEvent, NotFoundException, Param, Query, Req, Sse } from '@nestjs/common';
+import type { Request } from 'express';
 import { concat, interval, map, merge, Observable, of } from 'rxjs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { AppConfig } from '@rescue/config';
@@ -6,6 +7,7 @@ import { LiveFleet, UnitView } from '@rescue/fleet';
 import { FleetRepository } from '@rescue/persistence';
 import { APP_CONFIG } from '../config.module';
 import { AllowQueryToken } from '../security/access.decorators';
+import { latestPerKeyWhenBackedUp, SseLimits } from './sse-limits';
 
 const UNIT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** A track replay returns at most this many fixes; ask for a shorter range for more detail. */
@@ -19,6 +21,7 @@ export class UnitsController {
     private readonly fleet: LiveFleet,
     private readonly repo: FleetRepository,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
+    @Inject(SseLimits) private readonly sse: SseLimits,
   ) {}
 
   @Get()
@@ -33,13 +36,16 @@ export class UnitsController {
    */
   @Sse('stream')
   @AllowQueryToken()
-  @ApiOperation({ summary: 'SSE stream of unit changes (event "unit"), starting with a snapshot of every unit' })
-  stream(): Observable<MessageEvent> {
+  @ApiOperation({ summary: 'SSE stream of unit changes (event "unit"), starting with a snapshot of every unit; 503 beyond SSE_MAX_CLIENTS streams' })
+  stream(@Req() req: Request): Observable<MessageEvent> {
     const view = (unitId: string) => this.fleet.view(unitId, Date.now(), this.cfg.staleAfterS);
     const snapshot = of(...this.fleet.list(Date.now(), this.cfg.staleAfterS)).pipe(map((u): MessageEvent => ({ type: 'unit', data: u })));
     const changes = this.fleet.changes.pipe(map((u): MessageEvent => ({ type: 'unit', data: view(u.unitId) ?? u })));
     const heartbeat = interval(15_000).pipe(map((): MessageEvent => ({ type: 'heartbeat', data: { ts: Date.now() } })));
-    return concat(snapshot, merge(changes, heartbeat));
+    const events = concat(snapshot, merge(changes, heartbeat));
+    // Bounded for a client that stops reading: latest event per unit only, disconnected after SSE_STALL_TIMEOUT_S.
+    const key = (e: MessageEvent): string => (e.type === 'unit' ? (e.data as UnitView).unitId : String(e.type));
+    return this.sse.admit(latestPerKeyWhenBackedUp(events, key, req.res!, this.sse.stallMs, () => this.sse.stalled()));
   }
 
   @Get(':id/track')
@@ -75,9 +81,12 @@ export class UnitsController {
   }
 }
 
+/** From 1970 to the end of 9999: beyond, new Date(t).toISOString() throws and PostgreSQL refuses. */
+const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 function parseTime(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const t = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
-  if (!Number.isFinite(t)) throw new BadRequestException(`\`${name}\` is not a time: ${raw}`);
+  if (!Number.isFinite(t) || t < 0 || t > MAX_TIME_MS) throw new BadRequestException(`\`${name}\` is not a time from 1970 to 9999 (ISO 8601 or epoch ms): ${raw}`);
   return t;
 }

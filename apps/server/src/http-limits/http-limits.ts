@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { AppConfig } from '@rescue/config';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Registry } from 'prom-client';
+import { jsonShapeProblem } from './json-shape';
+import { RateLimiter } from './rate-limiter';
+import { refusalCounter, refuse } from './refusals';
+
+/** Bodies that are uploads (demand points, station lists): they get HTTP_MAX_UPLOAD_BYTES. */
+const UPLOAD_ROUTES = new Set(['/coverage/analyses', '/coverage/sitings']);
+
+/** The client a request is charged to: its API key (hashed, never kept) when it sends one, else its address. */
+export function clientKey(req: Request): string {
+  const auth = req.headers.authorization;
+  let key: string | null = null;
+  if (typeof auth === 'string' && /^bearer /i.test(auth)) key = auth.slice(7).trim();
+  else if (req.url.includes('access_token=')) key = new URL(req.url, 'http://x').searchParams.get('access_token');
+  if (key) return `key:${createHash('sha256').update(key.slice(0, 256)).digest('base64url').slice(0, 22)}`;
+  return `ip:${req.socket.remoteAddress ?? 'unknown'}`;
+}
+
+function isJsonMediaType(header: string | undefined): boolean {
+  const type = (header ?? '').split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || /^application\/[a-z0-9.!#$&^_-]+\+json$/.test(type);
+}
+
+function hasBody(req: Request): boolean {
+  const len = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (len !== undefined && len !== '0');
+}
+
+/**
+ * The HTTP edge, in front of every route: a per-client rate limit (not on /health), JSON bodies only and
+ * of a bounded size (larger for the coverage uploads), parsed with a bounded nesting depth and no NUL
+ * characters. Every refusal is a JSON {statusCode, code, message} and counts in rc_http_refused_total.
+ * Call before listen(), with the app created with `bodyParser: false` (these parsers replace Nest's).
+ */
+export function installHttpLimits(app: NestExpressApplication, cfg: AppConfig, registry: Registry): void {
+  const refused = refusalCounter(registry);
+
+  if (cfg.httpRateLimitPerS > 0) {
+    const limiter = new RateLimiter(cfg.httpRateLimitPerS, cfg.httpRateLimitBurst);
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      if (req.path === '/health') return next();
+      const d = limiter.take(clientKey(req));
+      if (d.ok) return next();
+      refused.inc({ reason: 'rate_limited' });
+      res.setHeader('Retry-After', String(d.retryAfterS));
+      refuse(res, 429, 'RATE_LIMITED', `more than ${cfg.httpRateLimitPerS} requests per second (burst ${cfg.httpRateLimitBurst}) from this client; retry after ${d.retryAfterS} s`);
+    });
+  }
+
+  // PostgreSQL text cannot hold NUL; a %00 in a path or query parameter would reach a query as a 500.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (!/%00|\u0000/i.test(req.url)) return next();
+    refused.inc({ reason: 'nul_in_url' });
+    refuse(res, 400, 'BAD_INPUT', 'the URL holds a NUL character (%00)');
+  });
+
+  // Without this, a body sent as text/plain or a form is silently ignored and the route runs on {}.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (!hasBody(req) || isJsonMediaType(req.headers['content-type'])) return next();
+    refused.inc({ reason: 'unsupported_media_type' });
+    refuse(res, 415, 'UNSUPPORTED_MEDIA_TYPE', `request bodies are JSON: send Content-Type: application/json (got ${JSON.stringify(req.headers['content-type'] ?? null)})`);
+  });
+
+  const parser = (limit: number) => express.json({ limit, strict: true, type: () => true });
+  const small = parser(cfg.httpMaxBodyBytes);
+  const upload = parser(cfg.httpMaxUploadBytes);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const isUpload = req.method === 'POST' && UPLOAD_ROUTES.has(req.path);
+    const limit = isUpload ? cfg.httpMaxUploadBytes : cfg.httpMaxBodyBytes;
+    (isUpload ? upload : small)(req, res, (err?: unknown) => {
+      if (err === undefined || err === null) return next();
+      const e = err as { type?: string; status?: number; message?: string };
+      if (e.type === 'entity.too.large') {
+        refused.inc({ reason: 'body_too_large' });
+        return refuse(res, 413, 'BODY_TOO_LARGE', `request body larger than ${limit} bytes (${isUpload ? 'HTTP_MAX_UPLOAD_BYTES' : 'HTTP_MAX_BODY_BYTES'})`);
+      }
+      if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+        refused.inc({ reason: 'bad_json' });
+        return refuse(res, e.status, e.status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_JSON', `request body: ${e.message ?? 'unreadable'}`);
+      }
+      next(err);
+    });
+  });
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const problem = req.body === undefined ? null : jsonShapeProblem(req.body);
+    if (problem === null) return next();
+    refused.inc({ reason: 'json_shape' });
+    refuse(res, 400, 'BAD_INPUT', problem);
+  });
+}
