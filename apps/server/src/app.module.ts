@@ -19,6 +19,7 @@ import { RoutingModule } from './routing/routing.module';
 import { SecurityModule } from './security/security.module';
 import { AuditModule } from './audit/audit.module';
 import { SimulatorModule } from './simulator/simulator.module';
+import { VALIDATION_OPTIONS } from './validation-options';
 
 @Module({
   imports: [
@@ -46,7 +47,7 @@ import { SimulatorModule } from './simulator/simulator.module';
   controllers: [HealthController],
   providers: [
     // Every HTTP body is validated into its DTO at the edge; unknown fields are refused.
-    { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }) },
+    { provide: APP_PIPE, useValue: new ValidationPipe(VALIDATION_OPTIONS) },
   ],
 })
 export class AppModule {}

@@ -1,6 +1,7 @@
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { CoverageError } from './errors';
+import { quoted } from './json-values';
 import type { ExtractFeatures } from './extract/extract-features';
 import { CellGrid } from './grid';
 
@@ -36,7 +37,7 @@ export function classifierFromPolygons(raw: unknown, defaultClass = 'rural', sou
     const where = `${source} feature ${i}`;
     if (typeof feat !== 'object' || feat === null || feat.type !== 'Feature' || !feat.geometry) throw new CoverageError('BAD_AREAS', `${where}: expected a Feature with a geometry`);
     const t = feat.geometry.type;
-    if (t !== 'Polygon' && t !== 'MultiPolygon') throw new CoverageError('BAD_AREAS', `${where}: geometry must be a Polygon or MultiPolygon (got ${String(t)})`);
+    if (t !== 'Polygon' && t !== 'MultiPolygon') throw new CoverageError('BAD_AREAS', `${where}: geometry must be a Polygon or MultiPolygon (got ${quoted(t)})`);
     const cls = feat.properties?.['areaClass'] ?? feat.properties?.['area_class'] ?? feat.properties?.['class'];
     if (typeof cls !== 'string' || cls.trim() === '') throw new CoverageError('BAD_AREAS', `${where}: properties.areaClass is required (e.g. "urban", "rural")`);
     const rings = (t === 'Polygon' ? [feat.geometry.coordinates] : feat.geometry.coordinates) as unknown;
@@ -47,7 +48,7 @@ export function classifierFromPolygons(raw: unknown, defaultClass = 'rural', sou
       for (const ring of poly) {
         if (!Array.isArray(ring) || ring.length < 4) throw new CoverageError('BAD_AREAS', `${where}: each ring needs at least 4 positions (closed)`);
         for (const pos of ring) {
-          const [x, y] = pos as [unknown, unknown];
+          const [x, y] = Array.isArray(pos) ? (pos as [unknown, unknown]) : [undefined, undefined];
           if (typeof x !== 'number' || typeof y !== 'number' || Math.abs(x) > 180 || Math.abs(y) > 90) throw new CoverageError('BAD_AREAS', `${where}: position ${JSON.stringify(pos)} is not [lon, lat]`);
           bbox[0] = Math.min(bbox[0], x);
           bbox[1] = Math.min(bbox[1], y);

@@ -1,5 +1,6 @@
 import { bd09ToWgs84, gcj02ToWgs84 } from '@rescue/telemetry';
 import { CoverageError } from './errors';
+import { asNumber, asText, quoted } from './json-values';
 
 /**
  * Where help is needed and how much. `weight` is what compliance is weighted by: people, past
@@ -76,7 +77,13 @@ export function parseDemandCsv(text: string, source = 'demand.csv'): DemandSet {
   const headerLine = lines.findIndex((l) => l.trim() !== '' && !l.startsWith('#'));
   if (headerLine < 0) throw new CoverageError('BAD_DEMAND', `${source}: empty file`);
   const sep = lines[headerLine]!.includes(';') && !lines[headerLine]!.includes(',') ? ';' : ',';
-  const header = splitCsvLine(lines[headerLine]!, sep).map((h) => h.toLowerCase());
+  let header: string[];
+  try {
+    header = splitCsvLine(lines[headerLine]!, sep).map((h) => h.toLowerCase());
+  } catch (e) {
+    // A malformed header is the file's fault like any row (it was a plain Error, i.e. an HTTP 500).
+    throw new CoverageError('BAD_DEMAND', `${source} line ${headerLine + 1} (header): ${(e as Error).message}`);
+  }
   const col = (names: string[]): number => header.findIndex((h) => names.includes(h));
   const iLat = col(LAT);
   const iLon = col(LON);
@@ -140,20 +147,20 @@ export function parseDemandGeoJson(raw: unknown, source = 'demand.geojson'): Dem
     const props = feat.properties ?? {};
     const coords: unknown[] =
       feat.geometry.type === 'Point' ? [feat.geometry.coordinates] : feat.geometry.type === 'MultiPoint' && Array.isArray(feat.geometry.coordinates) ? feat.geometry.coordinates : [];
-    if (coords.length === 0) throw new CoverageError('BAD_DEMAND', `${where}: geometry must be a Point or MultiPoint (got ${String(feat.geometry.type)})`);
+    if (coords.length === 0) throw new CoverageError('BAD_DEMAND', `${where}: geometry must be a Point or MultiPoint (got ${quoted(feat.geometry.type)})`);
     const popRaw = POP.map((k) => props[k]).find((v) => v !== undefined);
     const wRaw = WEIGHT.map((k) => props[k]).find((v) => v !== undefined);
-    const pop = popRaw === undefined ? undefined : Number(popRaw);
+    const pop = popRaw === undefined ? undefined : asNumber(popRaw);
     anyPop ||= pop !== undefined;
     anyWeight ||= wRaw !== undefined;
-    const total = pop ?? (wRaw === undefined ? 1 : Number(wRaw));
+    const total = pop ?? (wRaw === undefined ? 1 : asNumber(wRaw));
     for (const c of coords) {
       if (!Array.isArray(c) || c.length < 2) throw new CoverageError('BAD_DEMAND', `${where}: coordinates must be [lon, lat]`);
-      const [lon, lat] = [Number(c[0]), Number(c[1])];
+      const [lon, lat] = [asNumber(c[0]), asNumber(c[1])];
       const weight = total / coords.length;
       checkPoint(where, lat, lon, weight);
-      const id = props['id'] ?? feat.id ?? `f${i}`;
-      const p: DemandPoint = { id: coords.length > 1 ? `${String(id)}.${points.length}` : String(id), lat, lon, weight };
+      const id = asText(props['id'] ?? feat.id) ?? `f${i}`;
+      const p: DemandPoint = { id: coords.length > 1 ? `${id}.${points.length}` : id, lat, lon, weight };
       if (pop !== undefined) p.population = weight;
       const cls = props['areaClass'] ?? props['area_class'];
       if (typeof cls === 'string' && cls !== '') p.areaClass = cls;
@@ -222,7 +229,8 @@ export type DemandCrs = (typeof DEMAND_CRS)[number];
  * source line records the conversion. A 500 m shift in a Chinese city puts a point on the wrong street.
  */
 export function demandToWgs84(d: DemandSet, crs: DemandCrs): DemandSet {
-  if (!(DEMAND_CRS as readonly string[]).includes(crs)) throw new CoverageError('BAD_INPUT', `demand CRS ${String(crs)}: expected one of ${DEMAND_CRS.join(', ')}`);
+  // JSON.stringify: the CRS may come from a request body as any JSON value (String() throws on some objects).
+  if (!(DEMAND_CRS as readonly string[]).includes(crs)) throw new CoverageError('BAD_INPUT', `demand CRS ${typeof crs === 'string' ? crs : (JSON.stringify(crs)?.slice(0, 80) ?? 'undefined')}: expected one of ${DEMAND_CRS.join(', ')}`);
   if (crs === 'WGS84') return d;
   const conv = crs === 'GCJ02' ? gcj02ToWgs84 : bd09ToWgs84;
   return { ...d, source: `${d.source} (converted ${crs} → WGS-84)`, points: d.points.map((p) => ({ ...p, ...conv({ lat: p.lat, lon: p.lon }) })) };

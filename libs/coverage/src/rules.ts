@@ -69,7 +69,8 @@ export const RULE_PRESETS: Readonly<Record<string, CoverageRule>> = {
 /** A preset by name, or a custom rule given as JSON text / object. */
 export function resolveRule(spec: string | unknown): CoverageRule {
   if (typeof spec === 'string') {
-    const preset = RULE_PRESETS[spec];
+    // Own keys only: "constructor" or "toString" must not find Object.prototype's functions.
+    const preset = Object.hasOwn(RULE_PRESETS, spec) ? RULE_PRESETS[spec] : undefined;
     if (preset) return preset;
     const text = spec.trim();
     if (!text.startsWith('{')) throw new CoverageError('BAD_RULE', `unknown rule "${spec}": expected one of ${Object.keys(RULE_PRESETS).join(', ')} or a JSON rule`);
@@ -99,6 +100,7 @@ export function parseRule(raw: unknown): CoverageRule {
   const limits: Record<string, AreaLimit> = {};
   for (const [cls, l] of Object.entries(limitsRaw as Record<string, unknown>)) {
     if (cls.trim() === '') bad('rule.limits: empty area class name');
+    if (cls === '__proto__') bad('rule.limits.__proto__: not an area class name');
     if (typeof l !== 'object' || l === null || Array.isArray(l)) return bad(`rule.limits.${cls}: expected an object`);
     const lim: AreaLimit = {};
     for (const [k, v] of Object.entries(l as Record<string, unknown>)) {
@@ -115,7 +117,7 @@ export function parseRule(raw: unknown): CoverageRule {
   if (r['aliases'] !== undefined) {
     if (typeof r['aliases'] !== 'object' || r['aliases'] === null) bad('rule.aliases: expected an object {mapClass: ruleClass}');
     for (const [from, to] of Object.entries(r['aliases'] as Record<string, unknown>)) {
-      if (typeof to !== 'string' || !(to in limits)) bad(`rule.aliases.${from}: must name a class of rule.limits`);
+      if (typeof to !== 'string' || !Object.hasOwn(limits, to) || from === '__proto__') bad(`rule.aliases.${from}: must name a class of rule.limits`);
       aliases[from] = to as string;
     }
   }
@@ -130,9 +132,11 @@ export function parseRule(raw: unknown): CoverageRule {
 
 /** The rule class an area class falls under, or null when the rule has no limit for it. */
 export function ruleClassOf(rule: CoverageRule, areaClass: string): string | null {
-  const c = rule.aliases?.[areaClass] ?? areaClass;
-  if (c in rule.limits) return c;
-  return ANY_CLASS in rule.limits ? ANY_CLASS : null;
+  // Own keys only: an area class named "toString" or "constructor" (planner polygons, CSV) is no rule class.
+  const alias = rule.aliases && Object.hasOwn(rule.aliases, areaClass) ? rule.aliases[areaClass] : undefined;
+  const c = alias ?? areaClass;
+  if (Object.hasOwn(rule.limits, c)) return c;
+  return Object.hasOwn(rule.limits, ANY_CLASS) ? ANY_CLASS : null;
 }
 
 export function limitOf(rule: CoverageRule, areaClass: string): AreaLimit {

@@ -1,6 +1,7 @@
 import type { StationInput } from './coverage-analysis';
 import { splitCsvLine } from './demand';
 import { CoverageError } from './errors';
+import { asNumber, asText } from './json-values';
 import type { ExtractPoi } from './extract/extract-features';
 
 export const MAX_STATIONS = 5000;
@@ -51,16 +52,19 @@ export function parseStationsFile(name: string, text: string): StationInput[] {
 export function stationsFromGeoJson(raw: unknown, source = 'stations'): StationInput[] {
   const fc = raw as { type?: unknown; features?: unknown };
   if (typeof fc !== 'object' || fc === null || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw new CoverageError('BAD_STATIONS', `${source}: expected a GeoJSON FeatureCollection of points`);
-  return fc.features.map((f: unknown, i: number) => {
+  const list = fc.features.map((f: unknown, i: number) => {
     const feat = f as { geometry?: { type?: unknown; coordinates?: unknown }; properties?: Record<string, unknown> | null };
     if (feat?.geometry?.type !== 'Point' || !Array.isArray(feat.geometry.coordinates)) throw new CoverageError('BAD_STATIONS', `${source} feature ${i}: expected a Point`);
     const [lon, lat] = feat.geometry.coordinates as [number, number];
     const p = feat.properties ?? {};
-    const id = String(p['id'] ?? `S${i + 1}`);
-    const s: StationInput = { id, name: String(p['name'] ?? id), lat: Number(lat), lon: Number(lon) };
-    if (p['ambulances'] !== undefined) s.ambulances = Number(p['ambulances']);
+    for (const k of ['id', 'name']) if (p[k] !== undefined && p[k] !== null && asText(p[k]) === null) throw new CoverageError('BAD_STATIONS', `${source} feature ${i}: properties.${k} must be a string or a number`);
+    const id = asText(p['id']) ?? `S${i + 1}`;
+    const s: StationInput = { id, name: asText(p['name']) ?? id, lat: asNumber(lat), lon: asNumber(lon) };
+    if (p['ambulances'] !== undefined) s.ambulances = asNumber(p['ambulances']);
     return s;
   });
+  // Checked here too (a request body reaches this without parseStationsFile): coordinates, ids, counts.
+  return check(list, source);
 }
 
 /** Stations at the hospitals and ambulance stations tagged in the extract (no planner list). */

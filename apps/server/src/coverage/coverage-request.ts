@@ -128,6 +128,20 @@ export function parseMinutes(raw: unknown): number[] {
   return list;
 }
 
+/** `station` of GET /coverage/isochrones: a registered station id, or any point as lat,lon. */
+export type StationParam = { kind: 'point'; text: string; lat: number; lon: number } | { kind: 'id'; id: string };
+
+export function parseStationParam(raw: unknown): StationParam {
+  if (typeof raw !== 'string' || raw.trim() === '') throw new CoverageRequestError('station: required once (a station id or lat,lon)');
+  if (raw.length > 200) throw new CoverageRequestError('station: at most 200 characters');
+  const m = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/.exec(raw);
+  if (!m) return { kind: 'id', id: raw };
+  const lat = Number(m[1]);
+  const lon = Number(m[2]);
+  if (!(Math.abs(lat) <= 90 && Math.abs(lon) <= 180)) throw new CoverageRequestError(`station=${raw}: latitude must be in [-90, 90] and longitude in [-180, 180]`);
+  return { kind: 'point', text: raw.trim(), lat, lon };
+}
+
 export function parseRuleParam(raw: unknown, def: string): CoverageRule {
   if (raw !== undefined && typeof raw !== 'string') throw new CoverageRequestError('rule: expected a preset name');
   return wrap(() => resolveRule(raw === undefined || raw === '' ? def : raw));

@@ -3,7 +3,7 @@ import { ApiAcceptedResponse, ApiBadRequestResponse, ApiOkResponse, ApiQuery, Ap
 import { CoverageError } from '@rescue/coverage';
 import { RoutingError } from '@rescue/routing';
 import type { Response } from 'express';
-import { CoverageRequestError, parseAnalysisBody, parseMinutes, parseRuleParam, parseSitingBody } from './coverage-request';
+import { CoverageRequestError, parseAnalysisBody, parseMinutes, parseRuleParam, parseSitingBody, parseStationParam } from './coverage-request';
 import { QueueFullError } from './coverage-jobs';
 import { CoverageService } from './coverage.service';
 import { Roles } from '../security/access.decorators';
@@ -28,9 +28,9 @@ export class CoverageController {
   @ApiOkResponse({ description: 'GeoJSON FeatureCollection: one MultiPolygon per limit (properties station, minutes, kind, vertices)' })
   async isochrones(@Query('station') station: unknown, @Query('minutes') minutes: unknown, @Query('network') network: unknown) {
     return this.handle(async () => {
-      if (typeof station !== 'string' || station.trim() === '') throw new CoverageRequestError('station: required (a station id or lat,lon)');
+      const site = parseStationParam(station);
       if (network !== undefined && network !== 'true' && network !== 'false') throw new CoverageRequestError('network: expected true or false');
-      return this.coverage.isochrones(station, parseMinutes(minutes), network === 'true');
+      return this.coverage.isochrones(site, parseMinutes(minutes), network === 'true');
     });
   }
 

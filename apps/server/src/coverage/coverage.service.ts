@@ -36,7 +36,7 @@ import type { RoadGraph } from '@rescue/routing';
 import { APP_CONFIG } from '../config.module';
 import { RoutingService } from '../routing/routing.service';
 import { DEMO_STATIONS } from '../simulator/demo-fleet';
-import { type AnalysisCommand, CoverageRequestError, type SitingCommand } from './coverage-request';
+import { type AnalysisCommand, CoverageRequestError, type SitingCommand, type StationParam } from './coverage-request';
 import { CoverageJobs, type Job } from './coverage-jobs';
 
 
@@ -119,7 +119,7 @@ export class CoverageService {
     return rows.map((s) => ({ id: s.id, name: s.name, lat: s.lat, lon: s.lon }));
   }
 
-  async isochrones(station: string, minutes: number[], network: boolean) {
+  async isochrones(station: StationParam, minutes: number[], network: boolean) {
     const site = await this.siteOf(station);
     const placed = placeSiteOrThrow(this.graph, site, this.config.routingSnapMaxM);
     const iso = stationIsochrones(this.graph, placed, minutes, { network });
@@ -131,11 +131,10 @@ export class CoverageService {
   }
 
   /** A station id, or "lat,lon" for an arbitrary point (a candidate site). */
-  private async siteOf(spec: string): Promise<StationInput> {
-    const m = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/.exec(spec);
-    if (m) return { id: spec.trim(), name: spec.trim(), lat: Number(m[1]), lon: Number(m[2]) };
-    const s = (await this.stations()).find((x) => x.id === spec);
-    if (!s) throw new NotFoundException({ statusCode: 404, code: 'NOT_FOUND', message: `station ${spec}: not registered (give a station id or lat,lon)` });
+  private async siteOf(spec: StationParam): Promise<StationInput> {
+    if (spec.kind === 'point') return { id: spec.text, name: spec.text, lat: spec.lat, lon: spec.lon };
+    const s = (await this.stations()).find((x) => x.id === spec.id);
+    if (!s) throw new NotFoundException({ statusCode: 404, code: 'NOT_FOUND', message: `station ${spec.id}: not registered (give a station id or lat,lon)` });
     return s;
   }
 

@@ -3,28 +3,25 @@ import { ApiConflictResponse, ApiOperation, ApiQuery, ApiTags, ApiUnprocessableE
 import type { Response } from 'express';
 import { indicatorsByStation, indicatorsCsv, TaskTimes } from '@rescue/dispatch';
 import { TaskRepository, TaskRow } from '@rescue/persistence';
-import { gcj02ToWgs84 } from '@rescue/telemetry';
-import { CreateTaskDto, LocationDto, RecommendationRequestDto, TaskEventDto } from './dispatch.dto';
+import { CreateTaskDto, RecommendationRequestDto, TaskEventDto } from './dispatch.dto';
+import { checkTaskEvent, InputError, requestTime, toWgs84 } from './dispatch-input';
 import { DispatchError, DispatchErrorFilter } from './dispatch-error';
 import { RecommendationService } from './recommendation.service';
 import { TaskLifecycleService } from './task-lifecycle.service';
 import { auditActor, type ApiCaller, Caller, Roles } from '../security/access.decorators';
 
-/** Stored WGS-84; the caller's system and its original numbers are kept with the task. */
-function toWgs84(l: LocationDto): { lat: number; lon: number; crs: string; inputLat: number; inputLon: number } {
-  const crs = l.crs ?? 'WGS84';
-  const p = crs === 'GCJ02' ? gcj02ToWgs84({ lat: l.lat, lon: l.lon }) : { lat: l.lat, lon: l.lon };
-  return { lat: p.lat, lon: p.lon, crs, inputLat: l.lat, inputLon: l.lon };
+/** The plain input checks of dispatch-input.ts, as 400s. */
+function time(name: string, raw: unknown, fallback: number): number {
+  return badRequestOn(() => requestTime(name, raw, fallback));
 }
 
-/** The times a task can carry: from 1970 to the end of 9999 (beyond, Date and PostgreSQL disagree or fail). */
-const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
-
-function time(name: string, raw: unknown, fallback: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  const t = typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
-  if (!Number.isFinite(t) || t < 0 || t > MAX_TIME_MS) throw new BadRequestException(`\`${name}\` is not an ISO 8601 time from 1970 to 9999: ${String(raw)}`);
-  return t;
+function badRequestOn<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof InputError) throw new BadRequestException(e.message);
+    throw e;
+  }
 }
 
 @ApiTags('dispatch')
@@ -80,7 +77,7 @@ export class DispatchController {
   @ApiOperation({ summary: 'A dispatcher moves the task on: en_route, on_scene, …, task_complete, or a void ending / aborted with a reason' })
   @ApiConflictResponse({ description: 'ILLEGAL_TRANSITION, TASK_ENDED, STALE_REPORT' })
   event(@Param('id') id: string, @Body() body: TaskEventDto, @Caller() caller: ApiCaller) {
-    if (body.status === 'aborted' && !body.reason) throw new BadRequestException('aborting a task needs a reason');
+    badRequestOn(() => checkTaskEvent(body.status, body.reason));
     return this.lifecycle.taskEvent(id, body.status, time('ts', body.ts, Date.now()), body.reason ?? null, auditActor(caller));
   }
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested,
+  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNumber, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { UNIT_STATUSES, UnitStatus } from '@rescue/contracts';
 
@@ -23,7 +23,7 @@ export class LocationDto {
 
 export class RecommendationRequestDto {
   @ApiProperty({ type: LocationDto })
-  @ValidateNested() @Type(() => LocationDto)
+  @IsObject() @ValidateNested() @Type(() => LocationDto)
   location!: LocationDto;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 4, default: 2, description: '1 most urgent (危重) … 4 least' })
@@ -45,7 +45,7 @@ export class CreateTaskDto {
   unitId?: string;
 
   @ApiProperty({ type: LocationDto })
-  @ValidateNested() @Type(() => LocationDto)
+  @IsObject() @ValidateNested() @Type(() => LocationDto)
   location!: LocationDto;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 4, default: 2 })

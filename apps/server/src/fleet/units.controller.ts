@@ -8,11 +8,10 @@ import { FleetRepository } from '@rescue/persistence';
 import { APP_CONFIG } from '../config.module';
 import { AllowQueryToken } from '../security/access.decorators';
 import { latestPerKeyWhenBackedUp, SseLimits } from './sse-limits';
+import { parseTrackQuery, TrackQueryError } from './track-query';
 
-const UNIT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** A track replay returns at most this many fixes; ask for a shorter range for more detail. */
 export const TRACK_MAX_POINTS = 20_000;
-const DEFAULT_TRACK_WINDOW_MS = 3600_000;
 
 @ApiTags('fleet')
 @Controller('units')
@@ -54,11 +53,15 @@ export class UnitsController {
   @ApiQuery({ name: 'from', required: false, description: 'ISO 8601 or epoch ms; default: one hour before `to`' })
   @ApiQuery({ name: 'to', required: false, description: 'ISO 8601 or epoch ms; default: now' })
   @ApiOkResponse({ description: `GeoJSON Feature<LineString> with per-point times; at most ${TRACK_MAX_POINTS} points` })
-  async track(@Param('id') id: string, @Query('from') fromQ?: string, @Query('to') toQ?: string) {
-    if (!UNIT_ID.test(id)) throw new BadRequestException(`unit id must match ${UNIT_ID}`);
-    const to = fromQ === undefined && toQ === undefined ? Date.now() : parseTime('to', toQ, Date.now());
-    const from = parseTime('from', fromQ, to - DEFAULT_TRACK_WINDOW_MS);
-    if (from >= to) throw new BadRequestException('`from` must be before `to`');
+  async track(@Param('id') id: string, @Query('from') fromQ: unknown, @Query('to') toQ: unknown) {
+    let from: number;
+    let to: number;
+    try {
+      ({ from, to } = parseTrackQuery(id, fromQ, toQ, Date.now()));
+    } catch (e) {
+      if (e instanceof TrackQueryError) throw new BadRequestException(e.message);
+      throw e;
+    }
     if (!(await this.repo.unitExists(id))) throw new NotFoundException(`unknown unit ${id}`);
     const points = await this.repo.track(id, from, to, TRACK_MAX_POINTS + 1);
     const truncated = points.length > TRACK_MAX_POINTS;
@@ -79,14 +82,4 @@ export class UnitsController {
       },
     };
   }
-}
-
-/** From 1970 to the end of 9999: beyond, new Date(t).toISOString() throws and PostgreSQL refuses. */
-const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
-
-function parseTime(name: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  const t = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
-  if (!Number.isFinite(t) || t < 0 || t > MAX_TIME_MS) throw new BadRequestException(`\`${name}\` is not a time from 1970 to 9999 (ISO 8601 or epoch ms): ${raw}`);
-  return t;
 }

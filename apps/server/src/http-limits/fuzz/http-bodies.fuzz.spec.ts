@@ -1,0 +1,302 @@
+// The DTO classes carry OpenAPI decorators from @nestjs/swagger, an ESM package Jest cannot load; they
+// only describe the API and take no part in validation, so they are stubbed here.
+jest.mock('@nestjs/swagger', () => ({ ApiProperty: () => () => undefined, ApiPropertyOptional: () => () => undefined }));
+
+import 'reflect-metadata'; // class-transformer's @Type reads design metadata, as in the app
+import fc from 'fast-check';
+import { classifierFromPolygons, CoverageError } from '@rescue/coverage';
+import { UNIT_STATUSES } from '@rescue/contracts';
+import { CoverageRequestError, parseAnalysisBody, parseMinutes, parseRuleParam, parseSitingBody, parseStationParam } from '../../coverage/coverage-request';
+import { checkTaskEvent, InputError, MAX_TIME_MS, requestTime, toWgs84 } from '../../dispatch/dispatch-input';
+import { CreateTaskDto, RecommendationRequestDto, TaskEventDto } from '../../dispatch/dispatch.dto';
+import { parseTrackQuery, TrackQueryError } from '../../fleet/track-query';
+import { parseLatLon, parseOptimize, QueryError } from '../../routing/route-query';
+import { type Entries, jsonText, type Json, mutateEntries, mutateText, nastyString, obj, edgeNumber } from './json-arbitraries';
+import { validCreateTask, validRecommendation, validTaskEvent } from './oracles';
+import { type Outcome, parseBody, throughPipe } from './through-pipe';
+
+/**
+ * Issue #8 item 5, HTTP side: seeded property-based inputs for every JSON body and query parser of
+ * the API, run through the same validation as the server (the edge checks, the ValidationPipe's
+ * class-transformer + class-validator with the app's options, then the controllers' own checks).
+ * Properties: nothing throws but the intended refusal; every refusal names the field; what is accepted
+ * satisfies a hand-written oracle; valid bodies are accepted. FUZZ_SEED / FUZZ_SCALE replay or enlarge.
+ */
+const SEED = Number(process.env.FUZZ_SEED ?? 0x120_4080);
+const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
+const runs = (n: number): number => Math.round(n * SCALE);
+const NOW = Date.UTC(2026, 10, 23, 12);
+let total = 0;
+
+// ----------------------------------------------------------------------------------- valid bodies
+const lat = fc.double({ min: -90, max: 90, noNaN: true });
+const lon = fc.double({ min: -180, max: 180, noNaN: true });
+const opt = <T>(key: string, a: fc.Arbitrary<T>): fc.Arbitrary<Entries> => fc.option(a.map((v): Entries => [[key, v as Json]]), { nil: [] as Entries }).map((e) => e ?? []);
+const location: fc.Arbitrary<Json> = fc.tuple(lat, lon, opt('crs', fc.constantFrom('WGS84', 'GCJ02'))).map(([a, o, crs]) => obj([['lat', a], ['lon', o], ...crs]));
+const capabilities = fc.array(fc.stringMatching(/^[a-z][a-z0-9-]{0,39}$/), { maxLength: 10 });
+const isoTime = fc.date({ min: new Date(0), max: new Date(MAX_TIME_MS), noInvalidDate: true }).map((d) => d.toISOString());
+const shuffled = (parts: fc.Arbitrary<Entries[]>): fc.Arbitrary<Entries> => parts.chain((ps) => fc.shuffledSubarray(ps.flat(), { minLength: ps.flat().length }));
+
+const validBodies = {
+  recommendation: shuffled(fc.tuple(location.map((l): Entries => [['location', l]]), opt('priority', fc.integer({ min: 1, max: 4 })), opt('requiredCapabilities', capabilities), opt('limit', fc.integer({ min: 1, max: 50 })))),
+  createTask: shuffled(fc.tuple(location.map((l): Entries => [['location', l]]), opt('unitId', fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/)), opt('priority', fc.integer({ min: 1, max: 4 })),
+    opt('emergency', fc.boolean()), opt('requiredCapabilities', capabilities), opt('callTakenAt', isoTime))),
+  taskEvent: fc.constantFrom(...UNIT_STATUSES).chain((status) =>
+    shuffled(fc.tuple(fc.constant<Entries>([['status', status]]), opt('ts', isoTime), status === 'aborted' ? fc.string({ minLength: 1, maxLength: 500 }).map((r): Entries => [['reason', r]]) : opt('reason', fc.string({ maxLength: 500 }))))),
+};
+
+/** A valid body (sometimes), one mutated a step or two, or its JSON text damaged; as the text sent. */
+function bodies(valid: fc.Arbitrary<Entries>): fc.Arbitrary<{ text: string; fromValid: boolean }> {
+  const mutated = valid.chain(mutateEntries);
+  return fc.oneof(
+    { arbitrary: valid.map((e) => ({ text: jsonText(obj(e)), fromValid: true })), weight: 2 },
+    { arbitrary: mutated.map((e) => ({ text: jsonText(obj(e)), fromValid: false })), weight: 5 },
+    { arbitrary: mutated.chain(mutateEntries).map((e) => ({ text: jsonText(obj(e)), fromValid: false })), weight: 2 },
+    { arbitrary: valid.chain((e) => mutateText(jsonText(obj(e)))).map((text) => ({ text, fromValid: false })), weight: 1 },
+  );
+}
+
+// ----------------------------------------------------------------------------------- checks
+const FIELDS = ['body', 'location', 'lat', 'lon', 'crs', 'priority', 'requiredCapabilities', 'limit', 'unitId', 'emergency', 'callTakenAt', 'status', 'ts', 'reason', 'property '];
+
+function refusalNamesField(o: Outcome<object>): boolean {
+  if (o.ok) return true;
+  if (o.stage === 'json') return o.messages.length === 1 && o.messages[0]!.startsWith('request body');
+  return o.messages.length > 0 && o.messages.every((m) => FIELDS.some((f) => m.includes(f)));
+}
+
+type Counts = Map<string, number>;
+const bump = (c: Counts, k: string): void => void c.set(k, (c.get(k) ?? 0) + 1);
+
+async function fuzzDto<T extends object>(
+  name: string, cls: new () => T, valid: fc.Arbitrary<Entries>, oracle: (parsed: unknown) => boolean, after: (dto: T) => void, n: number,
+): Promise<Counts> {
+  const counts: Counts = new Map();
+  await fc.assert(
+    fc.asyncProperty(bodies(valid), async ({ text, fromValid }) => {
+      total++;
+      const reparsed = (() => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          return undefined;
+        }
+      })();
+      const o = await throughPipe(cls, text, after, InputError);
+      bump(counts, o.ok ? 'accepted' : `refused_${o.stage}`);
+      if (!refusalNamesField(o)) throw new Error(`${name}: a refusal that names no field: ${JSON.stringify(o)}`);
+      if (o.ok && !oracle(reparsed)) throw new Error(`${name}: accepted a body the oracle refuses`);
+      if (fromValid && !o.ok) throw new Error(`${name}: refused a valid body: ${o.messages.join('; ')}`);
+      if (o.ok && Object.prototype.hasOwnProperty.call(o.dto, '__proto__')) throw new Error(`${name}: __proto__ reached the DTO`);
+      if (({} as Record<string, unknown>)['polluted'] !== undefined) throw new Error('Object.prototype polluted');
+    }),
+    { numRuns: n, seed: SEED },
+  );
+  return counts;
+}
+
+function expectBothOutcomes(c: Counts): void {
+  expect(c.get('accepted') ?? 0).toBeGreaterThan(0);
+  expect((c.get('refused_pipe') ?? 0) + (c.get('refused_check') ?? 0)).toBeGreaterThan(0);
+  expect(c.get('refused_json') ?? 0).toBeGreaterThan(0);
+  expect(c.get('refused_shape') ?? 0).toBeGreaterThan(0);
+}
+
+const finiteWgs84 = (l: { lat: number; lon: number; crs?: 'WGS84' | 'GCJ02' }): void => {
+  const p = toWgs84(l);
+  if (!Number.isFinite(p.lat) || !Number.isFinite(p.lon) || Math.abs(p.lat) > 90.01 || Math.abs(p.lon) > 180.01) throw new Error(`toWgs84 gave ${p.lat},${p.lon}`);
+};
+
+describe(`HTTP body fuzzing (fast-check, seed ${SEED})`, () => {
+  const started = Date.now();
+
+  it(`POST /dispatch/recommendations: ${runs(6000)} bodies`, async () => {
+    const c = await fuzzDto('recommendation', RecommendationRequestDto, validBodies.recommendation, validRecommendation, (d) => finiteWgs84(d.location), runs(6000));
+    expectBothOutcomes(c);
+  });
+
+  it(`POST /tasks: ${runs(6000)} bodies`, async () => {
+    const c = await fuzzDto('createTask', CreateTaskDto, validBodies.createTask, validCreateTask, (d) => {
+      finiteWgs84(d.location);
+      requestTime('callTakenAt', d.callTakenAt, NOW);
+    }, runs(6000));
+    expectBothOutcomes(c);
+  });
+
+  it(`POST /tasks/:id/events: ${runs(4000)} bodies`, async () => {
+    const c = await fuzzDto('taskEvent', TaskEventDto, validBodies.taskEvent, validTaskEvent, (d) => {
+      checkTaskEvent(d.status, d.reason);
+      requestTime('ts', d.ts, NOW);
+    }, runs(4000));
+    expectBothOutcomes(c);
+    expect(c.get('refused_check') ?? 0).toBeGreaterThan(0);
+  });
+
+  // ------------------------------------------------------------------------------- coverage bodies
+  const COVERAGE_FIELDS = ['body', 'rule', 'stations', 'demand', 'demandCrs', 'areas', 'populationTotal', 'ambulances', 'jurisdiction', 'k', 'candidates', 'timeLimitS'];
+  const point = (lo: number, la: number, props: Entries = []): Json => obj([['type', 'Feature'], ['geometry', obj([['type', 'Point'], ['coordinates', [lo, la]]])], ['properties', obj(props)]]);
+  const points = (props: fc.Arbitrary<Entries>) => fc.array(fc.tuple(lon, lat, props).map(([o, a, p]) => point(o, a, p)), { minLength: 1, maxLength: 5 }).map((f) => obj([['type', 'FeatureCollection'], ['features', f]]));
+  const square = (o: number, a: number): Json => [[[o, a], [o + 0.01, a], [o + 0.01, a + 0.01], [o, a + 0.01], [o, a]]];
+  const rule = fc.oneof(fc.constantFrom('1030', 'rescue-circle-15', 'national-2020', 'beijing-2011'),
+    fc.tuple(fc.constantFrom('urban', 'rural', '*'), fc.integer({ min: 60, max: 14400 })).map(([cls, s]) => obj([['id', 'c'], ['limits', obj([[cls, obj([['maxTimeS', s]])]])]])));
+  const analysis = shuffled(fc.tuple(
+    opt('rule', rule),
+    opt('stations', fc.oneof(fc.array(fc.constantFrom('ST-ALV', 'ST-SJL', 'ST-CAN'), { minLength: 1, maxLength: 3 }) as fc.Arbitrary<Json>, fc.array(fc.tuple(lon, lat), { minLength: 1, maxLength: 5 }).map((ps) => obj([['type', 'FeatureCollection'], ['features', ps.map(([o, a], i) => point(o, a, [['id', `S${i}`]]))]])))),
+    fc.oneof(
+      fc.constant<Entries>([]),
+      fc.array(fc.tuple(lat, lon, fc.nat({ max: 5000 })), { minLength: 1, maxLength: 5 }).map((rows): Entries => [['demand', obj([['csv', `lat,lon,population\n${rows.map((r) => r.join(',')).join('\n')}`]])]]),
+      points(fc.nat({ max: 500 }).map((p): Entries => [['population', p]])).chain((d) => opt('demandCrs', fc.constantFrom('WGS84', 'GCJ02', 'BD09')).map((crs): Entries => [['demand', d], ...crs])),
+      fc.tuple(isoTime, isoTime).filter(([a, b]) => a < b && Date.parse(b) - Date.parse(a) < 3653 * 86400_000).map(([a, b]): Entries => [['demand', obj([['incidents', obj([['from', a], ['to', b]])]])]]),
+    ),
+    opt('areas', fc.tuple(fc.double({ min: -179, max: 179, noNaN: true }), fc.double({ min: -89, max: 89, noNaN: true }), fc.constantFrom('urban', 'rural'))
+      .map(([o, a, cls]) => obj([['type', 'FeatureCollection'], ['features', [obj([['type', 'Feature'], ['geometry', obj([['type', 'Polygon'], ['coordinates', square(o, a)]])], ['properties', obj([['areaClass', cls]])]])]]]))),
+    opt('populationTotal', fc.integer({ min: 1, max: 2e9 })),
+    opt('ambulances', fc.integer({ min: 0, max: 1e6 })),
+    opt('jurisdiction', fc.constantFrom('city', 'county')),
+  ));
+  const siting = shuffled(fc.tuple(opt('rule', rule), opt('k', fc.integer({ min: 1, max: 100 })), opt('candidates', fc.oneof(fc.integer({ min: 1, max: 2000 }) as fc.Arbitrary<Json>, points(fc.constant([])))),
+    opt('timeLimitS', fc.double({ min: 0.001, max: 600, noNaN: true }))));
+
+  async function fuzzCoverage(name: string, valid: fc.Arbitrary<Entries>, parse: (body: unknown) => unknown, n: number): Promise<Counts> {
+    const counts: Counts = new Map();
+    await fc.assert(
+      fc.asyncProperty(bodies(valid), async ({ text, fromValid }) => {
+        total++;
+        const p = parseBody(text);
+        if (!p.ok) return void bump(counts, `refused_${p.stage}`);
+        try {
+          parse(p.body);
+          bump(counts, 'accepted');
+        } catch (e) {
+          if (!(e instanceof CoverageRequestError) && !(e instanceof CoverageError)) throw new Error(`${name}: unexpected ${(e as Error).name}: ${(e as Error).message} on ${text.slice(0, 300)}`);
+          if (!COVERAGE_FIELDS.some((f) => e.message.includes(f))) throw new Error(`${name}: a refusal that names no field: ${e.message}`);
+          if (fromValid) throw new Error(`${name}: refused a valid body: ${e.message} on ${text.slice(0, 300)}`);
+          bump(counts, 'refused_check');
+        }
+        await Promise.resolve();
+      }),
+      { numRuns: n, seed: SEED },
+    );
+    return counts;
+  }
+
+  it(`POST /coverage/analyses: ${runs(3000)} bodies (request parsing and the areas polygons)`, async () => {
+    const c = await fuzzCoverage('analysis', analysis, (b) => {
+      const cmd = parseAnalysisBody(b, '1030');
+      if (typeof cmd.rule !== 'object' || cmd.rule === null || typeof cmd.rule.limits !== 'object') throw new Error(`rule is not a rule: ${typeof cmd.rule}`);
+      if (cmd.areas !== null) classifierFromPolygons(cmd.areas, 'rural', 'body.areas');
+    }, runs(3000));
+    expect(c.get('accepted') ?? 0).toBeGreaterThan(0);
+    expect(c.get('refused_check') ?? 0).toBeGreaterThan(0);
+  });
+
+  it(`POST /coverage/sitings: ${runs(2000)} bodies`, async () => {
+    const c = await fuzzCoverage('siting', siting, (b) => {
+      const cmd = parseSitingBody(b, '1030');
+      if (typeof cmd.rule !== 'object' || cmd.rule === null || typeof cmd.rule.limits !== 'object') throw new Error(`rule is not a rule: ${typeof cmd.rule}`);
+    }, runs(2000));
+    expect(c.get('accepted') ?? 0).toBeGreaterThan(0);
+    expect(c.get('refused_check') ?? 0).toBeGreaterThan(0);
+  });
+
+  // ------------------------------------------------------------------------------- query strings
+  /** What Express's query parser hands a controller: absent, one string, or several (a repeated key). */
+  const queryValue = fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 1 },
+    { arbitrary: nastyString, weight: 4 },
+    { arbitrary: fc.tuple(edgeNumber, edgeNumber).map(([a, b]) => `${a},${b}`), weight: 3 },
+    { arbitrary: fc.tuple(fc.double({ min: -95, max: 95, noNaN: true }), fc.double({ min: -185, max: 185, noNaN: true })).map(([a, b]) => `${a},${b}`), weight: 3 },
+    { arbitrary: fc.oneof(edgeNumber.map(String), isoTime, fc.integer({ min: -1, max: 9e15 }).map(String)), weight: 3 },
+    { arbitrary: fc.array(nastyString, { minLength: 2, maxLength: 3 }), weight: 1 },
+  );
+
+  function fuzzQuery(name: string, parse: (a: unknown, b: unknown) => void, refusal: new (...a: never[]) => Error, names: string[], n: number): Counts {
+    const counts: Counts = new Map();
+    fc.assert(
+      fc.property(queryValue, queryValue, (a, b) => {
+        total++;
+        try {
+          parse(a, b);
+          bump(counts, 'accepted');
+        } catch (e) {
+          if (!(e instanceof refusal)) throw new Error(`${name}: unexpected ${(e as Error).name}: ${(e as Error).message} on ${JSON.stringify([a, b])}`);
+          if (!names.some((f) => e.message.includes(f))) throw new Error(`${name}: a refusal that names no parameter: ${e.message}`);
+          bump(counts, 'refused');
+        }
+      }),
+      { numRuns: n, seed: SEED },
+    );
+    expect(counts.get('accepted') ?? 0).toBeGreaterThan(0);
+    expect(counts.get('refused') ?? 0).toBeGreaterThan(0);
+    return counts;
+  }
+
+  it(`query strings: routing from/to/optimize, track from/to, indicators from/to, coverage station/minutes/rule (${runs(7000)} pairs)`, () => {
+    const n = runs(1000);
+    fuzzQuery('routing', (a, b) => {
+      for (const [k, v] of [['from', a], ['to', b]] as const) {
+        const [la, lo] = parseLatLon(k, v);
+        if (!(Math.abs(la) <= 90 && Math.abs(lo) <= 180)) throw new Error(`parseLatLon let ${la},${lo} through`);
+      }
+    }, QueryError, ['from', 'to'], n);
+    fuzzQuery('optimize', (a) => void parseOptimize(a), QueryError, ['optimize'], n);
+    fuzzQuery('track', (a, b) => {
+      const { from, to } = parseTrackQuery('AMB-01', a, b, NOW);
+      // `from` defaults to an hour before `to`, so it may precede 1970; both stay Date-representable.
+      if (!(Number.isFinite(from) && from < to && to <= MAX_TIME_MS)) throw new Error(`track range ${from}..${to}`);
+      new Date(from).toISOString(); // the controller does this: must not throw
+      new Date(to).toISOString();
+    }, TrackQueryError, ['from', 'to'], n);
+    fuzzQuery('indicators', (a, b) => {
+      const from = requestTime('from', a, 0);
+      const to = requestTime('to', b, NOW);
+      new Date(from).toISOString();
+      new Date(to).toISOString();
+    }, InputError, ['from', 'to'], n);
+    fuzzQuery('station', (a) => {
+      const s = parseStationParam(a);
+      if (s.kind === 'point' && !(Math.abs(s.lat) <= 90 && Math.abs(s.lon) <= 180)) throw new Error(`station point ${s.lat},${s.lon}`);
+    }, CoverageRequestError, ['station'], n);
+    fuzzQuery('minutes', (a) => {
+      const m = parseMinutes(a);
+      if (!m.every(Number.isFinite)) throw new Error(`minutes ${m.join(',')}`);
+    }, CoverageRequestError, ['minutes'], n);
+    fuzzQuery('rule', (a) => {
+      const r = parseRuleParam(a, '1030');
+      if (typeof r !== 'object' || r === null || typeof r.limits !== 'object') throw new Error(`rule ${typeof r}`);
+    }, CoverageRequestError, ['rule'], n);
+  });
+
+  // What the fuzzing found (each was a TypeError or a wrong acceptance, i.e. an HTTP 500 or a bad job), kept as cases.
+  const noPrimitive = { toString: 0, valueOf: 0 };
+  const fc1 = (props: object, geometry: object = { type: 'Point', coordinates: [1.5, 42.5] }) => ({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry, properties: props }] });
+  it.each([
+    ['rule named after an Object.prototype member', () => parseSitingBody({ rule: 'hasOwnProperty' }, '1030')],
+    ['demandCrs that String() cannot print', () => parseAnalysisBody({ demand: fc1({}), demandCrs: noPrimitive }, '1030')],
+    ['demand CSV header with an open quote', () => parseAnalysisBody({ demand: { csv: '"lat,lon\n1,2' } }, '1030')],
+    ['station id that String() cannot print', () => parseAnalysisBody({ stations: fc1({ id: noPrimitive }) }, '1030')],
+    ['station without numeric coordinates', () => parseAnalysisBody({ stations: fc1({}, { type: 'Point', coordinates: ['x', null] }) }, '1030')],
+    ['demand population that Number() cannot read', () => parseAnalysisBody({ demand: fc1({ population: noPrimitive }) }, '1030')],
+    ['demand geometry type that String() cannot print', () => parseAnalysisBody({ demand: fc1({}, { type: noPrimitive }) }, '1030')],
+    ['areas position that is not a list', () => classifierFromPolygons(fc1({ areaClass: 'urban' }, { type: 'Polygon', coordinates: [[1, 2, 3, 4]] }), 'rural', 'body.areas')],
+  ])('refuses with a coverage error, naming the field: %s', (_name, f) => {
+    let err: unknown;
+    try {
+      f();
+    } catch (e) {
+      err = e;
+    }
+    expect(err instanceof CoverageRequestError || err instanceof CoverageError).toBe(true);
+  });
+
+  it('refuses a location given as a list (the pipe used to validate each element and pass it)', async () => {
+    const o = await throughPipe(RecommendationRequestDto, '{"location":[{"lat":42.5,"lon":1.5}]}', () => undefined, InputError);
+    expect(o.ok).toBe(false);
+  });
+
+  it('ran at least 20,000 inputs in all, in seconds', () => {
+    const s = (Date.now() - started) / 1000;
+    process.stdout.write(`HTTP input fuzz: ${total.toLocaleString('en')} inputs in ${s.toFixed(1)} s (seed ${SEED})\n`);
+    expect(total).toBeGreaterThanOrEqual(runs(20_000));
+  });
+});
