@@ -7,7 +7,8 @@ import { LiveFleet, UnitView } from '@rescue/fleet';
 import { FleetRepository } from '@rescue/persistence';
 import { APP_CONFIG } from '../config.module';
 import { AllowQueryToken } from '../security/access.decorators';
-import { latestPerKeyWhenBackedUp, SseLimits } from './sse-limits';
+import { latestPerKeyWhenBackedUp } from './latest-per-key';
+import { SseLimits } from './sse-limits';
 import { parseTrackQuery, TrackQueryError } from './track-query';
 
 /** A track replay returns at most this many fixes; ask for a shorter range for more detail. */
