@@ -12,9 +12,12 @@ const UPLOAD_ROUTES = new Set(['/coverage/analyses', '/coverage/sitings']);
 
 /** The client a request is charged to: its API key (hashed, never kept) when it sends one, else its address. */
 export function clientKey(req: Request): string {
+  // The places the API key guard reads a key from (security/): Bearer, X-API-Key, ?access_token= (SSE).
   const auth = req.headers.authorization;
+  const header = req.headers['x-api-key'];
   let key: string | null = null;
   if (typeof auth === 'string' && /^bearer /i.test(auth)) key = auth.slice(7).trim();
+  else if (typeof header === 'string') key = header.trim();
   else if (req.url.includes('access_token=')) key = new URL(req.url, 'http://x').searchParams.get('access_token');
   if (key) return `key:${createHash('sha256').update(key.slice(0, 256)).digest('base64url').slice(0, 22)}`;
   return `ip:${req.socket.remoteAddress ?? 'unknown'}`;
