@@ -1,5 +1,5 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,6 +19,13 @@ export async function freePort(): Promise<number> {
 
 export interface RunningMosquitto {
   url: string;
+  /**
+   * SIGTERM (a graceful stop: Mosquitto saves its persistence file), `whileDown`, then the same binary,
+   * config and data again on the same port.
+   */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
+  /** Everything the broker wrote to stderr (its log: errors, warnings, notices). */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -30,6 +37,13 @@ export interface RunningMosquitto {
 export async function startMosquitto(binary: string): Promise<RunningMosquitto> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'rc-mosquitto-'));
+  // Started as root, Mosquitto drops to the `mosquitto` user, which must own persistence_location (as
+  // in the image); otherwise it saves nothing ("Error saving in-memory database") and a restart
+  // forgets every session with all it held.
+  if (process.getuid?.() === 0) {
+    const owner = brokerUser();
+    chownSync(dir, owner.uid, owner.gid);
+  }
   const conf = readFileSync(SHIPPED_MOSQUITTO_CONF, 'utf8')
     .replace(/^listener 1883$/m, `listener ${port} 127.0.0.1`)
     .replace(/^persistence_location .*$/m, `persistence_location ${dir}/`);
@@ -52,14 +66,33 @@ export async function startMosquitto(binary: string): Promise<RunningMosquitto> 
     p.kill('SIGTERM');
     await exited;
   };
-  const proc = await launch();
+  let proc = await launch();
   return {
     url: `mqtt://127.0.0.1:${port}`,
+    restart: async (whileDown) => {
+      await terminate(proc);
+      await whileDown?.();
+      proc = await launch();
+    },
+    log: () => stderr,
     stop: async () => {
       await terminate(proc);
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The user a root-started Mosquitto 2.0 switches to: `mosquitto`, or `nobody` when there is none. */
+function brokerUser(): { uid: number; gid: number } {
+  for (const name of ['mosquitto', 'nobody']) {
+    try {
+      const id = (flag: string) => Number(execFileSync('id', [flag, name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+      return { uid: id('-u'), gid: id('-g') };
+    } catch {
+      /* no such user: try the next */
+    }
+  }
+  throw new Error('neither a mosquitto nor a nobody user to own the broker persistence directory');
 }
 
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {
