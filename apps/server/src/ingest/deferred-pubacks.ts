@@ -39,7 +39,9 @@ export class DeferredPubacks {
       }
       this.send(packet, cb, ...rest);
     };
-    client.on('connect', () => this.newEpoch());
+    // Only a closed connection starts a new epoch. mqtt.js emits 'connect' after replaying its outgoing
+    // store (asynchronously), while PUBLISHes that follow the CONNACK are handled as they arrive; a new
+    // epoch on 'connect' would drop the acks of any handled in between (stored, never acknowledged).
     client.on('close', () => this.newEpoch());
   }
 
@@ -49,7 +51,7 @@ export class DeferredPubacks {
     return { messageId, epoch: this.epoch };
   }
 
-  /** Sends the PUBACKs whose messages are now durable; those of a previous connection are dropped. */
+  /** Sends the PUBACKs whose messages are now durable; those of a previous connection are dropped. Returns how many were sent. */
   release(acks: readonly HeldAck[]): number {
     let sent = 0;
     if (!this.client.connected) return 0;
