@@ -23,7 +23,11 @@ export interface AppConfig {
   mqttUrl: string | null;
   /** TCP port of the embedded broker; 1883 is left to a system broker. */
   embeddedMqttPort: number;
-  /** Shared-subscription group for ingest workers on a real broker ($share/<group>/...); null = plain subscription. */
+  /**
+   * Shared-subscription group for several ingest workers on a real broker ($share/<group>/...);
+   * null (the default) = one worker with a plain subscription. Only for a broker that keeps shared
+   * subscriptions in persistent sessions over its restart: Mosquitto 2.0 does not (README, Production).
+   */
   ingestShareGroup: string | null;
   /** Stable MQTT client id of this ingest worker (persistent session). */
   ingestClientId: string;
@@ -125,6 +129,13 @@ function str(env: Env, key: string): string | null {
   return raw === undefined || raw.trim() === '' ? null : raw.trim();
 }
 
+/** A $share group name is one topic level: no '/', '+' or '#'. */
+function shareGroup(env: Env): string | null {
+  const group = str(env, 'INGEST_SHARE_GROUP');
+  if (group !== null && /[/+#]/.test(group)) throw new ConfigError(`INGEST_SHARE_GROUP=${group}: must not contain '/', '+' or '#'`);
+  return group;
+}
+
 /** Default shipped extract, relative to the repository root (© OpenStreetMap contributors, ODbL). */
 export const DEFAULT_OSM_EXTRACT = 'data/osm/andorra.osm.pbf';
 
@@ -143,8 +154,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sseStallTimeoutS: int(env, 'SSE_STALL_TIMEOUT_S', 30, 1, 3600),
     mqttUrl,
     embeddedMqttPort: int(env, 'EMBEDDED_MQTT_PORT', 1884, 0, 65535),
-    // aedes has no shared subscriptions; a real broker gets the group by default.
-    ingestShareGroup: embedded ? null : (str(env, 'INGEST_SHARE_GROUP') ?? 'ingest'),
+    // aedes has no shared subscriptions; on a real broker a group is opt-in (see the field's comment).
+    ingestShareGroup: embedded ? null : shareGroup(env),
     ingestClientId: str(env, 'INGEST_CLIENT_ID') ?? 'rescue-circle-ingest-1',
     databaseUrl,
     dataDir: str(env, 'DATA_DIR') ?? '.data',

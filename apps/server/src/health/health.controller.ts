@@ -22,7 +22,11 @@ export class HealthController {
   @Public()
   @Get()
   @ApiOkResponse({ description: 'Database and broker reachable' })
-  @ApiServiceUnavailableResponse({ description: 'Database or broker down; the body says which (status "down"); "degraded" (200) while fixes wait in the spool' })
+  @ApiServiceUnavailableResponse({
+    description:
+      'Database or broker unreachable; the body says which. status "degraded" (503) while the database is down but ingest spools ' +
+      'fixes to disk and keeps acknowledging them, "degraded" (200) while the spool replays, "down" when fixes are not being accepted',
+  })
   async health(@Res({ passthrough: true }) res: Response) {
     let database: { ok: boolean; error?: string };
     try {
@@ -33,10 +37,16 @@ export class HealthController {
     }
     const ingest = this.worker.state;
     const broker = { ok: ingest.connected, embedded: this.broker.embedded !== null };
-    const ok = database.ok && broker.ok;
-    res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    // Degraded but serving: fixes wait in the spool (durable) until the database takes them.
-    const status = !ok ? 'down' : ingest.spooledBatches > 0 ? 'degraded' : 'ok';
-    return { status, database: { ...database, ...this.storage }, broker, ingest: { spooledBatches: ingest.spooledBatches, spooledBytes: ingest.spooledBytes } };
+    res.status(database.ok && broker.ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    // Degraded, not down, while no fix is refused: the database is away but the spool takes batches
+    // durably, or it is back and the spool still replays into it.
+    const acceptingFixes = broker.ok && (database.ok || ingest.durableWithoutDatabase);
+    const status = !acceptingFixes ? 'down' : !database.ok || ingest.spooledBatches > 0 ? 'degraded' : 'ok';
+    return {
+      status,
+      database: { ...database, ...this.storage },
+      broker,
+      ingest: { acceptingFixes, spooledBatches: ingest.spooledBatches, spooledBytes: ingest.spooledBytes },
+    };
   }
 }

@@ -12,6 +12,11 @@ export class IngestMetrics {
   readonly spooled: Counter;
   readonly spoolBatches: Gauge;
   readonly spoolBytes: Gauge;
+  readonly databaseWritable: Gauge;
+  readonly brokerConnected: Gauge;
+  readonly brokerReconnects: Counter;
+  readonly brokerSessionsLost: Counter;
+  readonly acksDropped: Counter;
 
   constructor(readonly registry: Registry) {
     this.received = new Counter({ name: 'rc_ingest_messages_received_total', help: 'MQTT messages received by ingest', registers: [registry] });
@@ -27,5 +32,13 @@ export class IngestMetrics {
     this.spooled = new Counter({ name: 'rc_ingest_spooled_batches_total', help: 'Batches written to the on-disk spool while the database was unreachable', registers: [registry] });
     this.spoolBatches = new Gauge({ name: 'rc_ingest_spool_batches', help: 'Batches waiting in the spool for the database', registers: [registry] });
     this.spoolBytes = new Gauge({ name: 'rc_ingest_spool_bytes', help: 'Bytes waiting in the spool', registers: [registry] });
+    this.databaseWritable = new Gauge({ name: 'rc_ingest_database_writable', help: '1 if the last batch write succeeded, 0 if it failed (the database is unreachable)', registers: [registry] });
+    this.brokerConnected = new Gauge({ name: 'rc_ingest_broker_connected', help: '1 while the ingest MQTT connection is up', registers: [registry] });
+    this.brokerReconnects = new Counter({ name: 'rc_ingest_broker_reconnects_total', help: 'Ingest MQTT connections after the first (broker restarts, network drops)', registers: [registry] });
+    this.brokerSessionsLost = new Counter({
+      name: 'rc_ingest_broker_sessions_lost_total', registers: [registry],
+      help: 'Reconnects on which the broker no longer had the ingest session: what it held for ingest was lost (check the broker persistence)',
+    });
+    this.acksDropped = new Counter({ name: 'rc_ingest_acks_dropped_total', help: 'PUBACKs not sent because their connection had closed (the broker redelivers those messages)', registers: [registry] });
   }
 }

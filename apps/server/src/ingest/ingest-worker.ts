@@ -1,4 +1,4 @@
-import { connect, IClientOptions, IPublishPacket, MqttClient } from 'mqtt';
+import { connect, IClientOptions, IPublishPacket, ISubscriptionMap, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { PipelineOutput, TelemetryPipeline } from '@rescue/telemetry';
 import type { FixRow, IngestBatch, PresenceRow, StatusRow, WriteResult } from '@rescue/persistence';
@@ -81,6 +81,9 @@ export class IngestWorker {
   /** After stop(), how long failing writes are still retried before they are left to redelivery. */
   private stopDeadline = Infinity;
   private draining: Promise<void> | null = null;
+  /** The spool refused the last batch (full): batches wait unacknowledged until the database returns. */
+  private spoolRefused = false;
+  private connections = 0;
 
   constructor(
     private readonly opts: IngestWorkerOptions,
@@ -96,9 +99,17 @@ export class IngestWorker {
     return this.client?.connected ?? false;
   }
 
-  /** What health reports: degraded while batches wait in the spool for the database. */
-  get state(): { connected: boolean; spooledBatches: number; spooledBytes: number } {
-    return { connected: this.connected, spooledBatches: this.spool?.batches ?? 0, spooledBytes: this.spool?.sizeBytes ?? 0 };
+  /**
+   * What health reports. `durableWithoutDatabase`: a batch the database cannot take still goes
+   * somewhere durable (the spool is on and not full), so fixes keep being accepted and acknowledged.
+   */
+  get state(): { connected: boolean; spooledBatches: number; spooledBytes: number; durableWithoutDatabase: boolean } {
+    return {
+      connected: this.connected,
+      spooledBatches: this.spool?.batches ?? 0,
+      spooledBytes: this.spool?.sizeBytes ?? 0,
+      durableWithoutDatabase: this.spool !== null && !this.spoolRefused,
+    };
   }
 
   async start(): Promise<void> {
@@ -122,18 +133,51 @@ export class IngestWorker {
     client.handleMessage = (packet, done) => this.onPacket(packet, done);
     client.on('error', (err) => this.log.warn({ err: err.message }, 'mqtt error'));
     client.on('reconnect', () => this.log.info('mqtt reconnecting'));
+    client.on('close', () => this.metrics.brokerConnected.set(0));
+    client.on('connect', (connack) => this.onReconnected(client, connack.sessionPresent));
     await new Promise<void>((resolve, reject) => {
       client.once('connect', (connack) => {
-        const filters = INGEST_TOPICS.map((t) => (this.opts.shareGroup ? `$share/${this.opts.shareGroup}/${t}` : t));
         // A resumed session keeps its subscriptions; subscribing again is harmless and covers a new one.
-        client.subscribe(filters, { qos: 1 }, (err) => {
+        client.subscribe(this.filters(), { qos: 1 }, (err) => {
           if (err) return reject(err);
-          this.log.info({ filters, sessionPresent: connack.sessionPresent }, 'ingest subscribed');
+          this.log.info({ filters: this.filters(), sessionPresent: connack.sessionPresent }, 'ingest subscribed');
           resolve();
         });
       });
       client.once('error', reject);
     });
+  }
+
+  private filters(): string[] {
+    return INGEST_TOPICS.map((t) => (this.opts.shareGroup ? `$share/${this.opts.shareGroup}/${t}` : t));
+  }
+
+  /**
+   * Called on every connection; from the second on it is a reconnect (a broker restart, a dropped
+   * link). A resumed session
+   * (sessionPresent) kept our subscriptions and queued what arrived meanwhile. Without it the broker
+   * lost the session and everything it held for us; mqtt.js subscribes again (resubscribe), and that
+   * loss must be visible. Mosquitto 2.0 does not save shared subscriptions in its persistence file, so
+   * with a share group the subscription is renewed even when the session was resumed.
+   */
+  private onReconnected(client: MqttClient, sessionPresent: boolean): void {
+    this.metrics.brokerConnected.set(1);
+    if (this.connections++ === 0) return;
+    this.metrics.brokerReconnects.inc();
+    if (!sessionPresent) {
+      this.metrics.brokerSessionsLost.inc();
+      this.log.error({ clientId: this.opts.clientId }, 'broker reconnected without our session: what it held for ingest is lost (is its persistence writable?)');
+      return;
+    }
+    this.log.info({ sessionPresent }, 'mqtt reconnected, session resumed');
+    if (this.opts.shareGroup) {
+      // The map form with `resubscribe`: mqtt.js skips filters it believes subscribed otherwise.
+      const renew = Object.fromEntries(this.filters().map((f) => [f, { qos: 1 as const }])) as ISubscriptionMap;
+      renew.resubscribe = true;
+      client.subscribe(renew, (err) => {
+        if (err) this.log.error({ err: err.message }, 'renewing the shared subscription failed');
+      });
+    }
   }
 
   /** Stops reading, writes what is open, acknowledges it, then disconnects. */
@@ -218,7 +262,8 @@ export class IngestWorker {
     if (this.spool) {
       // Behind a non-empty spool a batch waits its turn, so the database sees batches in order.
       if (this.spool.empty && (await this.tryWrite(batch.rows))) return this.settle(batch, true);
-      if (this.spool.append(batch.rows)) {
+      this.spoolRefused = !this.spool.append(batch.rows);
+      if (!this.spoolRefused) {
         this.metrics.spooled.inc();
         this.updateSpoolGauges();
         this.settle(batch, false);
@@ -232,7 +277,8 @@ export class IngestWorker {
 
   /** Acknowledges a batch now durable (in the database or the spool) and lets reading resume. */
   private settle(batch: OpenBatch, inDatabase: boolean): void {
-    this.acks?.release(batch.acks);
+    const sent = this.acks?.release(batch.acks) ?? 0;
+    if (sent < batch.acks.length) this.metrics.acksDropped.inc(batch.acks.length - sent);
     this.pending -= batch.messages;
     this.metrics.pending.set(this.pending);
     while (this.pending < this.opts.maxPending && this.waitingForRoom.length > 0) this.waitingForRoom.shift()!();
@@ -244,11 +290,13 @@ export class IngestWorker {
     try {
       const res = await this.sink.write(rows);
       end();
+      this.metrics.databaseWritable.set(1);
       this.metrics.stored.inc(res.inserted);
       this.metrics.duplicates.inc(res.duplicates);
       return true;
     } catch (err) {
       this.metrics.writeFailures.inc();
+      this.metrics.databaseWritable.set(0);
       this.log.error({ err: (err as Error).message, rows: rows.fixes.length + rows.deadLetters.length }, 'batch write failed');
       return false;
     }
@@ -278,7 +326,10 @@ export class IngestWorker {
         spool.shift();
         this.updateSpoolGauges();
         this.onCommitted(rows);
-        if (spool.empty) this.log.info('spool replayed into the database');
+        if (spool.empty) {
+          this.spoolRefused = false;
+          this.log.info('spool replayed into the database');
+        }
       }
     })().finally(() => (this.draining = null));
   }
