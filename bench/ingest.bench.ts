@@ -222,7 +222,8 @@ async function plannedStacks(): Promise<StackPlan[]> {
       process.env.RC_TEST_PG_URL = pg; // what scratchPostgres reads
       list.push({
         open: () => realStack(mosquitto),
-        // As in production: the worker subscribes through the $share group (config INGEST_SHARE_GROUP).
+        // Through a $share group, as several workers would (config INGEST_SHARE_GROUP; the shipped
+        // single-worker Mosquitto deployment subscribes plainly, see README Production).
         shareGroup: 'ingest',
         // Mosquitto is our child; the PostgreSQL backends are those serving the scratch database.
         services: (stack) => async () => {
