@@ -35,7 +35,9 @@ async function health(srv: ServerProcess): Promise<Health> {
 
 /** A Prometheus series from GET /metrics: summed over its labels, or the one with exactly `labels`. */
 async function metric(srv: ServerProcess, name: string, labels?: string): Promise<number> {
-  const text = await (await fetch(`${srv.url}/metrics`)).text();
+  const res = await srv.api('/metrics');
+  if (res.status !== 200) throw new Error(`GET /metrics: ${res.status}`);
+  const text = await res.text();
   return text
     .split('\n')
     .map((l) => /^([a-z_]+)(?:\{([^}]*)\})? (\S+)$/.exec(l))
