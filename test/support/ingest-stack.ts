@@ -9,8 +9,13 @@ import { IngestMetrics } from '../../apps/server/src/ingest/ingest-metrics';
 import { IngestWorker, IngestWorkerOptions } from '../../apps/server/src/ingest/ingest-worker';
 import { scratchPglite, scratchPostgres } from './databases';
 import { startMosquitto } from './mosquitto';
+import { newTestUser, TestBrokerAuth, urlWithCredentials } from './test-broker-auth';
 
-/** A broker and a database, both real: embedded (aedes + PGlite/TimescaleDB) or Mosquitto + PostgreSQL. */
+/**
+ * A broker and a database, both real: embedded (aedes + PGlite/TimescaleDB) or Mosquitto + PostgreSQL.
+ * Both brokers require credentials; `mqttUrl` carries those of a test service user that may read the
+ * ingest filters and publish any unit's topics.
+ */
 export interface Stack {
   name: string;
   mqttUrl: string;
@@ -19,12 +24,14 @@ export interface Stack {
 }
 
 export async function embeddedStack(): Promise<Stack> {
-  const broker = await startEmbeddedBroker(0);
+  const user = await newTestUser();
+  // No flood limit for the test user: services are not throttled anyway; the default packet bound stays.
+  const broker = await startEmbeddedBroker({ port: 0, auth: new TestBrokerAuth().addService(user) });
   const db = scratchPglite();
   const { dataSource } = await openDatabase(db.target);
   return {
     name: 'aedes + PGlite/TimescaleDB',
-    mqttUrl: broker.url,
+    mqttUrl: urlWithCredentials(broker.url, user),
     ds: dataSource,
     close: async () => {
       await broker.close();

@@ -1,24 +1,25 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { mosquittoAclFile, mosquittoPasswordFile, type ServiceEntry, type UnitEntry } from '@rescue/security';
+import { freePort } from './ports';
+import { newTestUser, TEST_MQTT_ROLES, type TestUser, urlWithCredentials } from './test-broker-auth';
 
 export const SHIPPED_MOSQUITTO_CONF = resolve(__dirname, '../../docker/mosquitto/mosquitto.conf');
 
-export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
-}
+export { freePort };
 
 export interface RunningMosquitto {
+  /** mqtt://rc.test:<password>@127.0.0.1:<port>: the test service user (ingest + gateway roles). */
   url: string;
+  /** The same broker without credentials (to test refusals, or connect as a unit). */
+  bareUrl: string;
+  /** The test service user the url carries. */
+  user: TestUser;
+  /** Rewrites the password and ACL files (the test user is always kept) and sends SIGHUP to reload them. */
+  reload(units: UnitEntry[], services?: ServiceEntry[]): Promise<void>;
   /**
    * SIGTERM (a graceful stop: Mosquitto saves its persistence file), `whileDown`, then the same binary,
    * config and data again on the same port.
@@ -29,25 +30,46 @@ export interface RunningMosquitto {
   stop(): Promise<void>;
 }
 
+export interface MosquittoOptions {
+  /** Units in the generated password/ACL files (as the CLI writes them from unit_credentials). */
+  units?: UnitEntry[];
+  /** Further service users besides the test user. */
+  services?: ServiceEntry[];
+}
+
 /**
  * A real Mosquitto running the shipped docker/mosquitto/mosquitto.conf, on a free loopback port with
- * its persistence in a temporary directory: the tests check the configuration we ship, not the
- * machine's defaults (which drop QoS1 messages for a slow subscriber).
+ * its persistence, password file and ACL file in a temporary directory: the tests check the
+ * configuration we ship (anonymous refused, generated ACL), not the machine's defaults (which drop QoS1
+ * messages for a slow subscriber). The files are written by the same code as `npm run units -- mosquitto`.
  */
-export async function startMosquitto(binary: string): Promise<RunningMosquitto> {
+export async function startMosquitto(binary: string, opts: MosquittoOptions = {}): Promise<RunningMosquitto> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'rc-mosquitto-'));
   // Started as root, Mosquitto drops to the `mosquitto` user, which must own persistence_location (as
   // in the image); otherwise it saves nothing ("Error saving in-memory database") and a restart
-  // forgets every session with all it held.
+  // forgets every session with all it held. It must also be able to read the password and ACL files.
   if (process.getuid?.() === 0) {
     const owner = brokerUser();
     chownSync(dir, owner.uid, owner.gid);
   }
-  const conf = readFileSync(SHIPPED_MOSQUITTO_CONF, 'utf8')
+  const shipped = readFileSync(SHIPPED_MOSQUITTO_CONF, 'utf8');
+  const conf = shipped
     .replace(/^listener 1883$/m, `listener ${port} 127.0.0.1`)
-    .replace(/^persistence_location .*$/m, `persistence_location ${dir}/`);
-  if (conf === readFileSync(SHIPPED_MOSQUITTO_CONF, 'utf8')) throw new Error('shipped mosquitto.conf changed shape');
+    .replace(/^persistence_location .*$/m, `persistence_location ${dir}/`)
+    .replace(/^password_file .*$/m, `password_file ${dir}/passwd`)
+    .replace(/^acl_file .*$/m, `acl_file ${dir}/acl`);
+  if ([`listener ${port}`, `persistence_location ${dir}/`, `password_file ${dir}/passwd`, `acl_file ${dir}/acl`, 'allow_anonymous false'].some((l) => !conf.includes(l))) {
+    throw new Error('shipped mosquitto.conf changed shape');
+  }
+  const user = await newTestUser();
+  const writeFiles = (units: UnitEntry[], services: ServiceEntry[]): void => {
+    const all = [{ username: user.username, passwordHash: user.passwordHash, roles: TEST_MQTT_ROLES }, ...services];
+    // Readable by the user it drops to (test files, test secrets).
+    writeFileSync(join(dir, 'passwd'), mosquittoPasswordFile(units, all), { mode: 0o644 });
+    writeFileSync(join(dir, 'acl'), mosquittoAclFile(units, all), { mode: 0o644 });
+  };
+  writeFiles(opts.units ?? [], opts.services ?? []);
   const confPath = join(dir, 'mosquitto.conf');
   writeFileSync(confPath, conf);
   let stderr = '';
@@ -67,8 +89,16 @@ export async function startMosquitto(binary: string): Promise<RunningMosquitto> 
     await exited;
   };
   let proc = await launch();
+  const bareUrl = `mqtt://127.0.0.1:${port}`;
   return {
-    url: `mqtt://127.0.0.1:${port}`,
+    url: urlWithCredentials(bareUrl, user),
+    bareUrl,
+    user,
+    reload: async (units, services = []) => {
+      writeFiles(units, services);
+      proc.kill('SIGHUP');
+      await new Promise((r) => setTimeout(r, 300)); // mosquitto reloads on its next loop turn
+    },
     restart: async (whileDown) => {
       await terminate(proc);
       await whileDown?.();

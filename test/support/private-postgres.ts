@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './mosquitto';
+import { freePort } from './ports';
 
 const BIN = '/usr/lib/postgresql/15/bin';
 

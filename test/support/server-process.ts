@@ -2,9 +2,11 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-// Relative, not @rescue/security: the integration globalSetup loads this file without Jest's moduleNameMapper.
-import { generateApiKey, keyFileLine, type Role, ROLES } from '../../libs/security/src';
-import { freePort } from './mosquitto';
+// Relative and by file, not @rescue/security: the integration globalSetup loads this file without
+// Jest's moduleNameMapper (the library's index also holds modules that import other @rescue libs).
+import { generateApiKey, keyFileLine } from '../../libs/security/src/api-keys';
+import { type Role, ROLES } from '../../libs/security/src/roles';
+import { freePort } from './ports';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
 export const SERVER_MAIN = join(REPO_ROOT, 'dist/apps/server/apps/server/src/main.js');

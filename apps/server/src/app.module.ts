@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { BrokerModule } from './broker/broker.module';
 import { ConfigModule } from './config.module';
 import { ConsoleModule } from './console/console.module';
+import { CredentialsModule } from './credentials/credentials.module';
 import { CoverageModule } from './coverage/coverage.module';
 import { DatabaseModule } from './database/database.module';
 import { DispatchModule } from './dispatch/dispatch.module';
@@ -35,6 +36,7 @@ import { VALIDATION_OPTIONS } from './validation-options';
     DatabaseModule,
     AuditModule,
     EmbeddedJobsModule,
+    CredentialsModule,
     BrokerModule,
     FleetModule,
     RoutingModule,

@@ -19,8 +19,27 @@ export interface AppConfig {
   sseMaxClients: number;
   /** Seconds an SSE client may leave its events unread (socket backed up) before the stream is closed. */
   sseStallTimeoutS: number;
-  /** External broker (e.g. mqtt://127.0.0.1:1883). Empty: run the embedded aedes broker. */
+  /** External broker (e.g. mqtt://127.0.0.1:1883), without credentials. Empty: run the embedded aedes broker. */
   mqttUrl: string | null;
+  /**
+   * Service credentials of this process on the external broker (MQTT_USERNAME/MQTT_PASSWORD, or the
+   * userinfo of MQTT_URL: mqtt://user:pass@host). Never logged. Ignored with the embedded broker,
+   * where the ingest worker gets a random per-process password held in memory only.
+   */
+  mqttUsername: string | null;
+  mqttPassword: string | null;
+  /** Gateway service user the demo simulator publishes as on an external broker (SIMULATOR_MQTT_USERNAME/PASSWORD). */
+  simulatorMqttUsername: string | null;
+  simulatorMqttPassword: string | null;
+  /**
+   * Embedded broker, per unit connection: sustained publishes per second (token bucket refill) and the
+   * burst allowed above it. Beyond them the unit's publishes are slowed down (held, then passed on in
+   * order), never dropped. Services (ingest, gateway) are not limited.
+   */
+  mqttClientMaxMsgsPerS: number;
+  mqttClientBurst: number;
+  /** Embedded broker: largest MQTT packet (remaining length, bytes); a larger one closes the connection. */
+  mqttMaxPacketBytes: number;
   /** TCP port of the embedded broker; 1883 is left to a system broker. */
   embeddedMqttPort: number;
   /**
@@ -139,8 +158,26 @@ function shareGroup(env: Env): string | null {
 /** Default shipped extract, relative to the repository root (© OpenStreetMap contributors, ODbL). */
 export const DEFAULT_OSM_EXTRACT = 'data/osm/andorra.osm.pbf';
 
+/** Splits the credentials off an MQTT URL, so the URL can be logged and passed around safely. */
+function mqttEndpoint(raw: string | null): { url: string | null; username: string | null; password: string | null } {
+  if (raw === null) return { url: null, username: null, password: null };
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError(`MQTT_URL: not a URL (expected e.g. mqtt://host:1883)`);
+  }
+  if (!['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:'].includes(u.protocol)) throw new ConfigError(`MQTT_URL: unsupported scheme ${u.protocol}`);
+  const username = u.username ? decodeURIComponent(u.username) : null;
+  const password = u.password ? decodeURIComponent(u.password) : null;
+  u.username = '';
+  u.password = '';
+  return { url: u.toString().replace(/\/$/, ''), username, password };
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
-  const mqttUrl = str(env, 'MQTT_URL');
+  const endpoint = mqttEndpoint(str(env, 'MQTT_URL'));
+  const mqttUrl = endpoint.url;
   const databaseUrl = str(env, 'DATABASE_URL');
   const embedded = mqttUrl === null;
   return {
@@ -153,6 +190,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sseMaxClients: int(env, 'SSE_MAX_CLIENTS', 200, 1, 100_000),
     sseStallTimeoutS: int(env, 'SSE_STALL_TIMEOUT_S', 30, 1, 3600),
     mqttUrl,
+    mqttUsername: str(env, 'MQTT_USERNAME') ?? endpoint.username,
+    mqttPassword: env.MQTT_PASSWORD !== undefined && env.MQTT_PASSWORD !== '' ? env.MQTT_PASSWORD : endpoint.password,
+    simulatorMqttUsername: str(env, 'SIMULATOR_MQTT_USERNAME'),
+    simulatorMqttPassword: env.SIMULATOR_MQTT_PASSWORD !== undefined && env.SIMULATOR_MQTT_PASSWORD !== '' ? env.SIMULATOR_MQTT_PASSWORD : null,
+    mqttClientMaxMsgsPerS: int(env, 'MQTT_CLIENT_MAX_MSGS_PER_S', 200, 1, 1_000_000),
+    mqttClientBurst: int(env, 'MQTT_CLIENT_BURST', 2000, 1, 10_000_000),
+    mqttMaxPacketBytes: int(env, 'MQTT_MAX_PACKET_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
     embeddedMqttPort: int(env, 'EMBEDDED_MQTT_PORT', 1884, 0, 65535),
     // aedes has no shared subscriptions; on a real broker a group is opt-in (see the field's comment).
     ingestShareGroup: embedded ? null : shareGroup(env),

@@ -5,3 +5,4 @@ export * from './fleet.repository';
 export { MIGRATIONS } from './migrations';
 export * from './task.repository';
 export * from './audit.repository';
+export * from './credentials.repository';

@@ -1,6 +1,6 @@
 import { isUnitId, OWNTRACKS_DEVICE_PATTERN, OWNTRACKS_USER_PATTERN, owntracksTopic, positionTopic, presenceTopic, statusTopic } from '@rescue/contracts';
 import { parseHash } from './device-credentials';
-import { INGEST_FILTERS, type ServiceRole } from './topic-acl';
+import { GATEWAY_TREES, INGEST_FILTERS, type ServiceRole } from './topic-acl';
 
 /** A unit allowed on the broker, with its stored `$7$` hash. */
 export interface UnitEntry {
@@ -67,7 +67,7 @@ export function mosquittoPasswordFile(units: UnitEntry[], services: ServiceEntry
  * applies to every user (services included) and Mosquitto denies all pattern checks to a client whose
  * id contains '/', '+' or '#'. Units get write on their own topics and no read at all (so no
  * subscription); `ingest` services read the ingest filters (a `$share/<group>/…` subscription is
- * checked against the filter behind it); `gateway` services write any unit's contract topics.
+ * checked against the filter behind it); `gateway` services write anywhere under ems/v1/units/ and owntracks/.
  */
 export function mosquittoAclFile(units: UnitEntry[], services: ServiceEntry[]): string {
   checkEntries(units, services);
@@ -75,7 +75,7 @@ export function mosquittoAclFile(units: UnitEntry[], services: ServiceEntry[]): 
   for (const s of services) {
     out.push(`user ${s.username}`);
     if (s.roles.includes('ingest')) for (const f of INGEST_FILTERS) out.push(`topic read ${f}`);
-    if (s.roles.includes('gateway')) for (const f of INGEST_FILTERS) out.push(`topic write ${f}`);
+    if (s.roles.includes('gateway')) for (const t of GATEWAY_TREES) out.push(`topic write ${t}#`);
     out.push('');
   }
   for (const u of units) {

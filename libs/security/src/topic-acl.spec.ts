@@ -34,7 +34,9 @@ describe('mayPublish', () => {
     expect(mayPublish(ingest, 'ems/v1/units/AMB-01/position')).toBe('publish_not_allowed');
     expect(mayPublish(gateway, 'ems/v1/units/AMB-01/position')).toBeNull();
     expect(mayPublish(gateway, 'owntracks/alice/phone')).toBeNull();
-    expect(mayPublish(gateway, 'ems/v1/units/AMB-01/orders')).toBe('not_a_unit_topic');
+    expect(mayPublish(gateway, 'ems/v1/units/AMB.01!/position')).toBeNull(); // ingest dead-letters it
+    expect(mayPublish(gateway, 'ems/v2/units/AMB-01/position')).toBe('not_a_unit_topic');
+    expect(mayPublish(gateway, '$SYS/x')).toBe('not_a_unit_topic');
     expect(mayPublish(gateway, 'ems/v1/units/+/position')).toBe('wildcard');
   });
 });

@@ -31,14 +31,19 @@ function hasWildcard(topic: string): boolean {
  */
 export function mayPublish(id: MqttIdentity, topic: string): AclRefusal | null {
   if (hasWildcard(topic)) return 'wildcard';
-  const parsed = parseTopic(topic);
   if (id.kind === 'unit') {
+    const parsed = parseTopic(topic);
     if (!parsed) return 'not_a_unit_topic';
     return parsed.unitId === id.unitId ? null : 'not_own_topic';
   }
   if (!id.roles.includes('gateway')) return 'publish_not_allowed';
-  return parsed ? null : 'not_a_unit_topic';
+  // A gateway relays terminals' traffic as it comes: a malformed unit topic is ingest's to dead-letter
+  // (bad_topic), not an access violation; anything outside the two trees is.
+  return topic.startsWith(GATEWAY_TREES[0]) || topic.startsWith(GATEWAY_TREES[1]) ? null : 'not_a_unit_topic';
 }
+
+/** Where a gateway may publish (as Mosquitto ACL filters: `<tree>#`). */
+export const GATEWAY_TREES = ['ems/v1/units/', 'owntracks/'] as const;
 
 /**
  * May `id` subscribe to `filter`? Units never subscribe (a terminal learns its orders through the

@@ -1,33 +1,64 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
 import type { AppConfig } from '@rescue/config';
 import { APP_CONFIG } from '../config.module';
+import { CredentialsModule } from '../credentials/credentials.module';
+import { CredentialsService } from '../credentials/credentials.service';
 import { ROOT_LOGGER } from '../logging/root-logger';
 import { EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
 
-/** The broker this process talks to: the configured MQTT_URL, or an embedded aedes started here. */
+export interface MqttCredentials {
+  username: string;
+  password: string;
+}
+
+/**
+ * The broker this process talks to: the configured MQTT_URL, or an embedded aedes started here.
+ * `ingest` is what the ingest worker connects with: on an external broker the configured service
+ * user (MQTT_USERNAME/MQTT_PASSWORD or MQTT_URL's userinfo; null = anonymous), on the embedded one a
+ * service user made for this process with a random password held in memory only.
+ */
 export interface BrokerEndpoint {
   url: string;
   embedded: EmbeddedBroker | null;
+  ingest: MqttCredentials | null;
 }
 
 export const BROKER = Symbol('BROKER');
 
+/** Username of the embedded ingest worker ('.': never a unit id). */
+export const EMBEDDED_INGEST_USER = 'rescue.ingest';
+
 @Global()
 @Module({
+  imports: [CredentialsModule],
   providers: [
     {
       provide: BROKER,
-      inject: [APP_CONFIG, ROOT_LOGGER],
-      useFactory: async (cfg: AppConfig, root: Logger): Promise<BrokerEndpoint> => {
+      inject: [APP_CONFIG, ROOT_LOGGER, CredentialsService, Registry],
+      useFactory: async (cfg: AppConfig, root: Logger, creds: CredentialsService, registry: Registry): Promise<BrokerEndpoint> => {
         const log = root.child({ module: 'broker' });
         if (cfg.mqttUrl) {
-          log.info({ url: redact(cfg.mqttUrl) }, 'using external MQTT broker');
-          return { url: cfg.mqttUrl, embedded: null };
+          // mqttUrl carries no credentials (config splits them off), so it can be logged as is.
+          log.info({ url: cfg.mqttUrl, username: cfg.mqttUsername ?? '(anonymous)' }, 'using external MQTT broker');
+          const ingest = cfg.mqttUsername ? { username: cfg.mqttUsername, password: cfg.mqttPassword ?? '' } : null;
+          return { url: cfg.mqttUrl, embedded: null, ingest };
         }
-        const embedded = await startEmbeddedBroker(cfg.embeddedMqttPort);
-        log.info({ url: embedded.url }, `embedded MQTT broker (aedes) listening on ${embedded.url}`);
-        return { url: embedded.url, embedded };
+        const embedded = await startEmbeddedBroker({
+          port: cfg.embeddedMqttPort,
+          auth: creds,
+          limits: { maxMsgsPerS: cfg.mqttClientMaxMsgsPerS, burst: cfg.mqttClientBurst, maxPacketBytes: cfg.mqttMaxPacketBytes },
+          registry,
+          log,
+        });
+        creds.onRevoked((unitId) => {
+          const n = embedded.disconnectUnit(unitId);
+          if (n > 0) log.info({ unitId, connections: n }, 'credentials revoked or rotated: live connections closed');
+        });
+        const ingest = await creds.addServiceUser(EMBEDDED_INGEST_USER, ['ingest']);
+        log.info({ url: embedded.url }, `embedded MQTT broker (aedes) listening on ${embedded.url}; every client authenticates`);
+        return { url: embedded.url, embedded, ingest };
       },
     },
   ],
@@ -39,10 +70,4 @@ export class BrokerModule implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.broker.embedded?.close();
   }
-}
-
-function redact(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString();
 }

@@ -43,6 +43,8 @@ export function telemetryConfigFrom(cfg: AppConfig) {
             batchMaxRows: cfg.batchMaxRows,
             batchMaxWaitMs: cfg.batchMaxWaitMs,
             maxPending: cfg.ingestMaxPending,
+            mqttUsername: broker.ingest?.username,
+            mqttPassword: broker.ingest?.password,
           },
           new TelemetryPipeline(telemetryConfigFrom(cfg)),
           repo,

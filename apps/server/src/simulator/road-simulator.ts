@@ -13,6 +13,9 @@ import { DEFAULT_TIMES, type ScriptTimes, UnitScript } from './unit-script';
 /** The incident of a task, WGS-84 (what a terminal receives with its order). */
 export type TaskLookup = (taskId: string) => Promise<Place | null>;
 
+/** MQTT username/password a simulated terminal connects with (null: none). */
+export type SimulatorCredentials = (unitId: string) => { username: string; password: string } | null;
+
 export interface RoadSimulatorOptions {
   /** Wall milliseconds between fixes (a terminal reports every second). */
   intervalMs: number;
@@ -63,6 +66,7 @@ export class RoadSimulator {
     private readonly lookup: TaskLookup,
     private readonly log: Logger,
     private readonly opts: RoadSimulatorOptions,
+    private readonly credentials: SimulatorCredentials = () => null,
   ) {}
 
   static defaults(o: Partial<RoadSimulatorOptions> = {}): RoadSimulatorOptions {
@@ -127,8 +131,12 @@ export class RoadSimulator {
   }
 
   private connect(unitId: string, base: string): MqttClient {
+    const creds = this.credentials(unitId);
     const client = connect(this.mqttUrl, {
-      clientId: `sim-${unitId}`,
+      // "<unitId>:…": the embedded broker binds a unit's client id to its unit id.
+      clientId: `${unitId}:sim`,
+      username: creds?.username,
+      password: creds?.password,
       clean: true,
       will: { topic: `${base}/presence`, payload: Buffer.from('offline'), qos: 1, retain: true },
       reconnectPeriod: 1000,

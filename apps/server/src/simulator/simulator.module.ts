@@ -5,13 +5,14 @@ import { LiveFleet } from '@rescue/fleet';
 import { FleetRepository, TaskRepository } from '@rescue/persistence';
 import { FleetModule } from '../fleet/fleet.module';
 import { BROKER, BrokerEndpoint } from '../broker/broker.module';
+import { CredentialsService } from '../credentials/credentials.service';
 import { APP_CONFIG } from '../config.module';
 import { DispatchModule } from '../dispatch/dispatch.module';
 import { ROOT_LOGGER } from '../logging/root-logger';
 import { RoutingModule } from '../routing/routing.module';
 import { RoutingService } from '../routing/routing.service';
 import { DEMO_HOSPITALS, DEMO_STATIONS, demoUnits } from './demo-fleet';
-import { RoadSimulator } from './road-simulator';
+import { RoadSimulator, type SimulatorCredentials } from './road-simulator';
 import { GraphTripPlanner } from './trip-planner';
 
 /**
@@ -30,6 +31,7 @@ export class SimulatorModule implements OnApplicationBootstrap, OnModuleDestroy 
     @Inject(LiveFleet) private readonly live: LiveFleet,
     @Inject(RoutingService) private readonly routing: RoutingService,
     @Inject(TaskRepository) private readonly tasks: TaskRepository,
+    @Inject(CredentialsService) private readonly creds: CredentialsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -38,6 +40,7 @@ export class SimulatorModule implements OnApplicationBootstrap, OnModuleDestroy 
     await this.repo.seed(DEMO_STATIONS, units);
     this.live.register(units);
     const planner = new GraphTripPlanner(this.routing.graph, this.cfg.routingSnapMaxM);
+    const credentials = await this.terminalCredentials(units.map((u) => u.id));
     this.sim = new RoadSimulator(
       this.broker.url,
       DEMO_STATIONS,
@@ -56,8 +59,29 @@ export class SimulatorModule implements OnApplicationBootstrap, OnModuleDestroy 
         maxImpliedKmh: 0.8 * this.cfg.fixMaxSpeedKmh,
         staleAfterS: this.cfg.staleAfterS,
       }),
+      credentials,
     );
     await this.sim.start();
+  }
+
+  /**
+   * Embedded broker: each demo unit gets fresh credentials through the credentials service at every
+   * start (the passwords live in this process only), so it connects exactly as a provisioned terminal.
+   * External broker: the simulator cannot provision users there; it publishes as the gateway service
+   * user SIMULATOR_MQTT_USERNAME/PASSWORD (`npm run units -- mosquitto --service demo.gateway:gateway`).
+   */
+  private async terminalCredentials(unitIds: string[]): Promise<SimulatorCredentials> {
+    if (!this.broker.embedded) {
+      const { simulatorMqttUsername: username, simulatorMqttPassword: password } = this.cfg;
+      if (!username) this.root.warn({ module: 'simulator' }, 'external broker and no SIMULATOR_MQTT_USERNAME: simulated terminals connect anonymously');
+      return () => (username ? { username, password: password ?? '' } : null);
+    }
+    const issued = new Map<string, { username: string; password: string }>();
+    for (const id of unitIds) {
+      const c = await this.creds.provision(id);
+      issued.set(id, { username: c.username, password: c.password });
+    }
+    return (unitId) => issued.get(unitId) ?? null;
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -1,0 +1,38 @@
+import { BadRequestException, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { CredentialsError, CredentialsService, type CredentialSummary, type IssuedCredentials } from './credentials.service';
+
+function edge(e: unknown): never {
+  if (e instanceof CredentialsError && e.code === 'BAD_UNIT_ID') throw new BadRequestException({ code: e.code, message: e.message });
+  throw e;
+}
+
+/** MQTT credentials of units (issue #8): provision/rotate, revoke, list. Passwords are shown once. */
+@ApiTags('admin')
+@Controller('admin/units')
+export class CredentialsController {
+  constructor(@Inject(CredentialsService) private readonly creds: CredentialsService) {}
+
+  @Get('credentials')
+  @ApiOperation({ summary: 'Units with MQTT credentials: id, created, revoked (never the hash)' })
+  async list(): Promise<{ credentials: CredentialSummary[] }> {
+    return { credentials: await this.creds.list() };
+  }
+
+  @Post(':id/credentials')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Provision (or rotate) a unit\'s MQTT credentials; creates the unit if missing. The password is returned this once.' })
+  @ApiParam({ name: 'id', description: 'unit id, ^[A-Za-z0-9_-]{1,64}$; it is also the MQTT username' })
+  @ApiOkResponse({ description: '{unitId, username, password, rotated, unitCreated}' })
+  async provision(@Param('id') id: string): Promise<IssuedCredentials> {
+    return this.creds.provision(id).catch(edge);
+  }
+
+  @Delete(':id/credentials')
+  @ApiOperation({ summary: 'Revoke a unit\'s MQTT credentials; its live connections are closed at once' })
+  async revoke(@Param('id') id: string): Promise<{ unitId: string; revoked: true }> {
+    const done = await this.creds.revoke(id).catch(edge);
+    if (!done) throw new NotFoundException({ code: 'NOT_PROVISIONED', message: `unit ${id} has no active credentials` });
+    return { unitId: id, revoked: true };
+  }
+}
