@@ -1,7 +1,7 @@
-import { connectAsync, MqttClient } from 'mqtt';
 import { loadGraph, route, snap } from '@rescue/routing';
 import { realPgUrl, scratchPostgres } from './support/databases';
 import { ServerProcess, startServer } from './support/server-process';
+import { connectTerminals, type Terminals } from './support/terminals';
 
 /** Units placed by hand in Andorra (WGS-84), far enough apart that their road ETAs differ clearly. */
 const UNITS: Record<string, [number, number]> = {
@@ -22,8 +22,8 @@ const post = (srv: ServerProcess, path: string, body: unknown) =>
   srv.api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, 'dispatcher');
 
 /** Acts as the units' terminals: presence, a status and a fix each, over the server's MQTT broker. */
-async function bringUnitsOnline(srv: ServerProcess, units: Record<string, [number, number]>): Promise<MqttClient> {
-  const c = await connectAsync(srv.mqttUrl, { clientId: `terminals-${Date.now()}` });
+async function bringUnitsOnline(srv: ServerProcess, units: Record<string, [number, number]>): Promise<Terminals> {
+  const c = await connectTerminals(srv, Object.keys(units));
   const now = Date.now();
   for (const [id, [lat, lon]] of Object.entries(units)) {
     await c.publishAsync(`ems/v1/units/${id}/presence`, 'online', { qos: 1, retain: true });
@@ -62,7 +62,7 @@ async function assignmentRace(srv: ServerProcess, unitId: string): Promise<void>
 
 describe('dispatch on the embedded server (aedes + PGlite)', () => {
   let srv: ServerProcess;
-  let terminals: MqttClient;
+  let terminals: Terminals;
   beforeAll(async () => {
     srv = await startServer({ SIMULATOR: 'false' });
     terminals = await bringUnitsOnline(srv, UNITS);
@@ -180,7 +180,7 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promi
 
 (realPgUrl() ? describe : describe.skip)('dispatch on the real PostgreSQL', () => {
   let srv: ServerProcess;
-  let terminals: MqttClient;
+  let terminals: Terminals;
   let drop: () => Promise<void>;
   beforeAll(async () => {
     const db = await scratchPostgres('rc_dispatch');

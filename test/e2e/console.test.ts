@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { connectAsync, type MqttClient } from 'mqtt';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { REPO_ROOT, type ServerProcess, startServer } from '../support/server-process';
+import { connectTerminals, type Terminals } from '../support/terminals';
 
 /**
  * The operations console in a real browser (Debian's Chromium driven by playwright-core) against the
@@ -32,7 +32,7 @@ maybe('operations console (Chromium, offline)', () => {
   let srv: ServerProcess;
   let browser: Browser;
   let page: Page;
-  let terminals: MqttClient;
+  let terminals: Terminals;
   const consoleErrors: string[] = [];
   const outside: string[] = [];
 
@@ -60,7 +60,7 @@ maybe('operations console (Chromium, offline)', () => {
     srv = await startServer({ SIMULATOR: 'true', SIMULATOR_UNITS: String(UNITS), SIMULATOR_SPEEDUP: '20', STALE_AFTER_S: '120' });
     // two hand-driven terminals besides the simulator: one whose last fix is 10 minutes old (stale),
     // one whose terminal went offline
-    terminals = await connectAsync(srv.mqttUrl, { clientId: `e2e-terminals-${Date.now()}` });
+    terminals = await connectTerminals(srv, ['T-STALE', 'T-OFF']);
     const now = Date.now();
     for (const [id, online, ageS, lat, lon] of [['T-STALE', true, 600, 42.5, 1.53], ['T-OFF', false, 5, 42.52, 1.55]] as const) {
       await terminals.publishAsync(`ems/v1/units/${id}/presence`, online ? 'online' : 'offline', { qos: 1, retain: true });

@@ -1,0 +1,177 @@
+// npm run units -- provision <unitId> | revoke <unitId> | list
+//                   | mosquitto --passwd <file> --acl <file> [--service <user>:<role>[+<role>]]...
+// Unit MQTT credentials (issue #8). With DATABASE_URL it works on the database directly (production);
+// without, on the running embedded server through its admin API (RC_API_URL, RC_API_KEY): PGlite is
+// single-process and the server holds it. `mosquitto` needs DATABASE_URL (the API never returns hashes).
+import { renameSync, writeFileSync } from 'node:fs';
+import { loadConfig } from '@rescue/config';
+import { isUnitId } from '@rescue/contracts';
+import { closeDatabase, CredentialsRepository, openDatabase } from '@rescue/persistence';
+import { generatePassword, hashPassword, mosquittoAclFile, mosquittoPasswordFile, SERVICE_USERNAME, type ServiceEntry, type ServiceRole } from '@rescue/security';
+
+class CliError extends Error {}
+
+const USAGE = `usage: npm run units -- provision <unitId>       new credentials (rotates existing ones); the password is shown once
+       npm run units -- revoke <unitId>          the unit can no longer connect
+       npm run units -- list                     units with credentials, created, revoked
+       npm run units -- mosquitto --passwd <file> --acl <file> [--service <user>:<role>[+<role>]]...
+                                                 Mosquitto password_file and acl_file from the unit_credentials table
+                                                 (needs DATABASE_URL); roles: ingest, gateway. A service's password
+                                                 comes from RC_MQTT_PASSWORD_<USER> (upper case, non-alphanumerics as _),
+                                                 or is generated and printed once.
+Without DATABASE_URL: the embedded server's admin API at RC_API_URL (default http://127.0.0.1:3000) with RC_API_KEY.`;
+
+const out = (s: string): boolean => process.stdout.write(s + '\n');
+
+function unitArg(id: string | undefined): string {
+  if (!id) throw new CliError('a unit id is required');
+  if (!isUnitId(id)) throw new CliError(`"${id}" is not a valid unit id: 1-64 characters of A-Z a-z 0-9 _ - (it is also the MQTT username and a topic level)`);
+  return id;
+}
+
+interface Backend {
+  provision(unitId: string): Promise<{ password: string; rotated: boolean; unitCreated: boolean }>;
+  revoke(unitId: string): Promise<boolean>;
+  list(): Promise<Array<{ unitId: string; createdAt: string; revokedAt: string | null }>>;
+  close(): Promise<void>;
+}
+
+async function databaseBackend(databaseUrl: string): Promise<Backend & { repo: CredentialsRepository }> {
+  const { dataSource } = await openDatabase({ databaseUrl, pgliteDir: '' });
+  const repo = new CredentialsRepository(dataSource);
+  return {
+    repo,
+    provision: async (unitId) => {
+      const password = generatePassword();
+      const hash = await hashPassword(password);
+      const r = await dataSource.transaction((m) => repo.provision(unitId, hash, m));
+      return { password, rotated: r.rotated, unitCreated: r.unitCreated };
+    },
+    revoke: (unitId) => dataSource.transaction((m) => repo.revoke(unitId, m)),
+    list: async () => (await repo.all()).map((r) => ({ unitId: r.unitId, createdAt: new Date(r.createdAt).toISOString(), revokedAt: r.revokedAt === null ? null : new Date(r.revokedAt).toISOString() })),
+    close: () => closeDatabase(dataSource),
+  };
+}
+
+function apiBackend(base: string, key: string | undefined): Backend {
+  const call = async (method: string, path: string): Promise<{ status: number; body: any }> => {
+    let res: Response;
+    try {
+      res = await fetch(`${base}${path}`, { method, headers: key ? { authorization: `Bearer ${key}` } : {} });
+    } catch (e) {
+      throw new CliError(`cannot reach the server at ${base} (${(e as Error).message}); is it running? set RC_API_URL, or DATABASE_URL for a database`);
+    }
+    const body: unknown = await res.json().catch(() => null);
+    if (res.status === 401 || res.status === 403) throw new CliError(`the server refused the request (HTTP ${res.status}): set RC_API_KEY to an admin key`);
+    return { status: res.status, body };
+  };
+  return {
+    provision: async (unitId) => {
+      const r = await call('POST', `/admin/units/${unitId}/credentials`);
+      if (r.status !== 201) throw new CliError(`provision failed: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body as { password: string; rotated: boolean; unitCreated: boolean };
+    },
+    revoke: async (unitId) => {
+      const r = await call('DELETE', `/admin/units/${unitId}/credentials`);
+      if (r.status === 404) return false;
+      if (r.status !== 200) throw new CliError(`revoke failed: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+      return true;
+    },
+    list: async () => {
+      const r = await call('GET', '/admin/units/credentials');
+      if (r.status !== 200) throw new CliError(`list failed: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+      return (r.body as { credentials: Array<{ unitId: string; createdAt: string; revokedAt: string | null }> }).credentials;
+    },
+    close: async () => undefined,
+  };
+}
+
+function parseService(spec: string): { username: string; roles: ServiceRole[] } {
+  const [username, roleList] = spec.split(':');
+  if (!username || !roleList || !SERVICE_USERNAME.test(username)) {
+    throw new CliError(`--service ${spec}: expected <name.part>:<role>[+<role>], e.g. rescue.ingest:ingest (a service name contains one '.', so it is never a unit id)`);
+  }
+  const roles = roleList.split('+');
+  for (const r of roles) if (r !== 'ingest' && r !== 'gateway') throw new CliError(`--service ${spec}: unknown role "${r}" (ingest, gateway)`);
+  return { username, roles: roles as ServiceRole[] };
+}
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** Written beside the target and renamed over it, so a reloading Mosquitto never reads half a file. */
+function writeAtomically(path: string, text: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  // 0644: Mosquitto reads it as its own user; the hashes are of 192-bit random passwords.
+  writeFileSync(tmp, text, { mode: 0o644 });
+  renameSync(tmp, path);
+}
+
+async function mosquitto(args: string[], databaseUrl: string | null): Promise<void> {
+  const passwd = flag(args, '--passwd');
+  const acl = flag(args, '--acl');
+  if (!passwd || !acl) throw new CliError('mosquitto needs --passwd <file> and --acl <file>');
+  if (!databaseUrl) throw new CliError('mosquitto needs DATABASE_URL: it copies the stored hashes, which the API never returns');
+  const specs = args.flatMap((a, i) => (a === '--service' ? [args[i + 1] ?? ''] : [])).map(parseService);
+  const services: ServiceEntry[] = [];
+  for (const s of specs) {
+    const envKey = `RC_MQTT_PASSWORD_${s.username.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+    let password = process.env[envKey];
+    if (!password) {
+      password = generatePassword();
+      out(`service ${s.username}: new password ${password}  (shown once; give it to that service, or set ${envKey} next time to keep it)`);
+    }
+    services.push({ username: s.username, passwordHash: await hashPassword(password), roles: s.roles });
+  }
+  const db = await databaseBackend(databaseUrl);
+  try {
+    const rows = await db.repo.all();
+    const units = rows.filter((r) => r.revokedAt === null).map((r) => ({ unitId: r.unitId, passwordHash: r.passwordHash }));
+    writeAtomically(passwd, mosquittoPasswordFile(units, services));
+    writeAtomically(acl, mosquittoAclFile(units, services));
+    out(`wrote ${passwd} and ${acl}: ${units.length} units (${rows.length - units.length} revoked left out), ${services.length} service users`);
+    out('reload Mosquitto to apply: docker compose -f docker/compose.yml kill -s SIGHUP mosquitto   (or: kill -HUP <pid>)');
+  } finally {
+    await db.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const [cmd, ...args] = process.argv.slice(2);
+  const cfg = loadConfig();
+  if (cmd === 'mosquitto') return mosquitto(args, cfg.databaseUrl);
+  if (cmd !== 'provision' && cmd !== 'revoke' && cmd !== 'list') {
+    process.stderr.write(USAGE + '\n');
+    process.exit(2);
+  }
+  const unitId = cmd === 'list' ? '' : unitArg(args[0]);
+  const backend = cfg.databaseUrl ? await databaseBackend(cfg.databaseUrl) : apiBackend(process.env.RC_API_URL ?? `http://127.0.0.1:${cfg.httpPort}`, process.env.RC_API_KEY);
+  try {
+    if (cmd === 'provision') {
+      const r = await backend.provision(unitId);
+      out(`unit ${unitId}${r.unitCreated ? ' (new unit)' : ''}: ${r.rotated ? 'credentials rotated, the old password no longer works' : 'credentials provisioned'}`);
+      out(`  username ${unitId}`);
+      out(`  password ${r.password}   (shown once, only its hash is stored)`);
+      if (cfg.databaseUrl) out('  Mosquitto: regenerate the files with `npm run units -- mosquitto …` and send SIGHUP');
+    } else if (cmd === 'revoke') {
+      const done = await backend.revoke(unitId);
+      out(done ? `unit ${unitId}: credentials revoked` : `unit ${unitId}: had no active credentials; nothing changed`);
+      if (done && cfg.databaseUrl) out('  Mosquitto: regenerate the files with `npm run units -- mosquitto …` and send SIGHUP; the embedded broker applies it within 30 s');
+      if (!done) process.exitCode = 1;
+    } else {
+      const list = await backend.list();
+      for (const c of list) out(`${c.unitId.padEnd(24)} created ${c.createdAt}${c.revokedAt ? `  REVOKED ${c.revokedAt}` : ''}`);
+      out(`${list.length} units with credentials, ${list.filter((c) => c.revokedAt).length} revoked`);
+    }
+  } finally {
+    await backend.close();
+  }
+}
+
+main().catch((e: Error) => {
+  if (!(e instanceof CliError)) throw e;
+  process.stderr.write(`error: ${e.message}\n`);
+  process.exit(1);
+});
