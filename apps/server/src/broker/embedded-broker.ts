@@ -116,7 +116,8 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
         refuse('publish', refusal, { clientId: client?.id, identity: describe(id), topic: packet.topic.slice(0, 200) });
         return done(new Error(`publish refused: ${refusal}`));
       }
-      if (id!.kind === 'unit' && client) {
+      // A closed client's only publish is its Will: never held back (it would be lost).
+      if (id!.kind === 'unit' && client && !client.closed) {
         let t = throttles.get(client);
         if (!t) throttles.set(client, (t = new PublishThrottle(new TokenBucket(limits.maxMsgsPerS, limits.burst, Date.now()))));
         return t.admit(client, done, () => throttled.inc());
