@@ -21,7 +21,7 @@ describe('device identity on the embedded broker', () => {
     await srv?.stop();
   });
 
-  const http = (path: string, init: RequestInit = {}) => fetch(`${srv.url}${path}`, init);
+  const http = (path: string, init: RequestInit = {}) => srv.api(path, init); // admin key
   const provision = async (unitId: string): Promise<string> => {
     const res = await http(`/admin/units/${unitId}/credentials`, { method: 'POST' });
     expect(res.status).toBe(201);
@@ -120,6 +120,13 @@ describe('device identity on the embedded broker', () => {
     expect(await tryConnect({ clientId: 'AMB-D', username: 'AMB-D', password: pw })).toMatch(/Bad username or password/i);
     expect(typeof (await tryConnect({ clientId: 'AMB-D', username: 'AMB-D', password: pw2 }))).toBe('object');
     expect((await http('/admin/units/bad%20id/credentials', { method: 'POST' })).status).toBe(400);
+
+    // Admin only, and every change is in the audit trail with who did it.
+    expect((await srv.api('/admin/units/AMB-D/credentials', { method: 'POST' }, 'dispatcher')).status).toBe(403);
+    expect((await fetch(`${srv.url}/admin/units/AMB-D/credentials`, { method: 'DELETE' })).status).toBe(401);
+    const audit = (await (await http('/audit?subject=unit:AMB-D')).json()) as { records: Array<{ actor: string; action: string }> };
+    expect(audit.records.map((r) => r.action)).toEqual(['credential.provision', 'credential.revoke', 'credential.rotate']);
+    expect(audit.records.every((r) => r.actor === 'key:test-admin')).toBe(true);
   });
 
   it('a flood from one unit is slowed to MQTT_CLIENT_MAX_MSGS_PER_S (50/s, burst 20), counted, and loses nothing', async () => {

@@ -3,10 +3,11 @@
 // Unit MQTT credentials (issue #8). With DATABASE_URL it works on the database directly (production);
 // without, on the running embedded server through its admin API (RC_API_URL, RC_API_KEY): PGlite is
 // single-process and the server holds it. `mosquitto` needs DATABASE_URL (the API never returns hashes).
-import { renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadConfig } from '@rescue/config';
 import { isUnitId } from '@rescue/contracts';
-import { closeDatabase, CredentialsRepository, openDatabase } from '@rescue/persistence';
+import { AuditRepository, closeDatabase, CredentialsRepository, openDatabase } from '@rescue/persistence';
 import { generatePassword, hashPassword, mosquittoAclFile, mosquittoPasswordFile, SERVICE_USERNAME, type ServiceEntry, type ServiceRole } from '@rescue/security';
 
 class CliError extends Error {}
@@ -19,7 +20,8 @@ const USAGE = `usage: npm run units -- provision <unitId>       new credentials 
                                                  (needs DATABASE_URL); roles: ingest, gateway. A service's password
                                                  comes from RC_MQTT_PASSWORD_<USER> (upper case, non-alphanumerics as _),
                                                  or is generated and printed once.
-Without DATABASE_URL: the embedded server's admin API at RC_API_URL (default http://127.0.0.1:3000) with RC_API_KEY.`;
+Without DATABASE_URL: the embedded server's admin API at RC_API_URL (default http://127.0.0.1:3000) with RC_API_KEY
+(default: the demo's DATA_DIR/admin-api-key).`;
 
 const out = (s: string): boolean => process.stdout.write(s + '\n');
 
@@ -39,15 +41,27 @@ interface Backend {
 async function databaseBackend(databaseUrl: string): Promise<Backend & { repo: CredentialsRepository }> {
   const { dataSource } = await openDatabase({ databaseUrl, pgliteDir: '' });
   const repo = new CredentialsRepository(dataSource);
+  const audit = new AuditRepository(dataSource);
+  // Each change and its audit record commit together, as through the API.
+  const actor = 'system:cli';
   return {
     repo,
     provision: async (unitId) => {
       const password = generatePassword();
       const hash = await hashPassword(password);
-      const r = await dataSource.transaction((m) => repo.provision(unitId, hash, m));
+      const r = await dataSource.transaction(async (m) => {
+        const res = await repo.provision(unitId, hash, m);
+        await audit.append({ actor, action: res.rotated ? 'credential.rotate' : 'credential.provision', subject: `unit:${unitId}`, detail: { unitCreated: res.unitCreated } }, m);
+        return res;
+      });
       return { password, rotated: r.rotated, unitCreated: r.unitCreated };
     },
-    revoke: (unitId) => dataSource.transaction((m) => repo.revoke(unitId, m)),
+    revoke: (unitId) =>
+      dataSource.transaction(async (m) => {
+        const done = await repo.revoke(unitId, m);
+        if (done) await audit.append({ actor, action: 'credential.revoke', subject: `unit:${unitId}` }, m);
+        return done;
+      }),
     list: async () => (await repo.all()).map((r) => ({ unitId: r.unitId, createdAt: new Date(r.createdAt).toISOString(), revokedAt: r.revokedAt === null ? null : new Date(r.revokedAt).toISOString() })),
     close: () => closeDatabase(dataSource),
   };
@@ -147,7 +161,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const unitId = cmd === 'list' ? '' : unitArg(args[0]);
-  const backend = cfg.databaseUrl ? await databaseBackend(cfg.databaseUrl) : apiBackend(process.env.RC_API_URL ?? `http://127.0.0.1:${cfg.httpPort}`, process.env.RC_API_KEY);
+  // The embedded demo keeps its admin key in DATA_DIR/admin-api-key: used when RC_API_KEY is not set.
+  const demoKey = join(cfg.dataDir, 'admin-api-key');
+  const key = process.env.RC_API_KEY ?? (existsSync(demoKey) ? readFileSync(demoKey, 'utf8').trim() : undefined);
+  const backend = cfg.databaseUrl ? await databaseBackend(cfg.databaseUrl) : apiBackend(process.env.RC_API_URL ?? `http://127.0.0.1:${cfg.httpPort}`, key);
   try {
     if (cmd === 'provision') {
       const r = await backend.provision(unitId);

@@ -11,15 +11,15 @@ export interface Terminals {
 /**
  * Provisions each unit through the server's admin API (POST /admin/units/:id/credentials) and connects
  * one MQTT client per unit with its own credentials, as real terminals do since issue #8 (a unit may
- * publish only its own topics). `headers` carries the admin API key.
+ * publish only its own topics).  `srv.api` sends the admin API key.
  */
-export async function connectTerminals(base: { url: string; mqttUrl: string }, unitIds: string[], headers: Record<string, string> = {}): Promise<Terminals> {
+export async function connectTerminals(srv: { mqttUrl: string; api(path: string, init?: RequestInit): Promise<Response> }, unitIds: string[]): Promise<Terminals> {
   const clients = new Map<string, MqttClient>();
   for (const id of unitIds) {
-    const res = await fetch(`${base.url}/admin/units/${id}/credentials`, { method: 'POST', headers });
+    const res = await srv.api(`/admin/units/${id}/credentials`, { method: 'POST' });
     if (res.status !== 201) throw new Error(`provisioning ${id}: HTTP ${res.status} ${await res.text()}`);
     const { password } = (await res.json()) as { password: string };
-    clients.set(id, await connectAsync(base.mqttUrl, { clientId: `${id}:test-${Date.now()}`, username: id, password }));
+    clients.set(id, await connectAsync(srv.mqttUrl, { clientId: `${id}:test-${Date.now()}`, username: id, password }));
   }
   return {
     publishAsync: (topic, payload, opts = {}) => {

@@ -1,5 +1,6 @@
 import { BadRequestException, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { type ApiCaller, auditActor, Caller, Roles } from '../security/access.decorators';
 import { CredentialsError, CredentialsService, type CredentialSummary, type IssuedCredentials } from './credentials.service';
 
 function edge(e: unknown): never {
@@ -9,6 +10,7 @@ function edge(e: unknown): never {
 
 /** MQTT credentials of units (issue #8): provision/rotate, revoke, list. Passwords are shown once. */
 @ApiTags('admin')
+@Roles('admin')
 @Controller('admin/units')
 export class CredentialsController {
   constructor(@Inject(CredentialsService) private readonly creds: CredentialsService) {}
@@ -24,14 +26,14 @@ export class CredentialsController {
   @ApiOperation({ summary: 'Provision (or rotate) a unit\'s MQTT credentials; creates the unit if missing. The password is returned this once.' })
   @ApiParam({ name: 'id', description: 'unit id, ^[A-Za-z0-9_-]{1,64}$; it is also the MQTT username' })
   @ApiOkResponse({ description: '{unitId, username, password, rotated, unitCreated}' })
-  async provision(@Param('id') id: string): Promise<IssuedCredentials> {
-    return this.creds.provision(id).catch(edge);
+  async provision(@Param('id') id: string, @Caller() caller: ApiCaller): Promise<IssuedCredentials> {
+    return this.creds.provision(id, auditActor(caller)).catch(edge);
   }
 
   @Delete(':id/credentials')
   @ApiOperation({ summary: 'Revoke a unit\'s MQTT credentials; its live connections are closed at once' })
-  async revoke(@Param('id') id: string): Promise<{ unitId: string; revoked: true }> {
-    const done = await this.creds.revoke(id).catch(edge);
+  async revoke(@Param('id') id: string, @Caller() caller: ApiCaller): Promise<{ unitId: string; revoked: true }> {
+    const done = await this.creds.revoke(id, auditActor(caller)).catch(edge);
     if (!done) throw new NotFoundException({ code: 'NOT_PROVISIONED', message: `unit ${id} has no active credentials` });
     return { unitId: id, revoked: true };
   }

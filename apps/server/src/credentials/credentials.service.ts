@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { isUnitId } from '@rescue/contracts';
-import { CredentialsRepository, type CredentialRow } from '@rescue/persistence';
+import { type AuditRepository, CredentialsRepository, type CredentialRow } from '@rescue/persistence';
 import { generatePassword, hashPassword, type MqttIdentity, type ServiceRole, verifyPassword } from '@rescue/security';
 import type { BrokerAuthenticator, ConnectRefusal } from '../broker/embedded-broker';
 
@@ -62,6 +62,7 @@ export class CredentialsService implements BrokerAuthenticator {
   constructor(
     private readonly db: DataSource,
     private readonly repo: CredentialsRepository,
+    private readonly audit: AuditRepository,
     private readonly log: Logger,
   ) {}
 
@@ -117,12 +118,17 @@ export class CredentialsService implements BrokerAuthenticator {
   /**
    * New random credentials for the unit (created if it does not exist). Re-provisioning rotates: the
    * old password stops working at once. Only the hash is stored; the password is returned this once.
+   * The audit record (`actor`: who asked) commits in the same transaction as the change.
    */
-  async provision(unitId: string): Promise<IssuedCredentials> {
+  async provision(unitId: string, actor: string): Promise<IssuedCredentials> {
     if (!isUnitId(unitId)) throw new CredentialsError('BAD_UNIT_ID', `unit id must match ^[A-Za-z0-9_-]{1,64}$`);
     const password = generatePassword();
     const hash = await hashPassword(password);
-    const res = await this.db.transaction((m) => this.repo.provision(unitId, hash, m));
+    const res = await this.db.transaction(async (m) => {
+      const r = await this.repo.provision(unitId, hash, m);
+      await this.audit.append({ actor, action: r.rotated ? 'credential.rotate' : 'credential.provision', subject: `unit:${unitId}`, detail: { unitCreated: r.unitCreated } }, m);
+      return r;
+    });
     this.generation++;
     this.units.set(unitId, { hash, revoked: false });
     this.verified.delete(unitId);
@@ -131,9 +137,13 @@ export class CredentialsService implements BrokerAuthenticator {
   }
 
   /** Revokes the unit's credentials and closes its live connections; false when it had none active. */
-  async revoke(unitId: string): Promise<boolean> {
+  async revoke(unitId: string, actor: string): Promise<boolean> {
     if (!isUnitId(unitId)) throw new CredentialsError('BAD_UNIT_ID', `unit id must match ^[A-Za-z0-9_-]{1,64}$`);
-    const done = await this.db.transaction((m) => this.repo.revoke(unitId, m));
+    const done = await this.db.transaction(async (m) => {
+      const d = await this.repo.revoke(unitId, m);
+      if (d) await this.audit.append({ actor, action: 'credential.revoke', subject: `unit:${unitId}` }, m);
+      return d;
+    });
     this.generation++;
     const entry = this.units.get(unitId);
     if (entry) entry.revoked = true;

@@ -78,7 +78,7 @@ export class SimulatorModule implements OnApplicationBootstrap, OnModuleDestroy 
     }
     const issued = new Map<string, { username: string; password: string }>();
     for (const id of unitIds) {
-      const c = await this.creds.provision(id);
+      const c = await this.creds.provision(id, 'system:simulator');
       issued.set(id, { username: c.username, password: c.password });
     }
     return (unitId) => issued.get(unitId) ?? null;
