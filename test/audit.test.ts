@@ -1,8 +1,8 @@
-import { connectAsync, type MqttClient } from 'mqtt';
 import type { DataSource } from 'typeorm';
 import { AuditRepository, closeDatabase, openDatabase } from '@rescue/persistence';
 import { realPgUrl, scratchPglite, scratchPostgres } from './support/databases';
 import { type ServerProcess, startServer } from './support/server-process';
+import { connectTerminals, type Terminals } from './support/terminals';
 
 /** audit_log refuses to be rewritten by the database itself, on either engine. */
 function appendOnlyContract(open: () => Promise<{ ds: DataSource; done: () => Promise<void> }>) {
@@ -83,13 +83,13 @@ async function waitFor<T>(what: string, probe: () => Promise<T | null | undefine
 
 describe('audit trail of a full task lifecycle (built server, embedded stack)', () => {
   let srv: ServerProcess;
-  let terminal: MqttClient;
+  let terminal: Terminals;
   const UNIT = 'AU-01';
   const INCIDENT = { lat: 42.5078, lon: 1.5211 };
 
   beforeAll(async () => {
     srv = await startServer({ SIMULATOR: 'false' });
-    terminal = await connectAsync(srv.mqttUrl, { clientId: `audit-terminal-${Date.now()}` });
+    terminal = await connectTerminals(srv, [UNIT]);
     const now = Date.now();
     await terminal.publishAsync(`ems/v1/units/${UNIT}/presence`, 'online', { qos: 1, retain: true });
     await terminal.publishAsync(`ems/v1/units/${UNIT}/status`, JSON.stringify({ ts: now - 60_000, status: 'available_at_station', source: 'terminal' }), { qos: 1 });
