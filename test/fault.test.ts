@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync, MqttClient } from 'mqtt';
 import { Client } from 'pg';
+import { generatePassword, hashPassword } from '@rescue/security';
 import { waitFor } from './support/ingest-stack';
 import { RunningMosquitto, startMosquitto } from './support/mosquitto';
 import { PrivatePostgres, privatePostgresAvailable, startPrivatePostgres } from './support/private-postgres';
@@ -71,8 +72,8 @@ async function query<T>(url: string, text: string): Promise<T[]> {
 
 /**
  * Issue #8's fault drill, on services of the test's own: a private PostgreSQL cluster and a Mosquitto
- * with the shipped config. 100 units (one MQTT connection each, as terminals) publish at QoS1 into the
- * built server running as a separate process while
+ * with the shipped config. 100 units (one MQTT connection and credential each, as terminals) publish
+ * at QoS1 into the built server running as a separate process while
  *   1. the database is stopped for 30 s and started again (ingest spools to disk, acknowledges, replays),
  *   2. the broker is restarted (SIGTERM: Mosquitto saves sessions and queues; ingest resumes its session),
  *   3. the server is killed with SIGKILL and started again (its session and spool are taken over),
@@ -88,9 +89,11 @@ const mosquitto = process.env.RC_TEST_MOSQUITTO;
   let srv: ServerProcess | undefined;
   let dataDir: string;
   const pubs: MqttClient[] = [];
+  const units = Array.from({ length: UNITS }, (_, u) => ({ unitId: `F${String(u).padStart(3, '0')}`, password: generatePassword() }));
   beforeAll(async () => {
     pg = await startPrivatePostgres();
-    broker = await startMosquitto(mosquitto!);
+    // Each unit with its own credentials in the broker's password and ACL files, as provisioned terminals.
+    broker = await startMosquitto(mosquitto!, { units: await Promise.all(units.map(async (u) => ({ unitId: u.unitId, passwordHash: await hashPassword(u.password) }))) });
     dataDir = mkdtempSync(join(tmpdir(), 'rc-fault-'));
   });
   afterAll(async () => {
@@ -113,8 +116,11 @@ const mosquitto = process.env.RC_TEST_MOSQUITTO;
     srv = await startServer(env, { dataDir });
     const first = srv;
 
-    const units = Array.from({ length: UNITS }, (_, u) => `F${String(u).padStart(3, '0')}`);
-    pubs.push(...(await Promise.all(units.map((id) => connectAsync(broker.url, { clientId: `fault-${id}`, clean: true, reconnectPeriod: 250 })))));
+    pubs.push(
+      ...(await Promise.all(
+        units.map((u) => connectAsync(broker.bareUrl, { clientId: u.unitId, username: u.unitId, password: u.password, clean: true, reconnectPeriod: 250 })),
+      )),
+    );
     const published = new Set<string>();
     const failed: string[] = [];
     const inflight: Promise<void>[] = [];
@@ -131,7 +137,7 @@ const mosquitto = process.env.RC_TEST_MOSQUITTO;
       const start = Date.now();
       for (let round = 0; publishing; round++) {
         const ts = t0 + round * ROUND_MS;
-        units.forEach((unitId, u) => {
+        units.forEach(({ unitId }, u) => {
           const fix = { ts, lat: 42.46 + u * 0.001 + round * 1e-5, lon: 1.5, speedKmh: 4 };
           const key = `${unitId}|${ts}`;
           attempted++;
