@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { connectAsync, type MqttClient } from 'mqtt';
 import { Agent, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { analysisBody, bodies, queryValue, sitingBody, validBodies } from '../apps/server/src/http-limits/fuzz/http-arbitraries';
 import { type ServerProcess, startServer } from './support/server-process';
+import { connectTerminals, type Terminals } from './support/terminals';
 
 /**
  * Issue #8 item 5 over the wire, against the built server (embedded aedes + PGlite): a few thousand
@@ -222,15 +222,17 @@ describe('HTTP input over the wire', () => {
     slow.once('close', () => (slowClosed = true));
     slow.on('error', () => undefined);
 
-    // Fleet changes: 150 units, a fix each every 100 ms (~1,500 events/s of ~400 bytes).
-    const pub: MqttClient = await connectAsync(srv.mqttUrl, { clientId: `sse-flood-${Date.now()}` });
+    // Fleet changes: 150 units, a fix each every 100 ms (~1,500 events/s of ~400 bytes), each unit on
+    // its own provisioned connection (a unit may publish only its own topics).
+    const unitIds = Array.from({ length: 150 }, (_, u) => `FZ-${String(u).padStart(3, '0')}`);
+    const pub: Terminals = await connectTerminals(srv, unitIds);
     let publishing = true;
     const pumping = (async () => {
       for (let k = 0; publishing; k++) {
         const ts = Date.now();
         for (let u = 0; u < 150; u++) {
           const payload = JSON.stringify({ ts, lat: 42.45 + u * 1e-3 + k * 2e-6, lon: 1.52, speedKmh: 10 });
-          pub.publish(`ems/v1/units/FZ-${String(u).padStart(3, '0')}/position`, payload, { qos: 0 });
+          pub.publishAsync(`ems/v1/units/${unitIds[u]}/position`, payload, { qos: 0 }).catch(() => undefined);
         }
         await sleep(100);
       }
