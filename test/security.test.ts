@@ -104,6 +104,16 @@ describe('API keys and roles (built server, embedded stack)', () => {
     expect((await probe(`${srv.url}/console/stations`)).status).toBe(401);
   });
 
+  it('writes no API key to the log lines of a request (header or SSE ?access_token=)', async () => {
+    // The first coverage call reads the extract and logs it inside the request: that line carries the request.
+    expect((await srv.api('/coverage/live', {}, 'planner')).status).toBe(200);
+    await sse(`${srv.url}/units/stream?access_token=${encodeURIComponent(srv.apiKeys.viewer)}`);
+    const lines = srv.output().split('\n').filter((l) => l.startsWith('{'));
+    // Not vacuous: a line carrying the request with its headers was written.
+    expect(lines.some((l) => l.includes('"url":"/coverage/live"') && l.includes('"authorization":'))).toBe(true);
+    for (const key of Object.values(srv.apiKeys)) expect(lines.filter((l) => l.includes(key))).toEqual([]);
+  });
+
   it('counts refusals by reason', async () => {
     const text = await (await srv.api('/metrics')).text();
     const count = (reason: string) => Number(new RegExp(`rc_api_auth_refused_total\\{reason="${reason}"\\} (\\d+)`).exec(text)?.[1]);

@@ -14,6 +14,7 @@ import { FleetModule } from './fleet/fleet.module';
 import { HealthController } from './health/health.controller';
 import { IngestModule } from './ingest/ingest.module';
 import { LoggingModule } from './logging/logging.module';
+import { redactRequest } from './logging/redact-request';
 import { ROOT_LOGGER } from './logging/root-logger';
 import { MetricsModule } from './metrics/metrics.module';
 import { RoutingModule } from './routing/routing.module';
@@ -29,7 +30,8 @@ import { VALIDATION_OPTIONS } from './validation-options';
     LoggerModule.forRootAsync({
       imports: [LoggingModule],
       inject: [ROOT_LOGGER],
-      useFactory: (logger: Logger) => ({ pinoHttp: { logger, autoLogging: false } }),
+      // Log lines written during a request carry it: without its API key (header or SSE ?access_token=).
+      useFactory: (logger: Logger) => ({ pinoHttp: { logger, autoLogging: false, serializers: { req: redactRequest } } }),
     }),
     MetricsModule,
     SecurityModule,
