@@ -25,7 +25,7 @@ async function bootstrap(): Promise<void> {
   }
   // bodyParser off: installHttpLimits puts bounded JSON parsers behind the rate limit instead.
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
-  installHttpLimits(app, cfg, app.get(Registry));
+  installHttpLimits(app, cfg, app.get(Registry), app.get<LoadedApiKeys>(LOADED_API_KEYS).ring);
   app.useLogger(app.get(PinoNestLogger));
   app.enableShutdownHooks();
   const doc = new DocumentBuilder()

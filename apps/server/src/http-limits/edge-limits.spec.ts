@@ -1,3 +1,6 @@
+import type { Request } from 'express';
+import { ApiKeyRing, generateApiKey, hashApiKey } from '@rescue/security';
+import { clientKey } from './http-limits';
 import { jsonShapeProblem, JSON_MAX_DEPTH } from './json-shape';
 import { RateLimiter } from './rate-limiter';
 
@@ -21,6 +24,24 @@ describe('per-client rate limit (token bucket)', () => {
     expect(rl.clients).toBe(3);
     expect(rl.take('a').ok).toBe(false); // a kept its empty bucket
     expect(rl.take('b').ok).toBe(true); // b came back with a full one
+  });
+});
+
+describe('the client a request is charged to', () => {
+  const key = generateApiKey();
+  const ring = new ApiKeyRing([{ name: 'desk', role: 'dispatcher', hash: hashApiKey(key) }]);
+  const req = (headers: Record<string, string>, url = '/units'): Request =>
+    ({ headers, url, socket: { remoteAddress: '203.0.113.7' } }) as unknown as Request;
+
+  it('is the key for a known key, however it is sent', () => {
+    expect(clientKey(req({ authorization: `Bearer ${key}` }), ring)).toBe('key:desk');
+    expect(clientKey(req({ 'x-api-key': key }), ring)).toBe('key:desk');
+    expect(clientKey(req({}, `/units/stream?access_token=${key}`), ring)).toBe('key:desk');
+  });
+
+  it('is the address for no key or an unknown one: made-up keys do not each get a fresh bucket', () => {
+    const made = [1, 2, 3].map(() => clientKey(req({ authorization: `Bearer ${generateApiKey()}` }), ring));
+    expect(new Set([...made, clientKey(req({}), ring)])).toEqual(new Set(['ip:203.0.113.7']));
   });
 });
 

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '@rescue/config';
+import type { ApiKeyRing } from '@rescue/security';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
 import { jsonShapeProblem } from './json-shape';
@@ -10,8 +10,12 @@ import { refusalCounter, refuse } from './refusals';
 /** Bodies that are uploads (demand points, station lists): they get HTTP_MAX_UPLOAD_BYTES. */
 const UPLOAD_ROUTES = new Set(['/coverage/analyses', '/coverage/sitings']);
 
-/** The client a request is charged to: its API key (hashed, never kept) when it sends one, else its address. */
-export function clientKey(req: Request): string {
+/**
+ * The client a request is charged to: its API key when it sends a known one, else its address. An
+ * unknown key counts as the address: were it charged to itself, a client could send a new made-up key
+ * with every request and start each with a full bucket, escaping the limit altogether.
+ */
+export function clientKey(req: Request, ring: ApiKeyRing): string {
   // The places the API key guard reads a key from (security/): Bearer, X-API-Key, ?access_token= (SSE).
   const auth = req.headers.authorization;
   const header = req.headers['x-api-key'];
@@ -19,7 +23,8 @@ export function clientKey(req: Request): string {
   if (typeof auth === 'string' && /^bearer /i.test(auth)) key = auth.slice(7).trim();
   else if (typeof header === 'string') key = header.trim();
   else if (req.url.includes('access_token=')) key = new URL(req.url, 'http://x').searchParams.get('access_token');
-  if (key) return `key:${createHash('sha256').update(key.slice(0, 256)).digest('base64url').slice(0, 22)}`;
+  const known = key ? ring.find(key) : null;
+  if (known) return `key:${known.name}`;
   return `ip:${req.socket.remoteAddress ?? 'unknown'}`;
 }
 
@@ -39,14 +44,14 @@ function hasBody(req: Request): boolean {
  * characters. Every refusal is a JSON {statusCode, code, message} and counts in rc_http_refused_total.
  * Call before listen(), with the app created with `bodyParser: false` (these parsers replace Nest's).
  */
-export function installHttpLimits(app: NestExpressApplication, cfg: AppConfig, registry: Registry): void {
+export function installHttpLimits(app: NestExpressApplication, cfg: AppConfig, registry: Registry, ring: ApiKeyRing): void {
   const refused = refusalCounter(registry);
 
   if (cfg.httpRateLimitPerS > 0) {
     const limiter = new RateLimiter(cfg.httpRateLimitPerS, cfg.httpRateLimitBurst);
     app.use((req: Request, res: Response, next: NextFunction) => {
       if (req.path === '/health') return next();
-      const d = limiter.take(clientKey(req));
+      const d = limiter.take(clientKey(req, ring));
       if (d.ok) return next();
       refused.inc({ reason: 'rate_limited' });
       res.setHeader('Retry-After', String(d.retryAfterS));
