@@ -3,6 +3,7 @@ import type { AppConfig } from '@rescue/config';
 import type { ApiKeyRing } from '@rescue/security';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
+import { presentedKey } from '../security/presented-key';
 import { jsonShapeProblem } from './json-shape';
 import { RateLimiter } from './rate-limiter';
 import { refusalCounter, refuse } from './refusals';
@@ -16,13 +17,8 @@ const UPLOAD_ROUTES = new Set(['/coverage/analyses', '/coverage/sitings']);
  * with every request and start each with a full bucket, escaping the limit altogether.
  */
 export function clientKey(req: Request, ring: ApiKeyRing): string {
-  // The places the API key guard reads a key from (security/): Bearer, X-API-Key, ?access_token= (SSE).
-  const auth = req.headers.authorization;
-  const header = req.headers['x-api-key'];
-  let key: string | null = null;
-  if (typeof auth === 'string' && /^bearer /i.test(auth)) key = auth.slice(7).trim();
-  else if (typeof header === 'string') key = header.trim();
-  else if (req.url.includes('access_token=')) key = new URL(req.url, 'http://x').searchParams.get('access_token');
+  // Wherever the guard would read one; ?access_token= too (the route, SSE or not, is not known yet).
+  const key = presentedKey(req, true);
   const known = key ? ring.find(key) : null;
   if (known) return `key:${known.name}`;
   return `ip:${req.socket.remoteAddress ?? 'unknown'}`;

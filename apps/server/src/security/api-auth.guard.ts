@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { Counter, Registry } from 'prom-client';
 import { type Access, type ApiKeyRing, decide } from '@rescue/security';
 import { ACCESS, type ApiCaller, CALLER, QUERY_TOKEN } from './access.decorators';
+import { presentedKey } from './presented-key';
 
 export const API_KEY_RING = Symbol('API_KEY_RING');
 const DEFAULT_ACCESS: Access = { kind: 'authenticated' };
@@ -42,21 +43,4 @@ export class ApiAuthGuard implements CanActivate {
     if (entry) req[CALLER] = { name: entry.name, role: entry.role };
     return true;
   }
-}
-
-/** Authorization: Bearer <key>, else X-API-Key, else (SSE only) ?access_token=. */
-function presentedKey(req: Request, queryAllowed: boolean): string | undefined {
-  const auth = req.headers.authorization;
-  if (typeof auth === 'string' && auth !== '') {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-    // A malformed header is an unknown key, not a missing one: the caller did try.
-    return m ? m[1] : '';
-  }
-  const x = req.headers['x-api-key'];
-  if (typeof x === 'string' && x !== '') return x.trim();
-  if (queryAllowed) {
-    const q = req.query?.['access_token'];
-    if (typeof q === 'string' && q !== '') return q;
-  }
-  return undefined;
 }
