@@ -2,9 +2,10 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The audit trail: who (actor), when (at), what (action, subject, detail) for every assignment, task
- * event and credential change. Append-only in the database itself, so no code path (nor an operator
- * with the application's database role) can rewrite history: row triggers refuse UPDATE and DELETE, a
- * statement trigger refuses TRUNCATE. Plain PL/pgSQL triggers: the same on PGlite and PostgreSQL.
+ * event and credential change. Append-only in the database itself, so no code path (nor a mistaken
+ * statement) can rewrite history: row triggers refuse UPDATE and DELETE, a statement trigger refuses
+ * TRUNCATE. Plain PL/pgSQL triggers: the same on PGlite and PostgreSQL. The table's owner can still
+ * disable or drop them (PostgreSQL allows an owner that); README "Audit" says so.
  */
 export class AuditLog1763900000003 implements MigrationInterface {
   name = 'AuditLog1763900000003';
