@@ -6,7 +6,8 @@
 // Prints msgs/s of each, the ratio b/a, lost and duplicate messages, publish→committed p50/p99.
 // Figures and goals are printed, never asserted: the exit code is non-zero only on an error.
 // See bench/README.md for the method and the figures measured.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { cpus } from 'node:os';
 import { Client } from 'pg';
 import pino from 'pino';
@@ -40,6 +41,8 @@ const CFG = {
   /** Before each phase, wait up to this long for a second of idle host (shared machines). */
   quietWaitMs: env('BENCH_QUIET_WAIT_MS', 15000),
   stacks: (process.env.BENCH_STACKS ?? 'real,embedded').split(',').map((s) => s.trim()),
+  /** A directory: V8 CPU profile of the main thread (the consumer) during each flat-out pipeline phase. */
+  cpuProfDir: process.env.BENCH_CPU_PROF ?? null,
 };
 const GOAL = { ratio: 0.8, lost: 0, p99Ms: 500 };
 
@@ -142,11 +145,13 @@ async function pipeline(stack: Stack, fleet: FleetIndex, shareGroup: string | nu
   await worker.start();
   const pub = await startPublisher({ url: stack.mqttUrl, units: CFG.units, perUnit: CFG.perUnit, datasetNow: fleet.datasetNow, clients: CFG.clients, window: CFG.window, rate });
   publishedAt = pub.publishedAt;
+  const profiler = !rate && CFG.cpuProfDir ? await startProfile() : null;
   const probe = await new PhaseProbe(services).begin();
   const report = await pub.run();
   const done = await Promise.race([complete.then(() => true), stalled(() => distinct, CFG.stallMs)]);
   await sleep(300);
   const probed = await probe.stop();
+  if (profiler) await profiler(`${CFG.cpuProfDir}/pipeline-${stack.name.split(' ')[0]}-${Date.now()}.cpuprofile`);
   await worker.stop();
   // Clean session: drop the worker's persistent session (and anything still queued for it).
   await (await connectAsync(stack.mqttUrl, { clientId: opts.clientId, clean: true, reconnectPeriod: 0 })).endAsync();
@@ -171,6 +176,20 @@ async function pipeline(stack: Stack, fleet: FleetIndex, shareGroup: string | nu
     p50: pct(0.5), p99: pct(0.99), probe: probed,
     commits: { n: nCommits, meanRows: nCommits ? received / nCommits : 0, meanMs: nCommits ? (sumS * 1000) / nCommits : 0 },
     note: done ? undefined : `incomplete after ${CFG.stallMs} ms without progress`,
+  };
+}
+
+/** Starts V8's CPU profiler on this thread; the returned function stops it and writes the profile. */
+async function startProfile(): Promise<(file: string) => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async (file) => {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    out(`[cpu profile] ${file}`);
+    session.disconnect();
   };
 }
 
