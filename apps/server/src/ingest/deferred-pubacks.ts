@@ -2,11 +2,14 @@ import type { MqttClient } from 'mqtt';
 
 type SendPacket = (packet: { cmd: string; messageId?: number }, cb?: (err?: Error) => void, ...rest: unknown[]) => void;
 
-/** A QoS1 delivery whose PUBACK waits until what it carried is durable. */
-export interface HeldAck {
-  readonly messageId: number;
-  readonly epoch: number;
-}
+/**
+ * A QoS1 delivery whose PUBACK waits until what it carried is durable: its packet id and connection
+ * epoch packed in one number (epoch × 65536 + id), so holding one allocates nothing (one per message).
+ */
+export type HeldAck = number;
+
+/** Packet ids are 16-bit (MQTT 3.1.1 §2.3.1). */
+const ID_SPACE = 65536;
 
 /**
  * Acknowledge-after-commit for mqtt.js. The client sends a PUBACK as soon as handleMessage calls back,
@@ -48,16 +51,18 @@ export class DeferredPubacks {
   /** Called from handleMessage, before its callback: the PUBACK for this id will wait. */
   hold(messageId: number): HeldAck {
     this.toHold.add(messageId);
-    return { messageId, epoch: this.epoch };
+    return this.epoch * ID_SPACE + messageId;
   }
 
   /** Sends the PUBACKs whose messages are now durable; those of a previous connection are dropped. Returns how many were sent. */
   release(acks: readonly HeldAck[]): number {
     let sent = 0;
     if (!this.client.connected) return 0;
-    for (const a of acks) {
-      if (a.epoch !== this.epoch) continue;
-      this.send({ cmd: 'puback', messageId: a.messageId });
+    const current = this.epoch * ID_SPACE;
+    for (let i = 0; i < acks.length; i++) {
+      const messageId = acks[i]! - current;
+      if (messageId < 0 || messageId >= ID_SPACE) continue; // held on an earlier connection
+      this.send({ cmd: 'puback', messageId });
       sent++;
     }
     return sent;

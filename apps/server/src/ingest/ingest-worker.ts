@@ -219,7 +219,12 @@ export class IngestWorker {
 
   private add(batch: OpenBatch, topic: string, out: PipelineOutput, receivedAt: number): void {
     for (const f of out.fixes) {
-      batch.rows.fixes.push({ ...f, stepM: this.distance.step(f.unitId, f.ts, f.lat, f.lon), receivedAt });
+      // Spelled out rather than spread: one object shape for every row, built without a generic copy
+      // (the spread was the worker's largest own cost in a CPU profile of bench:ingest).
+      batch.rows.fixes.push({
+        unitId: f.unitId, ts: f.ts, lat: f.lat, lon: f.lon, speedKmh: f.speedKmh, headingDeg: f.headingDeg,
+        accuracyM: f.accuracyM, altitudeM: f.altitudeM, stepM: this.distance.step(f.unitId, f.ts, f.lat, f.lon), receivedAt,
+      });
     }
     for (const r of out.rejections) {
       this.metrics.rejected.inc({ reason: r.reason });

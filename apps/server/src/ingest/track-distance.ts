@@ -12,10 +12,20 @@ export class TrackDistance {
 
   step(unitId: string, ts: number, lat: number, lon: number): number {
     const prev = this.last.get(unitId);
-    if (prev && ts <= prev.ts) return 0;
-    this.last.delete(unitId); // re-insert to keep Map order = least recently updated first
-    this.last.set(unitId, { ts, lat, lon });
-    if (this.last.size > this.maxUnits) this.last.delete(this.last.keys().next().value as string);
-    return prev ? distanceM(prev.lat, prev.lon, lat, lon) : 0;
+    if (prev === undefined) {
+      this.last.set(unitId, { ts, lat, lon });
+      if (this.last.size > this.maxUnits) this.last.delete(this.last.keys().next().value as string);
+      return 0;
+    }
+    if (ts <= prev.ts) return 0;
+    const d = distanceM(prev.lat, prev.lon, lat, lon);
+    // Updated in place (one fix per message: no garbage) and re-inserted to keep Map order = least
+    // recently updated first.
+    prev.ts = ts;
+    prev.lat = lat;
+    prev.lon = lon;
+    this.last.delete(unitId);
+    this.last.set(unitId, prev);
+    return d;
   }
 }
