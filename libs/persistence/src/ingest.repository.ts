@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { Fix } from '@rescue/telemetry';
+import { numberArrayLiteral, textArrayLiteral } from './pg-array-literal';
 
 /** A fix as stored: what the pipeline accepted, its step from the previous fix and when it arrived. */
 export interface FixRow extends Fix {
@@ -107,7 +108,8 @@ export class IngestRepository {
     if (fixes.length === 0) return 0;
     const n = fixes.length;
     // Times travel as epoch-ms numbers and become timestamptz in SQL: formatting ISO strings and
-    // parsing them back was a measurable share of ingest CPU.
+    // parsing them back was a measurable share of ingest CPU. The columns go as array literals built
+    // here (see pg-array-literal.ts).
     const unit = new Array<string>(n), ts = new Array<number>(n), lat = new Array<number>(n), lon = new Array<number>(n);
     const speed = new Array<number | null>(n), heading = new Array<number | null>(n);
     const acc = new Array<number | null>(n), alt = new Array<number | null>(n);
@@ -127,7 +129,7 @@ export class IngestRepository {
          ON CONFLICT (unit_id, ts) DO NOTHING
          RETURNING 1)
        SELECT count(*)::text AS n FROM ins`,
-      [unit, ts, lat, lon, speed, heading, acc, alt, step, recv],
+      [textArrayLiteral(unit), ...[ts, lat, lon, speed, heading, acc, alt, step, recv].map(numberArrayLiteral)],
     );
     return Number(rows[0]?.n ?? 0);
   }
