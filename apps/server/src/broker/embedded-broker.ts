@@ -88,7 +88,9 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     concurrency: 1000,
     heartbeatInterval: 60_000,
     authenticate: (client, username, password, done) => {
-      opts.auth.authenticate(username, password).then(
+      // Through a promise so a synchronous throw of the authenticator is a refusal too: thrown here, it
+      // would leave the CONNECT unanswered (or escape aedes's socket handler).
+      Promise.resolve().then(() => opts.auth.authenticate(username, password)).then(
         (result) => {
           const refusal = typeof result === 'string' ? result : clientIdRefusal(result, client.id);
           if (refusal) {
@@ -100,13 +102,17 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
           identities.set(client, result as MqttIdentity);
           done(null, true);
         },
-        (err: Error) => {
-          refuse('connect', 'error', { clientId: client.id, username, err: err.message });
+        (err: unknown) => {
+          refuse('connect', 'error', { clientId: client.id, username, err: err instanceof Error ? err.message : String(err) });
           const e = new Error('authentication failed') as AuthenticateError;
           e.returnCode = 3; // server unavailable
           done(e, false);
         },
-      );
+      ).catch((err: unknown) => {
+        // aedes threw while going on with the connection: not ours to answer any more, but never an
+        // unhandled rejection (that would end the process).
+        opts.log?.error({ clientId: client.id, err: err instanceof Error ? err.message : String(err) }, 'mqtt connect failed after authentication');
+      });
     },
     authorizePublish: (client, packet, done) => {
       const id = client ? identities.get(client) : undefined;
