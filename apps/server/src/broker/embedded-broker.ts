@@ -78,6 +78,11 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   const identities = new WeakMap<Client, MqttIdentity>();
   const throttles = new WeakMap<Client, PublishThrottle>();
   const byUnit = new Map<string, Set<Client>>();
+  // How many times each unit was disconnected for a revoke or rotation, and what that count was when a
+  // connection's authentication began: a revoke that lands after the credentials were checked but
+  // before aedes reports the connection ready finds nothing to close, so the ready connection checks.
+  const revocations = new Map<string, number>();
+  const authEpochs = new WeakMap<Client, number>();
 
   const refuse = (action: 'connect' | 'publish' | 'subscribe' | 'packet', reason: string, fields: Record<string, unknown>): void => {
     refused.inc({ action, reason });
@@ -88,6 +93,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     concurrency: 1000,
     heartbeatInterval: 60_000,
     authenticate: (client, username, password, done) => {
+      authEpochs.set(client, revocations.get(username ?? '') ?? 0);
       // Through a promise so a synchronous throw of the authenticator is a refusal too: thrown here, it
       // would leave the CONNECT unanswered (or escape aedes's socket handler).
       Promise.resolve().then(() => opts.auth.authenticate(username, password)).then(
@@ -144,6 +150,11 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   aedes.on('clientReady', (client) => {
     const id = identities.get(client);
     if (id?.kind !== 'unit') return;
+    if ((revocations.get(id.unitId) ?? 0) !== authEpochs.get(client)) {
+      refuse('connect', 'revoked', { clientId: client.id, username: id.unitId, after: 'authentication' });
+      client.close();
+      return;
+    }
     let set = byUnit.get(id.unitId);
     if (!set) byUnit.set(id.unitId, (set = new Set()));
     set.add(client);
@@ -173,6 +184,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     url: `mqtt://${host}:${actual}`,
     port: actual,
     disconnectUnit: (unitId) => {
+      revocations.set(unitId, (revocations.get(unitId) ?? 0) + 1);
       const set = byUnit.get(unitId);
       if (!set) return 0;
       const n = set.size;
