@@ -124,6 +124,14 @@ describe('API keys and roles (built server, embedded stack)', () => {
 });
 
 describe('API key file at start-up', () => {
+  /** The `keys` and `created` fields of the security module's "API keys loaded" log line. */
+  const keysLoaded = (output: string): { keys: unknown; created: unknown } | undefined => {
+    const lines = output.split('\n').filter((l) => l.startsWith('{') && l.includes('"API keys loaded'));
+    expect(lines).toHaveLength(1);
+    const rec = JSON.parse(lines[0]!) as { keys?: unknown; created?: unknown };
+    return { keys: rec.keys, created: rec.created };
+  };
+
   it('the embedded demo creates an admin key (0600), prints it with a console link, and the same one after a restart', async () => {
     let srv = await startServer({ SIMULATOR: 'false', API_KEYS_FILE: '' });
     const dataDir = srv.dataDir;
@@ -137,9 +145,12 @@ describe('API key file at start-up', () => {
       expect((await fetch(`${srv.url}/audit`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
       // the key never reaches the structured log, only the banner
       expect(srv.output().split('\n').filter((l) => l.startsWith('{') && l.includes(key))).toEqual([]);
+      // the start that made the file says so (the key file is read once, before Nest)
+      expect(keysLoaded(srv.output())).toEqual({ keys: 1, created: true });
       await srv.stop(false);
       srv = await startServer({ SIMULATOR: 'false', API_KEYS_FILE: '' }, { dataDir });
       expect(srv.output()).toContain(`admin API key ${key}`);
+      expect(keysLoaded(srv.output())).toEqual({ keys: 1, created: false });
     } finally {
       await srv.stop(true);
     }

@@ -1,4 +1,4 @@
-import { Module, ValidationPipe } from '@nestjs/common';
+import { type DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
@@ -18,6 +18,7 @@ import { redactRequest } from './logging/redact-request';
 import { ROOT_LOGGER } from './logging/root-logger';
 import { MetricsModule } from './metrics/metrics.module';
 import { RoutingModule } from './routing/routing.module';
+import type { LoadedApiKeys } from './security/api-key-file';
 import { SecurityModule } from './security/security.module';
 import { AuditModule } from './audit/audit.module';
 import { SimulatorModule } from './simulator/simulator.module';
@@ -34,7 +35,6 @@ import { VALIDATION_OPTIONS } from './validation-options';
       useFactory: (logger: Logger) => ({ pinoHttp: { logger, autoLogging: false, serializers: { req: redactRequest } } }),
     }),
     MetricsModule,
-    SecurityModule,
     DatabaseModule,
     AuditModule,
     EmbeddedJobsModule,
@@ -54,5 +54,10 @@ import { VALIDATION_OPTIONS } from './validation-options';
     { provide: APP_PIPE, useValue: new ValidationPipe(VALIDATION_OPTIONS) },
   ],
 })
-export class AppModule {}
+export class AppModule {
+  /** The app with the API keys main.ts loaded (once) before Nest. */
+  static withKeys(keys: LoadedApiKeys): DynamicModule {
+    return { module: AppModule, imports: [SecurityModule.withKeys(keys)] };
+  }
+}
 

@@ -6,16 +6,17 @@ import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { ConfigError, loadConfig } from '@rescue/config';
 import { Registry } from 'prom-client';
 import { AppModule } from './app.module';
-import { LOADED_API_KEYS } from './security/security.module';
 import { loadApiKeys, type LoadedApiKeys } from './security/api-key-file';
 import { installHttpLimits } from './http-limits/http-limits';
 
 async function bootstrap(): Promise<void> {
   let cfg;
+  let keys: LoadedApiKeys;
   try {
     cfg = loadConfig();
     // Before Nest: a bad key file must be a configuration error (exit 2) naming the line, not a crash.
-    loadApiKeys(cfg);
+    // Read once and handed to Nest, so `created` is true on the start that created the file.
+    keys = loadApiKeys(cfg);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`configuration error: ${err.message}\n`);
@@ -24,8 +25,8 @@ async function bootstrap(): Promise<void> {
     throw err;
   }
   // bodyParser off: installHttpLimits puts bounded JSON parsers behind the rate limit instead.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
-  installHttpLimits(app, cfg, app.get(Registry), app.get<LoadedApiKeys>(LOADED_API_KEYS).ring);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.withKeys(keys), { bufferLogs: true, bodyParser: false });
+  installHttpLimits(app, cfg, app.get(Registry), keys.ring);
   app.useLogger(app.get(PinoNestLogger));
   app.enableShutdownHooks();
   const doc = new DocumentBuilder()
@@ -38,7 +39,7 @@ async function bootstrap(): Promise<void> {
   SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, doc));
   await app.listen(cfg.httpPort, cfg.httpHost);
   app.get(PinoNestLogger).log(`rescue-circle API on http://${cfg.httpHost}:${cfg.httpPort} (OpenAPI at /docs, units at /units)`);
-  const demoKey = app.get<LoadedApiKeys>(LOADED_API_KEYS).demoAdminKey;
+  const demoKey = keys.demoAdminKey;
   if (demoKey) {
     // Embedded demo only (a production server never prints a key). The key rides in the URL fragment,
     // which the browser never sends to the server, so it reaches no request log.

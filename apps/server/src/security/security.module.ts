@@ -1,26 +1,32 @@
-import { Global, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { type DynamicModule, Global, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
-import type { AppConfig } from '@rescue/config';
-import type { ApiKeyRing } from '@rescue/security';
-import { APP_CONFIG } from '../config.module';
 import { ROOT_LOGGER } from '../logging/root-logger';
-import { loadApiKeys, type LoadedApiKeys } from './api-key-file';
+import type { LoadedApiKeys } from './api-key-file';
 import { API_KEY_RING, ApiAuthGuard } from './api-auth.guard';
 
 export const LOADED_API_KEYS = Symbol('LOADED_API_KEYS');
 
-/** API keys from their file and the global guard that checks every request against them. */
+/**
+ * API keys and the global guard that checks every request against them. The keys are loaded once, by
+ * main.ts before Nest (a bad file must exit 2), and handed in: a second read would see the file the
+ * first one created and report `created: false` on the demo's first start.
+ */
 @Global()
-@Module({
-  providers: [
-    { provide: LOADED_API_KEYS, inject: [APP_CONFIG], useFactory: (cfg: AppConfig): LoadedApiKeys => loadApiKeys(cfg) },
-    { provide: API_KEY_RING, inject: [LOADED_API_KEYS], useFactory: (k: LoadedApiKeys): ApiKeyRing => k.ring },
-    { provide: APP_GUARD, useClass: ApiAuthGuard },
-  ],
-  exports: [LOADED_API_KEYS, API_KEY_RING],
-})
+@Module({})
 export class SecurityModule implements OnApplicationBootstrap {
+  static withKeys(keys: LoadedApiKeys): DynamicModule {
+    return {
+      module: SecurityModule,
+      providers: [
+        { provide: LOADED_API_KEYS, useValue: keys },
+        { provide: API_KEY_RING, useValue: keys.ring },
+        { provide: APP_GUARD, useClass: ApiAuthGuard },
+      ],
+      exports: [LOADED_API_KEYS, API_KEY_RING],
+    };
+  }
+
   constructor(
     @Inject(LOADED_API_KEYS) private readonly keys: LoadedApiKeys,
     @Inject(ROOT_LOGGER) private readonly log: Logger,
