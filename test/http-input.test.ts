@@ -80,7 +80,7 @@ describe('HTTP input over the wire', () => {
 
   beforeAll(async () => {
     // Rate limit off for the fuzzing (thousands of requests from one client on purpose); tight SSE bounds.
-    srv = await startServer({ SIMULATOR: 'false', LOG_LEVEL: 'warn', HTTP_RATE_LIMIT_PER_S: '0', SSE_MAX_CLIENTS: '3', SSE_STALL_TIMEOUT_S: '3', COVERAGE_MAX_QUEUED_JOBS: '1' });
+    srv = await startServer({ SIMULATOR: 'false', LOG_LEVEL: 'warn', HTTP_RATE_LIMIT_PER_S: '0', SSE_MAX_CLIENTS: '3', SSE_MAX_CLIENTS_PER_KEY: '2', SSE_STALL_TIMEOUT_S: '3', COVERAGE_MAX_QUEUED_JOBS: '1' });
     agent = new Agent({ keepAlive: true, maxSockets: 8 });
   });
 
@@ -196,7 +196,7 @@ describe('HTTP input over the wire', () => {
     expect(a.body).toMatch(/more than 5000 stations/);
   });
 
-  it('SSE: a client that stops reading is cut off after SSE_STALL_TIMEOUT_S while another keeps its events; at most SSE_MAX_CLIENTS streams', async () => {
+  it('SSE: a client that stops reading is cut off after SSE_STALL_TIMEOUT_S while another keeps its events; at most SSE_MAX_CLIENTS streams, SSE_MAX_CLIENTS_PER_KEY of one key', async () => {
     const base = srv.url;
     const port = Number(new URL(base).port);
     const rssBefore = await metric(srv, 'rc_process_resident_memory_bytes');
@@ -260,13 +260,24 @@ describe('HTTP input over the wire', () => {
       for (let i = 0; i < 50 && !slowClosed; i++) await sleep(100);
       expect(slowClosed).toBe(true);
 
-      // The cap: the reader plus two more streams, then 503 with a JSON reason.
+      // The caps. Per key (2): the reader (admin) plus one more admin stream, then 429 for a third.
+      const sse = (role: 'admin' | 'viewer' | 'dispatcher') => send(srv, agent, 'GET', '/units/stream', { accept: 'text/event-stream', authorization: `Bearer ${srv.apiKeys[role]}` }, undefined, 5000);
+      const keyFullBefore = await metric(srv, 'rc_http_refused_total', '{reason="sse_key_full"}');
+      const fullBefore = await metric(srv, 'rc_http_refused_total', '{reason="sse_full"}');
       const extra = [new AbortController(), new AbortController()];
-      const opened = await Promise.all(extra.map((c) => srv.api('/units/stream', { signal: c.signal })));
-      expect(opened.map((r) => r.status)).toEqual([200, 200]);
-      const refused = await send(srv, agent, 'GET', '/units/stream', { accept: 'text/event-stream' }, undefined, 5000);
+      expect((await srv.api('/units/stream', { signal: extra[0]!.signal }, 'admin')).status).toBe(200);
+      const keyRefused = await sse('admin');
+      expect(keyRefused.status).toBe(429);
+      expect(keyRefused.type).toMatch(/^application\/json/);
+      expect(JSON.parse(keyRefused.body)).toMatchObject({ code: 'TOO_MANY_STREAMS_FOR_KEY' });
+      expect(await metric(srv, 'rc_http_refused_total', '{reason="sse_key_full"}')).toBe(keyFullBefore + 1);
+      // Another key still gets a slot: the third and last in all (3), then 503 for anyone.
+      expect((await srv.api('/units/stream', { signal: extra[1]!.signal }, 'viewer')).status).toBe(200);
+      expect(await metric(srv, 'rc_sse_clients')).toBe(3);
+      const refused = await sse('dispatcher');
       expect(refused.status).toBe(503);
       expect(JSON.parse(refused.body)).toMatchObject({ code: 'TOO_MANY_STREAMS' });
+      expect(await metric(srv, 'rc_http_refused_total', '{reason="sse_full"}')).toBe(fullBefore + 1);
       extra.forEach((c) => c.abort());
       await sleep(500);
       expect(await metric(srv, 'rc_sse_clients')).toBe(1);

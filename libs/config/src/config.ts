@@ -17,6 +17,8 @@ export interface AppConfig {
   httpRateLimitBurst: number;
   /** Concurrent GET /units/stream connections; more are refused with 503. */
   sseMaxClients: number;
+  /** Concurrent GET /units/stream connections of one API key (by name), within SSE_MAX_CLIENTS; more are refused with 429. */
+  sseMaxClientsPerKey: number;
   /** Seconds an SSE client may leave its events unread (socket backed up) before the stream is closed. */
   sseStallTimeoutS: number;
   /** External broker (e.g. mqtt://127.0.0.1:1883), without credentials. Empty: run the embedded aedes broker. */
@@ -188,6 +190,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     httpRateLimitPerS: int(env, 'HTTP_RATE_LIMIT_PER_S', 50, 0, 1_000_000),
     httpRateLimitBurst: int(env, 'HTTP_RATE_LIMIT_BURST', 500, 1, 1_000_000),
     sseMaxClients: int(env, 'SSE_MAX_CLIENTS', 200, 1, 100_000),
+    sseMaxClientsPerKey: int(env, 'SSE_MAX_CLIENTS_PER_KEY', 20, 1, 100_000),
     sseStallTimeoutS: int(env, 'SSE_STALL_TIMEOUT_S', 30, 1, 3600),
     mqttUrl,
     mqttUsername: str(env, 'MQTT_USERNAME') ?? endpoint.username,

@@ -6,7 +6,7 @@ import type { AppConfig } from '@rescue/config';
 import { LiveFleet, UnitView } from '@rescue/fleet';
 import { FleetRepository } from '@rescue/persistence';
 import { APP_CONFIG } from '../config.module';
-import { AllowQueryToken } from '../security/access.decorators';
+import { AllowQueryToken, type ApiCaller, Caller } from '../security/access.decorators';
 import { latestPerKeyWhenBackedUp } from './latest-per-key';
 import { SseLimits } from './sse-limits';
 import { parseTrackQuery, TrackQueryError } from './track-query';
@@ -36,8 +36,8 @@ export class UnitsController {
    */
   @Sse('stream')
   @AllowQueryToken()
-  @ApiOperation({ summary: 'SSE stream of unit changes (event "unit"), starting with a snapshot of every unit; 503 beyond SSE_MAX_CLIENTS streams' })
-  stream(@Req() req: Request): Observable<MessageEvent> {
+  @ApiOperation({ summary: 'SSE stream of unit changes (event "unit"), starting with a snapshot of every unit; 503 beyond SSE_MAX_CLIENTS streams, 429 beyond SSE_MAX_CLIENTS_PER_KEY streams of one API key' })
+  stream(@Req() req: Request, @Caller() caller: ApiCaller): Observable<MessageEvent> {
     const view = (unitId: string) => this.fleet.view(unitId, Date.now(), this.cfg.staleAfterS);
     const snapshot = of(...this.fleet.list(Date.now(), this.cfg.staleAfterS)).pipe(map((u): MessageEvent => ({ type: 'unit', data: u })));
     const changes = this.fleet.changes.pipe(map((u): MessageEvent => ({ type: 'unit', data: view(u.unitId) ?? u })));
@@ -45,7 +45,7 @@ export class UnitsController {
     const events = concat(snapshot, merge(changes, heartbeat));
     // Bounded for a client that stops reading: latest event per unit only, disconnected after SSE_STALL_TIMEOUT_S.
     const key = (e: MessageEvent): string => (e.type === 'unit' ? (e.data as UnitView).unitId : String(e.type));
-    return this.sse.admit(latestPerKeyWhenBackedUp(events, key, req.res!, this.sse.stallMs, () => this.sse.stalled()));
+    return this.sse.admit(caller.name, latestPerKeyWhenBackedUp(events, key, req.res!, this.sse.stallMs, () => this.sse.stalled()));
   }
 
   @Get(':id/track')

@@ -4,7 +4,7 @@ import { Counter, type Registry } from 'prom-client';
 /** Why the HTTP edge refused a request before any controller saw it (or ended an SSE stream). */
 export type RefusalReason =
   | 'rate_limited' | 'body_too_large' | 'bad_json' | 'json_shape' | 'unsupported_media_type' | 'nul_in_url'
-  | 'sse_full' | 'sse_stalled';
+  | 'sse_full' | 'sse_key_full' | 'sse_stalled';
 
 const NAME = 'rc_http_refused_total';
 
