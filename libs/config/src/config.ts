@@ -50,7 +50,11 @@ export interface AppConfig {
    * subscriptions in persistent sessions over its restart: Mosquitto 2.0 does not (README, Production).
    */
   ingestShareGroup: string | null;
-  /** Stable MQTT client id of this ingest worker (persistent session). */
+  /**
+   * Stable MQTT client id of this ingest worker (persistent session). It must contain a '.', which no
+   * unit id has, and no ':', which starts a unit's own client ids on the embedded broker: so it can
+   * never be a client id a unit may use, and a unit cannot take over the ingest's session.
+   */
   ingestClientId: string;
   /** External PostgreSQL/TimescaleDB. Empty: embedded PGlite with TimescaleDB in dataDir. */
   databaseUrl: string | null;
@@ -157,6 +161,17 @@ function shareGroup(env: Env): string | null {
   return group;
 }
 
+/** A client id outside every unit's client ids (unit ids: [A-Za-z0-9_-]; a unit's own ids: `<unitId>:…`). */
+const INGEST_CLIENT_ID = /^(?=[^.]*\.)[A-Za-z0-9_.-]{1,64}$/;
+
+function ingestClientId(env: Env): string {
+  const id = str(env, 'INGEST_CLIENT_ID') ?? 'rc.ingest-1';
+  if (!INGEST_CLIENT_ID.test(id)) {
+    throw new ConfigError(`INGEST_CLIENT_ID=${id}: expected 1-64 characters of A-Z a-z 0-9 _ - . with at least one '.' (so no unit id can equal it), e.g. rc.ingest-1`);
+  }
+  return id;
+}
+
 /** Default shipped extract, relative to the repository root (© OpenStreetMap contributors, ODbL). */
 export const DEFAULT_OSM_EXTRACT = 'data/osm/andorra.osm.pbf';
 
@@ -203,7 +218,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     embeddedMqttPort: int(env, 'EMBEDDED_MQTT_PORT', 1884, 0, 65535),
     // aedes has no shared subscriptions; on a real broker a group is opt-in (see the field's comment).
     ingestShareGroup: embedded ? null : shareGroup(env),
-    ingestClientId: str(env, 'INGEST_CLIENT_ID') ?? 'rescue-circle-ingest-1',
+    ingestClientId: ingestClientId(env),
     databaseUrl,
     dataDir: str(env, 'DATA_DIR') ?? '.data',
     batchMaxRows: int(env, 'INGEST_BATCH_MAX_ROWS', 1000, 1, 50000),
