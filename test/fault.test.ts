@@ -109,7 +109,7 @@ const mosquitto = process.env.RC_TEST_MOSQUITTO;
       MQTT_URL: broker.url,
       DATABASE_URL: pg.url,
       SIMULATOR: 'false',
-      INGEST_CLIENT_ID: 'fault-ingest',
+      INGEST_CLIENT_ID: 'rc.fault-ingest',
       INGEST_BATCH_MAX_ROWS: '500',
       LOG_LEVEL: 'info',
     };
@@ -118,7 +118,7 @@ const mosquitto = process.env.RC_TEST_MOSQUITTO;
 
     pubs.push(
       ...(await Promise.all(
-        units.map((u) => connectAsync(broker.bareUrl, { clientId: u.unitId, username: u.unitId, password: u.password, clean: true, reconnectPeriod: 250 })),
+        units.map((u) => connectAsync(broker.unitUrl, { clientId: u.unitId, username: u.unitId, password: u.password, clean: true, reconnectPeriod: 250 })),
       )),
     );
     const published = new Set<string>();

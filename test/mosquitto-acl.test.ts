@@ -1,4 +1,5 @@
-import { connectAsync, IClientOptions, MqttClient } from 'mqtt';
+import { connect as mqttConnect, connectAsync, IClientOptions, IConnackPacket, MqttClient } from 'mqtt';
+import { loadConfig } from '@rescue/config';
 import { generatePassword, hashPassword, type UnitEntry } from '@rescue/security';
 import { RunningMosquitto, startMosquitto } from './support/mosquitto';
 import { newTestUser } from './support/test-broker-auth';
@@ -15,9 +16,25 @@ async function tryConnect(url: string, opts: IClientOptions): Promise<MqttClient
 }
 
 /**
+ * Connects and resolves with the client and its CONNACK (for `sessionPresent`); `onMessage` is attached
+ * before connecting, so messages a resumed session delivers right after the CONNACK are not missed.
+ */
+function connectWithConnack(url: string, opts: IClientOptions, onMessage?: (payload: string) => void): Promise<{ client: MqttClient; connack: IConnackPacket }> {
+  return new Promise((res, rej) => {
+    const client = mqttConnect(url, { reconnectPeriod: 0, connectTimeout: 5000, ...opts });
+    if (onMessage) client.on('message', (_topic, payload) => onMessage(payload.toString()));
+    client.once('connect', (connack) => res({ client, connack }));
+    client.once('error', (e) => (client.end(true), rej(e)));
+  });
+}
+
+const REFUSED = /Not authorized|Bad username/i;
+
+/**
  * The files `npm run units -- mosquitto` writes, read by the real Mosquitto 2.0 with the shipped
  * config: the stored `$7$` hash works as a Mosquitto password hash without the password being known,
- * and the generated ACL keeps each unit to its own topics.
+ * the generated ACL keeps each unit to its own topics, and units (terminal listener) and services
+ * (service listener) cannot use each other's listener.
  */
 const mosquitto = process.env.RC_TEST_MOSQUITTO;
 (mosquitto ? describe : describe.skip)('generated Mosquitto password and ACL files', () => {
@@ -37,19 +54,61 @@ const mosquitto = process.env.RC_TEST_MOSQUITTO;
     await Promise.all(open.map((c) => c.endAsync().catch(() => undefined)));
     await broker?.stop();
   });
+  /** A unit on the terminal listener. */
   const connect = async (opts: IClientOptions): Promise<MqttClient> => {
-    const c = await tryConnect(broker.bareUrl, opts);
+    const c = await tryConnect(broker.unitUrl, opts);
     if (typeof c === 'string') throw new Error(c);
     open.push(c);
     return c;
   };
 
-  it('right password connects; wrong password, unknown user and anonymous are refused', async () => {
+  it('right password connects; wrong password, unknown user and anonymous are refused on both listeners', async () => {
     const ok = await connect({ clientId: 'AMB-A', username: 'AMB-A', password: pw.A });
     expect(ok.connected).toBe(true);
-    expect(await tryConnect(broker.bareUrl, { clientId: 'x1', username: 'AMB-A', password: pw.B })).toMatch(/Not authorized|Bad username/i);
-    expect(await tryConnect(broker.bareUrl, { clientId: 'x2', username: 'AMB-Z', password: pw.A })).toMatch(/Not authorized|Bad username/i);
-    expect(await tryConnect(broker.bareUrl, { clientId: 'x3' })).toMatch(/Not authorized|Bad username/i);
+    for (const url of [broker.unitUrl, broker.bareUrl]) {
+      expect(await tryConnect(url, { clientId: 'x1', username: 'AMB-A', password: pw.B })).toMatch(REFUSED);
+      expect(await tryConnect(url, { clientId: 'x2', username: 'AMB-Z', password: pw.A })).toMatch(REFUSED);
+      expect(await tryConnect(url, { clientId: 'x3' })).toMatch(REFUSED);
+    }
+  });
+
+  it('a unit cannot log in on the service listener, nor a service user on the terminal listener', async () => {
+    expect(await tryConnect(broker.bareUrl, { clientId: 'AMB-A', username: 'AMB-A', password: pw.A })).toMatch(REFUSED);
+    expect(await tryConnect(broker.unitUrl, { clientId: 'svc', username: broker.user.username, password: broker.user.password })).toMatch(REFUSED);
+  });
+
+  it("a unit using the ingest's client id neither cuts the ingest off nor touches its session and queued fixes", async () => {
+    const ingestId = loadConfig({}).ingestClientId; // the default INGEST_CLIENT_ID
+    const ingest = { clientId: ingestId, clean: false };
+    // The ingest's persistent session with its subscription, then the ingest goes away (a restart).
+    const first = await connectWithConnack(broker.url, ingest);
+    await first.client.subscribeAsync('ems/v1/units/+/position', { qos: 1 });
+    await first.client.endAsync();
+    const a = await connect({ clientId: 'AMB-A', username: 'AMB-A', password: pw.A });
+    for (let i = 0; i < 3; i++) await a.publishAsync('ems/v1/units/AMB-A/position', `{"queued":${i}}`, { qos: 1 });
+    // AMB-B asks for the ingest's client id with a clean session: on a broker that honours it, the
+    // ingest's session and the three fixes queued in it are deleted.
+    const thief = await connect({ clientId: ingestId, username: 'AMB-B', password: pw.B, clean: true });
+    expect(thief.connected).toBe(true);
+    await sleep(200);
+
+    const got: string[] = [];
+    const back = await connectWithConnack(broker.url, ingest, (p) => got.push(p));
+    open.push(back.client);
+    let ingestClosed = 0;
+    back.client.on('close', () => ingestClosed++);
+    expect(back.connack.sessionPresent).toBe(true);
+    for (let i = 0; i < 50 && got.length < 3; i++) await sleep(50);
+    expect(got).toEqual(['{"queued":0}', '{"queued":1}', '{"queued":2}']);
+
+    // While the ingest is connected, the same attempt does not cut it off either.
+    const again = await connect({ clientId: ingestId, username: 'AMB-B', password: pw.B, clean: true });
+    expect(again.connected).toBe(true);
+    await a.publishAsync('ems/v1/units/AMB-A/position', '{"live":true}', { qos: 1 });
+    for (let i = 0; i < 50 && got.length < 4; i++) await sleep(50);
+    expect(got[3]).toBe('{"live":true}');
+    expect(ingestClosed).toBe(0);
+    expect(back.client.connected).toBe(true);
   });
 
   it("a unit's publish to another unit's topic is not delivered; its own are; it receives nothing", async () => {
@@ -83,8 +142,10 @@ const mosquitto = process.env.RC_TEST_MOSQUITTO;
   it('a revoked unit (left out of the regenerated files) is refused after SIGHUP; a new service user works', async () => {
     const extra = await newTestUser('demo.gateway');
     await broker.reload(units.filter((u) => u.unitId !== 'AMB-B'), [{ username: extra.username, passwordHash: extra.passwordHash, roles: ['gateway'] }]);
-    expect(await tryConnect(broker.bareUrl, { clientId: 'AMB-B', username: 'AMB-B', password: pw.B })).toMatch(/Not authorized|Bad username/i);
-    const gw = await connect({ clientId: 'gw', username: extra.username, password: extra.password });
+    expect(await tryConnect(broker.unitUrl, { clientId: 'AMB-B', username: 'AMB-B', password: pw.B })).toMatch(REFUSED);
+    const gw = await tryConnect(broker.bareUrl, { clientId: 'gw', username: extra.username, password: extra.password });
+    if (typeof gw === 'string') throw new Error(gw);
+    open.push(gw);
     expect(gw.connected).toBe(true);
   });
 });

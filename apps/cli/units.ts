@@ -1,5 +1,5 @@
 // npm run units -- provision <unitId> | revoke <unitId> | list
-//                   | mosquitto --passwd <file> --acl <file> [--service <user>:<role>[+<role>]]...
+//                   | mosquitto --dir <dir> [--service <user>:<role>[+<role>]]...
 // Unit MQTT credentials (issue #8). With DATABASE_URL it works on the database directly (production);
 // without, on the running embedded server through its admin API (RC_API_URL, RC_API_KEY): PGlite is
 // single-process and the server holds it. `mosquitto` needs DATABASE_URL (the API never returns hashes).
@@ -8,16 +8,18 @@ import { join } from 'node:path';
 import { loadConfig } from '@rescue/config';
 import { isUnitId } from '@rescue/contracts';
 import { AuditRepository, closeDatabase, CredentialsRepository, openDatabase } from '@rescue/persistence';
-import { generatePassword, hashPassword, mosquittoAclFile, mosquittoPasswordFile, SERVICE_USERNAME, type ServiceEntry, type ServiceRole } from '@rescue/security';
+import { generatePassword, hashPassword, MOSQUITTO_FILE_NAMES, type MosquittoFiles, mosquittoFiles, SERVICE_USERNAME, type ServiceEntry, type ServiceRole } from '@rescue/security';
 
 class CliError extends Error {}
 
 const USAGE = `usage: npm run units -- provision <unitId>       new credentials (rotates existing ones); the password is shown once
        npm run units -- revoke <unitId>          the unit can no longer connect
        npm run units -- list                     units with credentials, created, revoked
-       npm run units -- mosquitto --passwd <file> --acl <file> [--service <user>:<role>[+<role>]]...
-                                                 Mosquitto password_file and acl_file from the unit_credentials table
-                                                 (needs DATABASE_URL); roles: ingest, gateway. A service's password
+       npm run units -- mosquitto --dir <dir> [--service <user>:<role>[+<role>]]...
+                                                 Mosquitto's password and ACL files from the unit_credentials table
+                                                 (needs DATABASE_URL), into <dir>: units.passwd + units.acl (terminal
+                                                 listener, units only), services.passwd + services.acl (service
+                                                 listener, service users only); roles: ingest, gateway. A service's password
                                                  comes from RC_MQTT_PASSWORD_<USER> (upper case, non-alphanumerics as _),
                                                  or is generated and printed once.
 Without DATABASE_URL: the embedded server's admin API at RC_API_URL (default http://127.0.0.1:3000) with RC_API_KEY
@@ -124,9 +126,12 @@ function writeAtomically(path: string, text: string): void {
 }
 
 async function mosquitto(args: string[], databaseUrl: string | null): Promise<void> {
-  const passwd = flag(args, '--passwd');
-  const acl = flag(args, '--acl');
-  if (!passwd || !acl) throw new CliError('mosquitto needs --passwd <file> and --acl <file>');
+  if (args.includes('--passwd') || args.includes('--acl')) {
+    throw new CliError('--passwd/--acl are gone: units and services now have separate files for the two listeners; use --dir <dir> (e.g. --dir docker/mosquitto)');
+  }
+  const dir = flag(args, '--dir');
+  if (!dir) throw new CliError('mosquitto needs --dir <dir> (where units.passwd, units.acl, services.passwd and services.acl go)');
+  if (!existsSync(dir)) throw new CliError(`--dir ${dir}: no such directory`);
   if (!databaseUrl) throw new CliError('mosquitto needs DATABASE_URL: it copies the stored hashes, which the API never returns');
   const specs = args.flatMap((a, i) => (a === '--service' ? [args[i + 1] ?? ''] : [])).map(parseService);
   const services: ServiceEntry[] = [];
@@ -143,9 +148,14 @@ async function mosquitto(args: string[], databaseUrl: string | null): Promise<vo
   try {
     const rows = await db.repo.all();
     const units = rows.filter((r) => r.revokedAt === null).map((r) => ({ unitId: r.unitId, passwordHash: r.passwordHash }));
-    writeAtomically(passwd, mosquittoPasswordFile(units, services));
-    writeAtomically(acl, mosquittoAclFile(units, services));
-    out(`wrote ${passwd} and ${acl}: ${units.length} units (${rows.length - units.length} revoked left out), ${services.length} service users`);
+    const files = mosquittoFiles(units, services);
+    const written: string[] = [];
+    for (const k of Object.keys(MOSQUITTO_FILE_NAMES) as Array<keyof MosquittoFiles>) {
+      const path = join(dir, MOSQUITTO_FILE_NAMES[k]);
+      writeAtomically(path, files[k]);
+      written.push(path);
+    }
+    out(`wrote ${written.join(', ')}: ${units.length} units (${rows.length - units.length} revoked left out), ${services.length} service users`);
     out('reload Mosquitto to apply: docker compose -f docker/compose.yml kill -s SIGHUP mosquitto   (or: kill -HUP <pid>)');
   } finally {
     await db.close();

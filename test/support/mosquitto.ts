@@ -3,7 +3,7 @@ import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { mosquittoAclFile, mosquittoPasswordFile, type ServiceEntry, type UnitEntry } from '@rescue/security';
+import { MOSQUITTO_FILE_NAMES, mosquittoFiles, type ServiceEntry, type UnitEntry } from '@rescue/security';
 import { freePort } from './ports';
 import { newTestUser, TEST_MQTT_ROLES, type TestUser, urlWithCredentials } from './test-broker-auth';
 
@@ -12,17 +12,19 @@ export const SHIPPED_MOSQUITTO_CONF = resolve(__dirname, '../../docker/mosquitto
 export { freePort };
 
 export interface RunningMosquitto {
-  /** mqtt://rc.test:<password>@127.0.0.1:<port>: the test service user (ingest + gateway roles). */
+  /** mqtt://rc.test:<password>@127.0.0.1:<port> on the service listener: the test service user (ingest + gateway roles). */
   url: string;
-  /** The same broker without credentials (to test refusals, or connect as a unit). */
+  /** The service listener without credentials (service users only: to test refusals, or log in as another service). */
   bareUrl: string;
+  /** The terminal listener, without credentials: units connect here (their client id is forced to their unit id). */
+  unitUrl: string;
   /** The test service user the url carries. */
   user: TestUser;
-  /** Rewrites the password and ACL files (the test user is always kept) and sends SIGHUP to reload them. */
+  /** Rewrites the four password and ACL files (the test user is always kept) and sends SIGHUP to reload them. */
   reload(units: UnitEntry[], services?: ServiceEntry[]): Promise<void>;
   /**
    * SIGTERM (a graceful stop: Mosquitto saves its persistence file), `whileDown`, then the same binary,
-   * config and data again on the same port.
+   * config and data again on the same ports.
    */
   restart(whileDown?: () => Promise<void>): Promise<void>;
   /** Everything the broker wrote to stderr (its log: errors, warnings, notices). */
@@ -38,13 +40,16 @@ export interface MosquittoOptions {
 }
 
 /**
- * A real Mosquitto running the shipped docker/mosquitto/mosquitto.conf, on a free loopback port with
- * its persistence, password file and ACL file in a temporary directory: the tests check the
- * configuration we ship (anonymous refused, generated ACL), not the machine's defaults (which drop QoS1
- * messages for a slow subscriber). The files are written by the same code as `npm run units -- mosquitto`.
+ * A real Mosquitto running the shipped docker/mosquitto/mosquitto.conf, its two listeners (terminal and
+ * service) on free loopback ports, with its persistence and the four password/ACL files in a temporary
+ * directory: the tests check the configuration we ship (anonymous refused, units and services apart,
+ * generated ACLs), not the machine's defaults (which drop QoS1 messages for a slow subscriber). The files
+ * are written by the same code as `npm run units -- mosquitto`.
  */
 export async function startMosquitto(binary: string, opts: MosquittoOptions = {}): Promise<RunningMosquitto> {
-  const port = await freePort();
+  const unitPort = await freePort();
+  let servicePort = await freePort();
+  while (servicePort === unitPort) servicePort = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'rc-mosquitto-'));
   // Started as root, Mosquitto drops to the `mosquitto` user, which must own persistence_location (as
   // in the image); otherwise it saves nothing ("Error saving in-memory database") and a restart
@@ -54,20 +59,28 @@ export async function startMosquitto(binary: string, opts: MosquittoOptions = {}
     chownSync(dir, owner.uid, owner.gid);
   }
   const shipped = readFileSync(SHIPPED_MOSQUITTO_CONF, 'utf8');
-  const conf = shipped
-    .replace(/^listener 1883$/m, `listener ${port} 127.0.0.1`)
-    .replace(/^persistence_location .*$/m, `persistence_location ${dir}/`)
-    .replace(/^password_file .*$/m, `password_file ${dir}/passwd`)
-    .replace(/^acl_file .*$/m, `acl_file ${dir}/acl`);
-  if ([`listener ${port}`, `persistence_location ${dir}/`, `password_file ${dir}/passwd`, `acl_file ${dir}/acl`, 'allow_anonymous false'].some((l) => !conf.includes(l))) {
-    throw new Error('shipped mosquitto.conf changed shape');
+  const file = (k: keyof typeof MOSQUITTO_FILE_NAMES) => join(dir, MOSQUITTO_FILE_NAMES[k]);
+  let conf = shipped
+    .replace(/^listener 1883$/m, `listener ${unitPort} 127.0.0.1`)
+    .replace(/^listener 1884$/m, `listener ${servicePort} 127.0.0.1`)
+    .replace(/^persistence_location .*$/m, `persistence_location ${dir}/`);
+  for (const k of Object.keys(MOSQUITTO_FILE_NAMES) as Array<keyof typeof MOSQUITTO_FILE_NAMES>) {
+    conf = conf.replace(`/mosquitto/config/${MOSQUITTO_FILE_NAMES[k]}`, file(k));
   }
+  const expected = [
+    `listener ${unitPort} 127.0.0.1`,
+    `listener ${servicePort} 127.0.0.1`,
+    `persistence_location ${dir}/`,
+    ...(Object.keys(MOSQUITTO_FILE_NAMES) as Array<keyof typeof MOSQUITTO_FILE_NAMES>).map((k) => file(k)),
+    'per_listener_settings true',
+    'use_username_as_clientid true',
+  ];
+  if (expected.some((l) => !conf.includes(l)) || /\/mosquitto\/config\//.test(conf)) throw new Error('shipped mosquitto.conf changed shape');
   const user = await newTestUser();
   const writeFiles = (units: UnitEntry[], services: ServiceEntry[]): void => {
-    const all = [{ username: user.username, passwordHash: user.passwordHash, roles: TEST_MQTT_ROLES }, ...services];
+    const files = mosquittoFiles(units, [{ username: user.username, passwordHash: user.passwordHash, roles: TEST_MQTT_ROLES }, ...services]);
     // Readable by the user it drops to (test files, test secrets).
-    writeFileSync(join(dir, 'passwd'), mosquittoPasswordFile(units, all), { mode: 0o644 });
-    writeFileSync(join(dir, 'acl'), mosquittoAclFile(units, all), { mode: 0o644 });
+    for (const k of Object.keys(MOSQUITTO_FILE_NAMES) as Array<keyof typeof MOSQUITTO_FILE_NAMES>) writeFileSync(file(k), files[k], { mode: 0o644 });
   };
   writeFiles(opts.units ?? [], opts.services ?? []);
   const confPath = join(dir, 'mosquitto.conf');
@@ -76,7 +89,7 @@ export async function startMosquitto(binary: string, opts: MosquittoOptions = {}
   const launch = async (): Promise<ChildProcess> => {
     const p: ChildProcess = spawn(binary, ['-c', confPath], { stdio: ['ignore', 'ignore', 'pipe'] });
     p.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-    await waitForPort(port, 5000).catch((e: Error) => {
+    await Promise.all([waitForPort(unitPort, 5000), waitForPort(servicePort, 5000)]).catch((e: Error) => {
       p.kill('SIGKILL');
       throw new Error(`mosquitto did not start: ${e.message}; stderr: ${stderr}`);
     });
@@ -89,10 +102,11 @@ export async function startMosquitto(binary: string, opts: MosquittoOptions = {}
     await exited;
   };
   let proc = await launch();
-  const bareUrl = `mqtt://127.0.0.1:${port}`;
+  const bareUrl = `mqtt://127.0.0.1:${servicePort}`;
   return {
     url: urlWithCredentials(bareUrl, user),
     bareUrl,
+    unitUrl: `mqtt://127.0.0.1:${unitPort}`,
     user,
     reload: async (units, services = []) => {
       writeFiles(units, services);

@@ -1,5 +1,5 @@
 import { hashPassword } from './device-credentials';
-import { mosquittoAclFile, mosquittoPasswordFile, unitPublishTopics } from './mosquitto-files';
+import { mosquittoFiles, unitPublishTopics } from './mosquitto-files';
 
 describe('mosquitto files', () => {
   it('unit topics include the OwnTracks topic only for ids of that shape', () => {
@@ -8,23 +8,35 @@ describe('mosquitto files', () => {
     expect(unitPublishTopics('-x')).toHaveLength(3);
   });
 
-  it('writes one password line per user and explicit per-user ACL blocks', async () => {
+  it('keeps units and services in separate files, with explicit per-user ACL blocks', async () => {
     const h = await hashPassword('x');
     const units = [{ unitId: 'AMB-01', passwordHash: h }];
     const services = [{ username: 'rescue.ingest', passwordHash: h, roles: ['ingest'] as const }];
-    expect(mosquittoPasswordFile(units, services)).toBe(`rescue.ingest:${h}\nAMB-01:${h}\n`);
-    const acl = mosquittoAclFile(units, services);
-    expect(acl).toContain('user rescue.ingest\ntopic read ems/v1/units/+/position\n');
-    expect(acl).toContain('user AMB-01\ntopic write ems/v1/units/AMB-01/position\ntopic write ems/v1/units/AMB-01/status\ntopic write ems/v1/units/AMB-01/presence\ntopic write owntracks/AMB/01\n');
-    expect(acl).not.toMatch(/^pattern/m);
-    expect(acl).not.toMatch(/user AMB-01\n(topic \w+ .*\n)*topic read/);
+    const f = mosquittoFiles(units, services);
+    expect(f.unitsPasswd).toBe(`AMB-01:${h}\n`);
+    expect(f.servicesPasswd).toBe(`rescue.ingest:${h}\n`);
+    expect(f.unitsAcl).toContain('user AMB-01\ntopic write ems/v1/units/AMB-01/position\ntopic write ems/v1/units/AMB-01/status\ntopic write ems/v1/units/AMB-01/presence\ntopic write owntracks/AMB/01\n');
+    expect(f.servicesAcl).toContain('user rescue.ingest\ntopic read ems/v1/units/+/position\n');
+    // The terminal listener's files know no service and the service listener's no unit.
+    expect(f.unitsPasswd + f.unitsAcl).not.toContain('rescue.ingest');
+    expect(f.servicesPasswd + f.servicesAcl).not.toContain('AMB-01');
+    expect(f.unitsAcl).not.toMatch(/topic read/);
+    for (const acl of [f.unitsAcl, f.servicesAcl]) expect(acl).not.toMatch(/^pattern/m);
+  });
+
+  it('writes empty password files when there is nobody to list', () => {
+    const f = mosquittoFiles([], []);
+    expect(f.unitsPasswd).toBe('');
+    expect(f.servicesPasswd).toBe('');
   });
 
   it('refuses bad ids, bad hashes, duplicates and unit-shaped service names', async () => {
     const h = await hashPassword('x');
-    expect(() => mosquittoPasswordFile([{ unitId: 'a/b', passwordHash: h }], [])).toThrow(/not a valid unit id/);
-    expect(() => mosquittoPasswordFile([{ unitId: 'a', passwordHash: 'plain' }], [])).toThrow(/\$7\$/);
-    expect(() => mosquittoPasswordFile([{ unitId: 'a', passwordHash: h }, { unitId: 'a', passwordHash: h }], [])).toThrow(/twice/);
-    expect(() => mosquittoAclFile([], [{ username: 'ingest', passwordHash: h, roles: ['ingest'] }])).toThrow(/name\.role/);
+    expect(() => mosquittoFiles([{ unitId: 'a/b', passwordHash: h }], [])).toThrow(/not a valid unit id/);
+    expect(() => mosquittoFiles([{ unitId: 'a', passwordHash: 'plain' }], [])).toThrow(/\$7\$/);
+    expect(() => mosquittoFiles([{ unitId: 'a', passwordHash: h }, { unitId: 'a', passwordHash: h }], [])).toThrow(/twice/);
+    const svc = { username: 'rescue.ingest', passwordHash: h, roles: ['ingest'] as const };
+    expect(() => mosquittoFiles([], [svc, svc])).toThrow(/twice/);
+    expect(() => mosquittoFiles([], [{ username: 'ingest', passwordHash: h, roles: ['ingest'] }])).toThrow(/name\.role/);
   });
 });
