@@ -7,7 +7,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '@rescue/config';
 import { isUnitId } from '@rescue/contracts';
-import { AuditRepository, closeDatabase, CredentialsRepository, openDatabase } from '@rescue/persistence';
+import { closeDatabase, CredentialsRepository, openDatabase, provisionUnitCredentials, revokeUnitCredentials } from '@rescue/persistence';
 import { generatePassword, hashPassword, MOSQUITTO_FILE_NAMES, type MosquittoFiles, mosquittoFiles, SERVICE_USERNAME, type ServiceEntry, type ServiceRole } from '@rescue/security';
 
 class CliError extends Error {}
@@ -43,27 +43,16 @@ interface Backend {
 async function databaseBackend(databaseUrl: string): Promise<Backend & { repo: CredentialsRepository }> {
   const { dataSource } = await openDatabase({ databaseUrl, pgliteDir: '' });
   const repo = new CredentialsRepository(dataSource);
-  const audit = new AuditRepository(dataSource);
-  // Each change and its audit record commit together, as through the API.
+  // The same audited transactions as the server's API (libs/persistence credential-changes).
   const actor = 'system:cli';
   return {
     repo,
     provision: async (unitId) => {
       const password = generatePassword();
-      const hash = await hashPassword(password);
-      const r = await dataSource.transaction(async (m) => {
-        const res = await repo.provision(unitId, hash, m);
-        await audit.append({ actor, action: res.rotated ? 'credential.rotate' : 'credential.provision', subject: `unit:${unitId}`, detail: { unitCreated: res.unitCreated } }, m);
-        return res;
-      });
+      const r = await provisionUnitCredentials(dataSource, unitId, await hashPassword(password), actor);
       return { password, rotated: r.rotated, unitCreated: r.unitCreated };
     },
-    revoke: (unitId) =>
-      dataSource.transaction(async (m) => {
-        const done = await repo.revoke(unitId, m);
-        if (done) await audit.append({ actor, action: 'credential.revoke', subject: `unit:${unitId}` }, m);
-        return done;
-      }),
+    revoke: (unitId) => revokeUnitCredentials(dataSource, unitId, actor),
     list: async () => (await repo.all()).map((r) => ({ unitId: r.unitId, createdAt: new Date(r.createdAt).toISOString(), revokedAt: r.revokedAt === null ? null : new Date(r.revokedAt).toISOString() })),
     close: () => closeDatabase(dataSource),
   };

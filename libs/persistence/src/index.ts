@@ -6,3 +6,4 @@ export { MIGRATIONS } from './migrations';
 export * from './task.repository';
 export * from './audit.repository';
 export * from './credentials.repository';
+export * from './credential-changes';

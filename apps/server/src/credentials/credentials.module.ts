@@ -1,7 +1,7 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { AuditRepository, CredentialsRepository } from '@rescue/persistence';
+import { CredentialsRepository } from '@rescue/persistence';
 import { ROOT_LOGGER } from '../logging/root-logger';
 import { CredentialsController } from './credentials.controller';
 import { CredentialsService } from './credentials.service';
@@ -13,9 +13,9 @@ import { CredentialsService } from './credentials.service';
   providers: [
     {
       provide: CredentialsService,
-      inject: [DataSource, AuditRepository, ROOT_LOGGER],
-      useFactory: async (ds: DataSource, audit: AuditRepository, root: Logger) => {
-        const svc = new CredentialsService(ds, new CredentialsRepository(ds), audit, root.child({ module: 'credentials' }));
+      inject: [DataSource, ROOT_LOGGER],
+      useFactory: async (ds: DataSource, root: Logger) => {
+        const svc = new CredentialsService(ds, new CredentialsRepository(ds), root.child({ module: 'credentials' }));
         await svc.start();
         return svc;
       },

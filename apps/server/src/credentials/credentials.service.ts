@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { isUnitId } from '@rescue/contracts';
-import { type AuditRepository, CredentialsRepository, type CredentialRow } from '@rescue/persistence';
+import { CredentialsRepository, type CredentialRow, provisionUnitCredentials, revokeUnitCredentials } from '@rescue/persistence';
 import { generatePassword, hashPassword, type MqttIdentity, type ServiceRole, verifyPassword } from '@rescue/security';
 import type { BrokerAuthenticator, ConnectRefusal } from '../broker/embedded-broker';
 
@@ -62,7 +62,6 @@ export class CredentialsService implements BrokerAuthenticator {
   constructor(
     private readonly db: DataSource,
     private readonly repo: CredentialsRepository,
-    private readonly audit: AuditRepository,
     private readonly log: Logger,
   ) {}
 
@@ -124,11 +123,7 @@ export class CredentialsService implements BrokerAuthenticator {
     if (!isUnitId(unitId)) throw new CredentialsError('BAD_UNIT_ID', `unit id must match ^[A-Za-z0-9_-]{1,64}$`);
     const password = generatePassword();
     const hash = await hashPassword(password);
-    const res = await this.db.transaction(async (m) => {
-      const r = await this.repo.provision(unitId, hash, m);
-      await this.audit.append({ actor, action: r.rotated ? 'credential.rotate' : 'credential.provision', subject: `unit:${unitId}`, detail: { unitCreated: r.unitCreated } }, m);
-      return r;
-    });
+    const res = await provisionUnitCredentials(this.db, unitId, hash, actor);
     this.generation++;
     this.units.set(unitId, { hash, revoked: false });
     this.verified.delete(unitId);
@@ -139,11 +134,7 @@ export class CredentialsService implements BrokerAuthenticator {
   /** Revokes the unit's credentials and closes its live connections; false when it had none active. */
   async revoke(unitId: string, actor: string): Promise<boolean> {
     if (!isUnitId(unitId)) throw new CredentialsError('BAD_UNIT_ID', `unit id must match ^[A-Za-z0-9_-]{1,64}$`);
-    const done = await this.db.transaction(async (m) => {
-      const d = await this.repo.revoke(unitId, m);
-      if (d) await this.audit.append({ actor, action: 'credential.revoke', subject: `unit:${unitId}` }, m);
-      return d;
-    });
+    const done = await revokeUnitCredentials(this.db, unitId, actor);
     this.generation++;
     const entry = this.units.get(unitId);
     if (entry) entry.revoked = true;
