@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { MqttClient } from 'mqtt';
 import { DeferredPubacks } from './deferred-pubacks';
 
-/** The two things DeferredPubacks uses of an mqtt.js client: its events and `_sendPacket`. */
+/** What DeferredPubacks uses of an mqtt.js client: its events, `_sendPacket` and the socket. */
 class FakeClient extends EventEmitter {
   connected = true;
   readonly wire: Array<{ cmd: string; messageId?: number }> = [];
@@ -10,6 +10,17 @@ class FakeClient extends EventEmitter {
     this.wire.push(packet);
     cb?.();
   }
+  /** Raw bytes written past mqtt.js: only PUBACKs (0x40 0x02 id-msb id-lsb) are expected. */
+  readonly stream = {
+    write: (bytes: Buffer): boolean => {
+      expect(bytes.length % 4).toBe(0);
+      for (let i = 0; i < bytes.length; i += 4) {
+        expect([bytes[i], bytes[i + 1]]).toEqual([0x40, 2]);
+        this.wire.push({ cmd: 'puback', messageId: bytes.readUInt16BE(i + 2) });
+      }
+      return true;
+    },
+  };
   /** What mqtt.js does for a QoS1 PUBLISH once handleMessage has called back. */
   acknowledge(messageId: number): void {
     this._sendPacket({ cmd: 'puback', messageId });
@@ -55,6 +66,20 @@ describe('DeferredPubacks', () => {
     expect(gate.release([old])).toBe(0);
     expect(gate.release([fresh])).toBe(1);
     expect(client.wire).toEqual([{ cmd: 'puback', messageId: 3 }]);
+  });
+
+  it('sends the PUBACKs of a batch in one write, in order, whatever the packet id', () => {
+    const { client, gate } = setup();
+    const writes: number[] = [];
+    const write = client.stream.write;
+    client.stream.write = (bytes: Buffer) => (writes.push(bytes.length), write(bytes));
+    const ids = [1, 255, 256, 65535, 42];
+    const held = ids.map((id) => gate.hold(id));
+    for (const id of ids) client.acknowledge(id);
+    expect(client.wire).toEqual([]);
+    expect(gate.release(held)).toBe(5);
+    expect(writes).toEqual([20]);
+    expect(client.wire).toEqual(ids.map((messageId) => ({ cmd: 'puback', messageId })));
   });
 
   it('sends nothing while disconnected', () => {
