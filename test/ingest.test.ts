@@ -55,11 +55,21 @@ function ingestContract(open: () => Promise<Stack>) {
   it('loses and duplicates nothing when ingest stops abruptly mid-stream and restarts', async () => {
     await reset(stack.ds);
     const data = fleetDataset(100, 100, false);
-    const first = newWorker(stack, { clientId: 'ingest-crash', batchMaxRows: 500 });
+    // Killed from its own commit listener once 2,000 fixes are in: polling the table for that moment
+    // let a fast pipeline store the whole stream before the kill (a crash after the end, not mid-stream).
+    let committed = 0;
+    let crashed: () => void = () => undefined;
+    const crash = new Promise<void>((r) => (crashed = r));
+    const first = newWorker(stack, { clientId: 'ingest-crash', batchMaxRows: 500 }, ({ fixes }) => {
+      committed += fixes.length;
+      if (committed >= 2000 && committed - fixes.length < 2000) {
+        first.worker.kill();
+        crashed();
+      }
+    });
     await first.worker.start();
     const publishing = publishAll(stack.mqttUrl, data.messages);
-    await waitFor('a part of the stream stored', async () => (await countRows(stack.ds, 'unit_positions')) >= 2000);
-    first.worker.kill();
+    await crash;
     const atCrash = await countRows(stack.ds, 'unit_positions');
     await publishing; // the broker accepted everything; what the dead worker did not acknowledge stays queued
     const second = newWorker(stack, { clientId: 'ingest-crash', batchMaxRows: 500 });

@@ -6,7 +6,7 @@ import { TelemetryPipeline } from '@rescue/telemetry';
 import { closeDatabase, IngestRepository, openDatabase } from '@rescue/persistence';
 import { startEmbeddedBroker } from '../../apps/server/src/broker/embedded-broker';
 import { IngestMetrics } from '../../apps/server/src/ingest/ingest-metrics';
-import { IngestWorker, IngestWorkerOptions } from '../../apps/server/src/ingest/ingest-worker';
+import { CommittedListener, IngestWorker, IngestWorkerOptions } from '../../apps/server/src/ingest/ingest-worker';
 import { scratchPglite, scratchPostgres } from './databases';
 import { startMosquitto } from './mosquitto';
 import { newTestUser, TestBrokerAuth, urlWithCredentials } from './test-broker-auth';
@@ -59,7 +59,11 @@ export async function realStack(mosquittoBinary: string): Promise<Stack> {
 
 export const TEST_TELEMETRY = { maxPayloadBytes: 64 * 1024, maxFutureS: 300, maxAgeS: 7 * 86400, maxSpeedKmh: 250, maxAccuracyM: 200 };
 
-export function newWorker(stack: Stack, opts: Partial<IngestWorkerOptions> = {}): { worker: IngestWorker; metrics: IngestMetrics } {
+export function newWorker(
+  stack: Stack,
+  opts: Partial<IngestWorkerOptions> = {},
+  onCommitted?: CommittedListener,
+): { worker: IngestWorker; metrics: IngestMetrics } {
   const metrics = new IngestMetrics(new Registry());
   const worker = new IngestWorker(
     { mqttUrl: stack.mqttUrl, clientId: 'ingest-test', shareGroup: null, batchMaxRows: 1000, batchMaxWaitMs: 20, maxPending: 20000, ...opts },
@@ -67,6 +71,7 @@ export function newWorker(stack: Stack, opts: Partial<IngestWorkerOptions> = {})
     new IngestRepository(stack.ds),
     metrics,
     pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
+    onCommitted,
   );
   return { worker, metrics };
 }
