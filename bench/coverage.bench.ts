@@ -3,7 +3,6 @@
 // timed in the same run against pgRouting's pgr_drivingDistance on the same directed edges (scratch
 // database coverage_bench); then maximal covering with 200 candidates and k = 5 by HiGHS.
 import { seededRandom } from '@rescue/common';
-import { Client } from 'pg';
 import { readFileSync } from 'node:fs';
 import {
   analyseCoverage,
@@ -21,30 +20,12 @@ import {
   stationIsochrones,
 } from '@rescue/coverage';
 import { fromVertex, loadGraph, type RoadGraph } from '@rescue/routing';
-import { exportEdges } from './lib/pg-graph';
+import { connectPgRouting, exportEdges } from './lib/pg-graph';
 
 const EXTRACT = 'data/osm/andorra.osm.pbf';
 const PG_URL = process.env['COVERAGE_BENCH_PG'] ?? 'postgresql://postgres@127.0.0.1:5432/coverage_bench';
 const MINUTES = [5, 10, 15, 30];
 const STATIONS = 50;
-
-async function connect(): Promise<Client | null> {
-  const url = new URL(PG_URL);
-  try {
-    const admin = new Client({ connectionString: Object.assign(new URL(PG_URL), { pathname: '/postgres' }).toString(), connectionTimeoutMillis: 3000 });
-    await admin.connect();
-    const name = url.pathname.slice(1);
-    if ((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 0) await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const c = new Client({ connectionString: PG_URL });
-    await c.connect();
-    await c.query('CREATE EXTENSION IF NOT EXISTS pgrouting CASCADE');
-    return c;
-  } catch (e) {
-    process.stdout.write(`pgRouting baseline skipped: ${(e as Error).message} (apt-get install postgresql-15-pgrouting; PostgreSQL on 127.0.0.1:5432)\n`);
-    return null;
-  }
-}
 
 /** 50 stations on distinct junction vertices, seeded: every run times the same searches. */
 function pickStations(g: RoadGraph): number[] {
@@ -97,7 +78,7 @@ async function main(): Promise<void> {
   process.stdout.write(`  ours, one search per station and limit        ${ms(perLimit)} total, ${(perLimit / n).toFixed(3)} ms per station-limit\n`);
   process.stdout.write(`  ours, with Turf display polygons              ${ms(withPolygons)} total (${polygons} polygons)\n`);
 
-  const c = await connect();
+  const c = await connectPgRouting(PG_URL);
   if (c) {
     await exportEdges(c, 'cov_edges', g);
     const sql = `SELECT id, source, target, cost, -1::float8 AS reverse_cost FROM cov_edges`;

@@ -5,22 +5,24 @@ import type { RoadGraph } from '@rescue/routing';
 
 export const PG_URL = process.env['ROUTING_BENCH_PG'] ?? 'postgresql://postgres@127.0.0.1:5432/routing_bench';
 
-/** Connect, creating the scratch database and the extension when missing; null when unavailable. */
-export async function connectPgRouting(): Promise<Client | null> {
-  const url = new URL(PG_URL);
-  const dbName = url.pathname.slice(1);
+/**
+ * Connect to `url` (a scratch database: the routing benches' by default, the coverage bench passes its
+ * own), creating the database and the extension when missing; null when unavailable.
+ */
+export async function connectPgRouting(url: string = PG_URL): Promise<Client | null> {
+  const dbName = new URL(url).pathname.slice(1);
   try {
-    const admin = new Client({ connectionString: Object.assign(new URL(PG_URL), { pathname: '/postgres' }).toString() });
+    const admin = new Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString(), connectionTimeoutMillis: 3000 });
     await admin.connect();
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName]);
     if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${dbName}`);
     await admin.end();
-    const c = new Client({ connectionString: PG_URL });
+    const c = new Client({ connectionString: url });
     await c.connect();
     await c.query('CREATE EXTENSION IF NOT EXISTS pgrouting CASCADE');
     return c;
   } catch (e) {
-    process.stderr.write(`pgRouting unavailable (${(e as Error).message}); install postgresql-15-pgrouting\n`);
+    process.stderr.write(`pgRouting baseline skipped: ${(e as Error).message} (apt-get install postgresql-15-pgrouting; PostgreSQL on 127.0.0.1:5432)\n`);
     return null;
   }
 }
