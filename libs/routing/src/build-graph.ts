@@ -1,10 +1,12 @@
 import { RoutingError } from './errors';
 import { cosDeg, haversineM, projX, projY } from './geo';
 import type { GraphMeta, RoadGraph } from './graph';
-import type { OsmData, OsmRestriction } from './osm/osm-data';
+import { OsmData } from './osm/osm-data';
+import type { OsmRestriction } from './osm/osm-visitor';
+import { type RoadInput, roadInputFromOsm } from './osm/road-input';
 import { strongComponents } from './components';
 import { buildSegmentGrid, type SegmentGrid } from './segment-grid';
-import { profileKey, type SpeedProfile, wayRule } from './profile';
+import { profileKey, type SpeedProfile } from './profile';
 
 /** 3: per-vertex strongly connected component (vComp) and its meta counts; older caches rebuild. */
 export const GRAPH_FORMAT_VERSION = 3;
@@ -17,61 +19,56 @@ export interface BuildInfo {
 }
 
 interface Run {
-  wayId: number;
   wayIdx: number;
-  nodes: number[]; // osm node indices
+  /** Road node indices, a slice of the input's refNode. */
+  start: number;
+  end: number;
 }
 
-/** Turn an extract into a RoadGraph. Deterministic: the same extract and profile give the same arrays. */
-export function buildGraph(osm: OsmData, profile: SpeedProfile, info: BuildInfo, onProgress?: ProgressFn): RoadGraph {
+/**
+ * Turn an extract into a RoadGraph. Deterministic: the same extract and profile give the same arrays.
+ * Takes the in-memory OsmData (hand-drawn maps, tests) or a RoadInput from the streaming import.
+ */
+export function buildGraph(source: OsmData | RoadInput, profile: SpeedProfile, info: BuildInfo, onProgress?: ProgressFn): RoadGraph {
   const t0 = performance.now();
-  const rules = osm.ways.map((w) => wayRule(w.tags, profile));
+  const osm = source instanceof OsmData ? roadInputFromOsm(source, profile) : source;
+  const refs = osm.refNode;
 
   // 1. Drivable runs: a way cut where the extract lost a node, so no straight line bridges the gap.
   const runs: Run[] = [];
-  let drivableWays = 0;
-  osm.ways.forEach((w, wi) => {
-    if (rules[wi] === null) return;
-    drivableWays++;
-    let cur: number[] = [];
-    for (const ref of w.refs) {
-      const i = osm.nodeIdx(ref);
-      if (i < 0) {
-        if (cur.length >= 2) runs.push({ wayId: w.id, wayIdx: wi, nodes: cur });
-        cur = [];
-      } else cur.push(i);
+  for (let wi = 0; wi < osm.wayCount; wi++) {
+    let start = osm.refStart[wi]!;
+    const end = osm.refStart[wi + 1]!;
+    for (let k = start; k <= end; k++) {
+      if (k < end && refs[k]! >= 0) continue;
+      if (k - start >= 2) runs.push({ wayIdx: wi, start, end: k });
+      start = k + 1;
     }
-    if (cur.length >= 2) runs.push({ wayId: w.id, wayIdx: wi, nodes: cur });
-  });
+  }
   if (runs.length === 0) throw new RoutingError('BAD_EXTRACT', `${info.source}: no drivable road for profile ${profile.name}`);
   onProgress?.('ways', runs.length, runs.length);
 
   // 2. Vertices: nodes shared by two ways (or twice by one), run ends, and restriction via nodes.
   const use = new Uint8Array(osm.nodeCount);
   const vertexOf = new Int32Array(osm.nodeCount).fill(-1);
-  for (const r of runs) for (const n of r.nodes) if (use[n]! < 2) use[n]!++;
+  for (const r of runs) for (let k = r.start; k < r.end; k++) if (use[refs[k]!]! < 2) use[refs[k]!]!++;
   for (const r of runs) {
-    use[r.nodes[0]!] = 2;
-    use[r.nodes[r.nodes.length - 1]!] = 2;
+    use[refs[r.start]!] = 2;
+    use[refs[r.end - 1]!] = 2;
   }
   for (const tr of osm.restrictions) {
-    const i = osm.nodeIdx(tr.viaNode);
+    const i = tr.viaNode;
     if (i >= 0 && use[i]! > 0) use[i] = 2;
   }
   const vLat: number[] = [];
   const vLon: number[] = [];
   const vOsm: number[] = [];
-  const osmIdOf = new Float64Array(osm.nodeCount);
-  for (const w of osm.ways) for (const ref of w.refs) {
-    const i = osm.nodeIdx(ref);
-    if (i >= 0) osmIdOf[i] = ref;
-  }
   for (let i = 0; i < osm.nodeCount; i++) {
     if (use[i] === 2) {
       vertexOf[i] = vLat.length;
-      vLat.push(osm.lat(i));
-      vLon.push(osm.lon(i));
-      vOsm.push(osmIdOf[i]!);
+      vLat.push(osm.nodeLat[i]!);
+      vLon.push(osm.nodeLon[i]!);
+      vOsm.push(osm.nodeOsmId[i]!);
     }
   }
 
@@ -92,17 +89,18 @@ export function buildGraph(osm: OsmData, profile: SpeedProfile, info: BuildInfo,
   const eDir: number[] = [];
   let minLat = Infinity, minLon = Infinity, maxLat = -Infinity, maxLon = -Infinity;
   for (const r of runs) {
-    const rule = rules[r.wayIdx]!;
-    let start = 0;
-    for (let k = 1; k < r.nodes.length; k++) {
-      if (vertexOf[r.nodes[k]!]! < 0) continue;
+    const rule = osm.rules[osm.wayRule[r.wayIdx]!]!;
+    const wayId = osm.wayId[r.wayIdx]!;
+    let start = r.start;
+    for (let k = r.start + 1; k < r.end; k++) {
+      if (vertexOf[refs[k]!]! < 0) continue;
       const c = cFrom.length;
       shapeStart.push(sLat.length);
       let len = 0;
       for (let j = start; j <= k; j++) {
-        const n = r.nodes[j]!;
-        const la = osm.lat(n);
-        const lo = osm.lon(n);
+        const n = refs[j]!;
+        const la = osm.nodeLat[n]!;
+        const lo = osm.nodeLon[n]!;
         if (j > start) len += haversineM(sLat[sLat.length - 1]!, sLon[sLon.length - 1]!, la, lo);
         sLat.push(la);
         sLon.push(lo);
@@ -112,11 +110,11 @@ export function buildGraph(osm: OsmData, profile: SpeedProfile, info: BuildInfo,
         if (lo < minLon) minLon = lo;
         if (lo > maxLon) maxLon = lo;
       }
-      const u = vertexOf[r.nodes[start]!]!;
-      const v = vertexOf[r.nodes[k]!]!;
+      const u = vertexOf[refs[start]!]!;
+      const v = vertexOf[refs[k]!]!;
       cFrom.push(u);
       cTo.push(v);
-      cWay.push(r.wayId);
+      cWay.push(wayId);
       cLen.push(len);
       if (rule.forward) pushEdge(u, v, len / (rule.speedFwdKmh / 3.6), len, c, 0);
       if (rule.backward) pushEdge(v, u, len / (rule.speedBwdKmh / 3.6), len, c, 1);
@@ -135,7 +133,7 @@ export function buildGraph(osm: OsmData, profile: SpeedProfile, info: BuildInfo,
   onProgress?.('chains', cFrom.length, cFrom.length);
 
   // 4. Turn restrictions by node splitting (see splitForRestrictions).
-  const split = splitForRestrictions(osm.restrictions, osm, vertexOf, cWay, { eSrc, eDst, eTime, eDist, eChain, eDir }, { vLat, vLon, vOsm });
+  const split = splitForRestrictions(osm.restrictions, vertexOf, cWay, { eSrc, eDst, eTime, eDist, eChain, eDir }, { vLat, vLon, vOsm });
   onProgress?.('restrictions', split.applied, osm.restrictions.length);
 
   // 5. CSR.
@@ -198,9 +196,9 @@ export function buildGraph(osm: OsmData, profile: SpeedProfile, info: BuildInfo,
     buildMs: 0,
     builtAt: new Date().toISOString(),
     bbox: [minLon, minLat, maxLon, maxLat],
-    osmNodes: osm.nodeCount,
-    highwayWays: osm.ways.length,
-    drivableWays,
+    osmNodes: osm.osmNodes,
+    highwayWays: osm.highwayWays,
+    drivableWays: osm.wayCount,
     restrictionsApplied: split.applied,
     restrictionsSkipped: osm.skippedRestrictions + split.skipped,
     turnSplitVertices: split.addedVertices,
@@ -263,7 +261,6 @@ interface VertexLists { vLat: number[]; vLon: number[]; vOsm: number[] }
  */
 function splitForRestrictions(
   restrictions: OsmRestriction[],
-  osm: OsmData,
   vertexOf: Int32Array,
   cWay: number[],
   E: EdgeLists,
@@ -273,8 +270,7 @@ function splitForRestrictions(
   let skipped = 0;
   const drivableWays = new Set(cWay);
   for (const r of restrictions) {
-    const i = osm.nodeIdx(r.viaNode);
-    const v = i >= 0 ? vertexOf[i]! : -1;
+    const v = r.viaNode >= 0 ? vertexOf[r.viaNode]! : -1;
     if (v < 0 || !drivableWays.has(r.fromWay) || !drivableWays.has(r.toWay)) {
       skipped++;
       continue;

@@ -23,6 +23,8 @@ export interface GraphMeta {
   components: number;
   /** Vertices outside the largest one: road pieces from which not every other vertex is reachable or back. */
   verticesOutsideMain: number;
+  /** The area the extract was cut to while reading (see osm/clip.ts), when it was. */
+  clip?: string;
 }
 
 /**

@@ -1,18 +1,12 @@
 import type { Tags } from '../profile';
+import { type OsmMember, type OsmRestriction, readRestriction } from './osm-visitor';
+
+export type { OsmRestriction } from './osm-visitor';
 
 export interface OsmWay {
   id: number;
   refs: number[];
   tags: Tags;
-}
-
-export interface OsmRestriction {
-  id: number;
-  /** no_* forbids from→to; only_* forbids from→anything else. */
-  kind: 'no' | 'only';
-  fromWay: number;
-  viaNode: number;
-  toWay: number;
 }
 
 /** What the graph builder needs from an extract: node positions, highway ways, turn restrictions. */
@@ -59,21 +53,14 @@ export class OsmData {
     if (tags['highway'] !== undefined && refs.length >= 2) this.ways.push({ id, refs, tags });
   }
 
-  addRelation(id: number, members: { type: string; ref: number; role: string }[], tags: Tags): void {
-    const t = tags['type'];
-    if (t !== 'restriction' && t !== 'restriction:motorcar') return;
-    const r = tags['restriction'] ?? tags['restriction:motorcar'];
-    const except = (tags['except'] ?? '').split(';').map((s) => s.trim());
-    if (except.includes('emergency')) return;
-    const from = members.filter((m) => m.role === 'from' && m.type === 'way');
-    const via = members.filter((m) => m.role === 'via');
-    const to = members.filter((m) => m.role === 'to' && m.type === 'way');
-    const kind = r?.startsWith('no_') ? 'no' : r?.startsWith('only_') ? 'only' : null;
-    // Via-way restrictions need a path-based model; they are rare (see README) and skipped.
-    if (kind === null || from.length !== 1 || to.length !== 1 || via.length !== 1 || via[0]!.type !== 'node') {
-      this.skippedRestrictions++;
-      return;
-    }
-    this.restrictions.push({ id, kind, fromWay: from[0]!.ref, viaNode: via[0]!.ref, toWay: to[0]!.ref });
+  addRelation(id: number, members: OsmMember[], tags: Tags): void {
+    const r = readRestriction(id, members, tags);
+    if (r === 'skipped') this.skippedRestrictions++;
+    else if (r !== null) this.restrictions.push(r);
+  }
+
+  /** This store as a reader's visitor (one pass takes every element). */
+  visitor(): { node: OsmData['addNode']; way: OsmData['addWay']; relation: OsmData['addRelation'] } {
+    return { node: this.addNode.bind(this), way: this.addWay.bind(this), relation: this.addRelation.bind(this) };
   }
 }

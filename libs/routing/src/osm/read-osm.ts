@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import tinyosmpbf from 'tiny-osmpbf';
-import { SAXParser } from 'sax';
 import { RoutingError } from '../errors';
 import { OsmData } from './osm-data';
+import { XmlScanner } from './xml-scan';
 
 export type OsmFormat = 'pbf' | 'xml';
 
@@ -42,47 +42,11 @@ function parsePbf(bytes: Uint8Array): OsmData {
   return d;
 }
 
-/** Streaming SAX over OSM XML (API 0.6 format); elements are self-describing, so one pass suffices. */
+/** Parse a whole OSM XML document held in memory. */
 export function parseXml(text: string): OsmData {
   const d = new OsmData();
-  const p = new SAXParser(true, { trim: true });
-  let cur: { kind: 'way' | 'relation'; id: number; refs: number[]; members: { type: string; ref: number; role: string }[]; tags: Record<string, string> } | null = null;
-  let sawOsm = false;
-  p.onerror = (err) => {
-    throw new RoutingError('BAD_EXTRACT', `malformed OSM XML: ${err.message.split('\n')[0]}`);
-  };
-  p.onopentag = (tag) => {
-    const a = tag.attributes as Record<string, string>;
-    switch (tag.name) {
-      case 'osm':
-        sawOsm = true;
-        break;
-      case 'node':
-        if (a['action'] !== 'delete') d.addNode(Number(a['id']), Number(a['lat']), Number(a['lon']));
-        break;
-      case 'way':
-      case 'relation':
-        cur = a['action'] === 'delete' ? null : { kind: tag.name, id: Number(a['id']), refs: [], members: [], tags: {} };
-        break;
-      case 'nd':
-        cur?.refs.push(Number(a['ref']));
-        break;
-      case 'member':
-        cur?.members.push({ type: a['type'] ?? '', ref: Number(a['ref']), role: a['role'] ?? '' });
-        break;
-      case 'tag':
-        if (cur && a['k'] !== undefined) cur.tags[a['k']] = a['v'] ?? '';
-        break;
-    }
-  };
-  p.onclosetag = (name) => {
-    if ((name === 'way' || name === 'relation') && cur) {
-      if (cur.kind === 'way') d.addWay(cur.id, cur.refs, cur.tags);
-      else d.addRelation(cur.id, cur.members, cur.tags);
-      cur = null;
-    }
-  };
-  p.write(text).close();
-  if (!sawOsm) throw new RoutingError('BAD_EXTRACT', 'not an OSM XML document (no <osm> root)');
+  const scanner = new XmlScanner(d.visitor());
+  scanner.write(text);
+  scanner.close();
   return d;
 }
