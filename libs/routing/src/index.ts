@@ -16,3 +16,4 @@ export { haversineM } from './geo';
 export { SearchSpace, searchSpace } from './search';
 export { buildContractionHierarchy, type ContractionHierarchy } from './contraction';
 export { ManyToOnePlan, prepareManyToOne, type ManyToOne } from './many-to-one-ch';
+export * from './matching';

@@ -241,7 +241,7 @@ export function route(g: RoadGraph, from: SnappedPoint, to: SnappedPoint, opts: 
 }
 
 /** Append the chain's shape between two along-distances (either order), skipping repeated points. */
-function appendSlice(g: RoadGraph, out: [number, number][], c: number, fromM: number, toM: number): void {
+export function appendSlice(g: RoadGraph, out: [number, number][], c: number, fromM: number, toM: number): void {
   const s0 = g.cShapeStart[c]!;
   const s1 = g.cShapeStart[c + 1]! - 1;
   const at = (m: number): [number, number] => {
