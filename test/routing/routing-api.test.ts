@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModuleServer, startModuleServer } from '../support/module-server';
@@ -68,6 +68,39 @@ describe('GET /routing/*', () => {
     const { status, body } = await get('/routing/route?from=42.5078,1.5211&to=40.0,3.0');
     expect(status).toBe(422);
     expect(body['code']).toBe('SNAP_TOO_FAR');
+  });
+
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  it('POST /routing/match matches the real GPX track near Soldeu onto one road path, timed when fixes carry times', async () => {
+    const gpx = readFileSync('data/traces/andorra_for_map_matching.gpx', 'utf8');
+    const t0 = Date.UTC(2026, 0, 5, 8);
+    // The GPX has no times; give it one fix every 10 s to get edge times back.
+    const points = [...gpx.matchAll(/<trkpt lat="([-\d.]+)" lon="([-\d.]+)"/g)].map((x, i) => ({ lat: Number(x[1]), lon: Number(x[2]), ts: t0 + i * 10000 }));
+    const { status, body } = await post('/routing/match', { points });
+    expect(status).toBe(200);
+    const segments = body['segments'] as { distanceM: number; durationS: number; geometry: { type: string; coordinates: unknown[] }; edges: { durationS: number; wayId: number }[] }[];
+    expect(segments).toHaveLength(1);
+    expect(body['unmatched']).toEqual([]);
+    const s = segments[0]!;
+    expect(s.geometry.type).toBe('LineString');
+    expect(s.geometry.coordinates.length).toBeGreaterThan(10);
+    expect(s.distanceM).toBeGreaterThan(500);
+    expect(s.durationS).toBe(200);
+    expect(s.edges.reduce((a, e) => a + e.durationS, 0)).toBeCloseTo(200, 3);
+    expect(body['confidence']).toBeGreaterThan(0);
+  });
+
+  it.each([
+    [{ points: [{ lat: 42.5, lon: 1.5 }] }, 'at least 2'],
+    [{ points: [{ lat: 42.5, lon: 1.5, ts: 1 }, { lat: 42.5, lon: 1.5, ts: 2 }] }, 'epoch milliseconds'],
+  ])('POST /routing/match refuses a bad body with 400 (%#)', async (b, msg) => {
+    const { status, body } = await post('/routing/match', b);
+    expect(status).toBe(400);
+    expect(String(body['message'])).toContain(msg);
   });
 
   it('logged what it loaded and how long it took', () => {

@@ -8,8 +8,8 @@ import { jsonShapeProblem } from './json-shape';
 import { RateLimiter } from './rate-limiter';
 import { refusalCounter, refuse } from './refusals';
 
-/** Bodies that are uploads (demand points, station lists): they get HTTP_MAX_UPLOAD_BYTES. */
-const UPLOAD_ROUTES = new Set(['/coverage/analyses', '/coverage/sitings']);
+/** Bodies that are uploads (demand points, station lists, tracks to match): they get HTTP_MAX_UPLOAD_BYTES. */
+const UPLOAD_ROUTES = new Set(['/coverage/analyses', '/coverage/sitings', '/routing/match']);
 
 /**
  * The client a request is charged to: its API key when it sends a known one, else its address. An

@@ -1,6 +1,7 @@
-import { BadRequestException, Controller, Get, HttpException, HttpStatus, Inject, Query } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, HttpException, HttpStatus, Inject, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { RoutingError } from '@rescue/routing';
+import { MATCH_MAX_POINTS, parseMatchBody } from './match-request';
 import { parseLatLon, parseOptimize, QueryError } from './route-query';
 import { RoutingService } from './routing.service';
 
@@ -26,6 +27,25 @@ export class RoutingController {
   route(@Query('from') from: unknown, @Query('to') to: unknown, @Query('optimize') optimize: unknown) {
     try {
       return this.routing.route(parseLatLon('from', from), parseLatLon('to', to), parseOptimize(optimize));
+    } catch (e) {
+      throw toHttp(e);
+    }
+  }
+
+  @Post('match')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({
+    description:
+      'Map-matched track (hidden Markov model, Newson & Krumm 2009). Body {points: [{lat, lon, ts}], sigmaM?}, ts in epoch ms or ISO 8601, ' +
+      `at most ${MATCH_MAX_POINTS} fixes. Returns {segments: [{firstIndex, lastIndex, geometry, distanceM, durationS, confidence, points, edges: ` +
+      '[{edge, wayId, distanceM, fromFrac, toFrac, full, enterTs, exitTs, durationS}]}], unmatched (input indices), sigmaM, distanceM, confidence}. ' +
+      'A track is split where no plausible road path joins two fixes.',
+  })
+  @ApiBadRequestResponse({ description: 'Malformed body, too many points, times going back' })
+  match(@Body() body: unknown) {
+    try {
+      const { points, options } = parseMatchBody(body);
+      return this.routing.match(points, options);
     } catch (e) {
       throw toHttp(e);
     }

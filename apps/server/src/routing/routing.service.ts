@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { AppConfig } from '@rescue/config';
-import { loadGraph, type Optimize, type RoadGraph, route, type RouteResult, snap, type SnappedPoint } from '@rescue/routing';
+import { loadGraph, type MatchOptions, type MatchResult, matchTrack, type Optimize, type RoadGraph, route, type RouteResult, snap, type SnappedPoint, type TrackPoint } from '@rescue/routing';
 import { APP_CONFIG } from '../config.module';
 
 export interface RoutingInfo {
@@ -79,5 +79,14 @@ export class RoutingService implements OnModuleInit {
     const b = this.snap(to[0], to[1]);
     const { edges: _edges, ...r } = route(this.graph, a, b, { optimize });
     return r;
+  }
+
+  /** Map-match a track (already validated at the edge) onto the loaded graph. */
+  match(points: TrackPoint[], options: MatchOptions): MatchResult & { elapsedMs: number } {
+    const t0 = performance.now();
+    const r = matchTrack(this.graph, points, options);
+    const elapsedMs = performance.now() - t0;
+    this.log.log(`match: ${points.length} fixes → ${r.segments.length} segment(s), ${Math.round(r.distanceM)} m, ${r.unmatched.length} unmatched, σ ${r.sigmaM.toFixed(1)} m, ${elapsedMs.toFixed(0)} ms`);
+    return { ...r, elapsedMs: Math.round(elapsedMs * 10) / 10 };
   }
 }
