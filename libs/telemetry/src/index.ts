@@ -1,6 +1,6 @@
 export * from './types';
 export { TELEMETRY_DEFAULTS } from './config';
-export { TelemetryPipeline, FIX_STEPS } from './pipeline';
+export { TelemetryPipeline, FIX_STEPS, TRACK_STEPS } from './pipeline';
 export { distanceM } from './geo';
 export * from './crs/chinese-datums';
 export * from './jt808';

@@ -21,11 +21,14 @@ import { UnitTracks } from './unit-tracks';
  *   3. validate  schema and physical ranges,      schema, out_of_range, unsupported_type
  *                per element of an array
  *   4. filter    FIX_STEPS below, per fix         no_gnss_fix, null_island, future, too_old, poor_accuracy,
- *                                                 (crs), duplicate, speed_jump
+ *                                                 (crs)
+ *   5. track     TRACK_STEPS, per fix in time      duplicate, speed_jump
+ *                order, against the unit's track
  *   then the caller stores the accepted fixes and updates live state.
  *
- * The GCJ-02 → WGS-84 step sits inside the filter list, after the stateless filters and before the
- * stateful ones: the unit's remembered fixes must all be WGS-84 for the duplicate and speed checks.
+ * The GCJ-02 → WGS-84 step ends the per-fix list: the unit's remembered fixes must all be WGS-84 for
+ * the track steps. The whole batch goes through FIX_STEPS before TRACK_STEPS, so that the speed check
+ * can look at the next fix of the batch that survived them (see refuseSpeedJump).
  *
  * One pipeline instance must see one unit's messages in order (the consumer partitions by unit); it is
  * not shared across threads. A bad message never throws out of process(): anything unexpected becomes
@@ -40,10 +43,10 @@ export const FIX_STEPS: readonly FixStep[] = [
   refusePoorAccuracy,
   // datum
   convertToWgs84,
-  // stateful: against the unit's accepted neighbours in time
-  refuseDuplicate,
-  refuseSpeedJump,
 ];
+
+/** Stateful: against the unit's accepted neighbours in time (and the batch's next fix). */
+export const TRACK_STEPS: readonly FixStep[] = [refuseDuplicate, refuseSpeedJump];
 
 function byTime(a: FixCandidate, b: FixCandidate): number {
   return a.fix.ts - b.fix.ts;
@@ -191,19 +194,36 @@ export class TelemetryPipeline {
   private filterFixes(out: PipelineOutput, candidates: FixCandidate[], unitId: string, now: number): void {
     // Re-uploads come in any order: in time order each fix meets its true predecessor in the window.
     if (candidates.length > 1) candidates.sort(byTime);
-    const ctx: FixContext = { cfg: this.cfg, now, track: this.tracks.touch(unitId) };
-    next: for (let i = 0; i < candidates.length; i++) {
+    const ctx: FixContext = { cfg: this.cfg, now, track: this.tracks.touch(unitId), next: null, afterNext: null };
+    const survivors: FixCandidate[] = [];
+    for (let i = 0; i < candidates.length; i++) {
       const c = candidates[i]!;
-      for (let s = 0; s < FIX_STEPS.length; s++) {
-        const r = FIX_STEPS[s]!(c, ctx);
-        if (r !== null) {
-          this.reject(out, r, unitId, textOf(c.raw, ''));
-          continue next;
-        }
+      const r = this.runSteps(FIX_STEPS, c, ctx);
+      if (r !== null) this.reject(out, r, unitId, textOf(c.raw, ''));
+      else survivors.push(c);
+    }
+    let n = 0; // first survivor strictly later than the one judged: the look-ahead
+    for (let i = 0; i < survivors.length; i++) {
+      const c = survivors[i]!;
+      while (n < survivors.length && survivors[n]!.fix.ts <= c.fix.ts) n++;
+      ctx.next = n < survivors.length ? survivors[n]!.fix : null;
+      ctx.afterNext = n + 1 < survivors.length ? survivors[n + 1]!.fix : null;
+      const r = this.runSteps(TRACK_STEPS, c, ctx);
+      if (r !== null) {
+        this.reject(out, r, unitId, textOf(c.raw, ''));
+        continue;
       }
       ctx.track.remember(c.fix);
       out.fixes.push(c.fix);
     }
+  }
+
+  private runSteps(steps: readonly FixStep[], c: FixCandidate, ctx: FixContext): Refusal | null {
+    for (let s = 0; s < steps.length; s++) {
+      const r = steps[s]!(c, ctx);
+      if (r !== null) return r;
+    }
+    return null;
   }
 
   private reject(out: PipelineOutput, r: Refusal, unitId: string | null, raw: string): void {

@@ -7,10 +7,12 @@ import type { Fix } from './types';
  * what lets late, out-of-order re-uploads through: a re-uploaded fix is compared with the fixes just
  * before and after it in time, not with the newest one.
  *
- * When the window is full, the oldest fix is forgotten. A fix older than everything remembered is still
- * speed-checked against the oldest remembered one (any two true positions must respect the limit), but
- * is not remembered itself and cannot be recognised as a duplicate: the storage key (unit, ts) is the
- * backstop for duplicates older than the window.
+ * When the window is full, the oldest fix is forgotten. A fix older than everything remembered (a
+ * blind-area batch hours old) takes the oldest slot instead: so the next fix of the same batch meets it
+ * as its predecessor, and a jump inside an old batch is judged against the batch's own neighbours, not
+ * only against a fix hours later. The slot holds one such fix at a time (the latest accepted), which
+ * costs the window its oldest live fix; duplicates older than the window are left to the storage key
+ * (unit, ts), the backstop.
  */
 export class UnitTrack {
   private readonly ts: Float64Array;
@@ -56,12 +58,13 @@ export class UnitTrack {
   remember(fix: Fix): void {
     let i = this.lowerBound(fix.ts);
     if (this.count === this.capacity) {
-      if (i === 0) return; // older than all remembered: it would be the one dropped
-      // drop the oldest: shift [1, i) one to the left, insert at i-1
-      this.ts.copyWithin(0, 1, i);
-      this.lat.copyWithin(0, 1, i);
-      this.lon.copyWithin(0, 1, i);
-      i -= 1;
+      if (i > 0) {
+        // drop the oldest: shift [1, i) one to the left, insert at i-1
+        this.ts.copyWithin(0, 1, i);
+        this.lat.copyWithin(0, 1, i);
+        this.lon.copyWithin(0, 1, i);
+        i -= 1;
+      } // else older than all remembered: it replaces the oldest (see the class comment)
     } else {
       this.ts.copyWithin(i + 1, i, this.count);
       this.lat.copyWithin(i + 1, i, this.count);
@@ -72,6 +75,14 @@ export class UnitTrack {
     this.lat[i] = fix.lat;
     this.lon[i] = fix.lon;
     this.jumpRun = 0;
+  }
+
+  /** Forgets the fix at index i (a remembered neighbour that proved to be the glitch). */
+  forget(i: number): void {
+    this.ts.copyWithin(i, i + 1, this.count);
+    this.lat.copyWithin(i, i + 1, this.count);
+    this.lon.copyWithin(i, i + 1, this.count);
+    this.count -= 1;
   }
 
   /** Forgets everything (re-anchoring after the remembered fixes proved to be the outliers). */

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config';
-import type { FixCandidate } from '../types';
+import type { Fix, FixCandidate } from '../types';
 import type { UnitTrack } from '../unit-track';
 import type { Refusal } from './refusal';
 
@@ -10,6 +10,13 @@ export interface FixContext {
   now: number;
   /** The unit's remembered fixes (WGS-84). */
   track: UnitTrack;
+  /**
+   * The next fix of the same batch in time (after the stateless steps, WGS-84, strictly later), not yet
+   * judged: lets the speed check tell a glitch from the good fix after it. Null for the last or only one.
+   */
+  next: Fix | null;
+  /** The one after next (same rules), for the same purpose. */
+  afterNext: Fix | null;
 }
 
 /** A fix step: refuses the candidate (a Refusal) or lets it on (null), possibly having transformed it. */
