@@ -13,6 +13,7 @@ import { EmbeddedJobsModule } from './database/embedded-jobs.module';
 import { FleetModule } from './fleet/fleet.module';
 import { HealthController } from './health/health.controller';
 import { IngestModule } from './ingest/ingest.module';
+import { Jt808Module } from './jt808/jt808.module';
 import { LoggingModule } from './logging/logging.module';
 import { redactRequest } from './logging/redact-request';
 import { ROOT_LOGGER } from './logging/root-logger';
@@ -45,6 +46,7 @@ import { VALIDATION_OPTIONS } from './validation-options';
     DispatchModule,
     CoverageModule,
     IngestModule,
+    Jt808Module,
     SimulatorModule,
     ConsoleModule,
   ],

@@ -44,6 +44,30 @@ export interface AppConfig {
   mqttMaxPacketBytes: number;
   /** TCP port of the embedded broker; 1883 is left to a system broker. */
   embeddedMqttPort: number;
+  /** TCP port of the JT/T 808 gateway (embedded default and `npm run jt808-gateway`); 0 turns it off. */
+  jt808Port: number;
+  /** Interface the JT/T 808 gateway listens on: loopback by default; 0.0.0.0 where terminals reach it. */
+  jt808Host: string;
+  /** Concurrent JT/T 808 connections; more are closed at once (counted as max_connections). */
+  jt808MaxConnections: number;
+  /** Largest JT/T 808 frame as sent (escaped, flags included), bytes; a larger one is dropped. */
+  jt808MaxFrameBytes: number;
+  /** Per connection: bytes and frames per second sustained; above, reading pauses (TCP pushes back). */
+  jt808MaxBytesPerS: number;
+  jt808MaxFramesPerS: number;
+  /** Heartbeat interval terminals are configured with, seconds; 3 intervals without a frame close the connection. */
+  jt808HeartbeatS: number;
+  /** Locations relayed but not yet durable, per connection; above, reading pauses until some are. */
+  jt808MaxInFlight: number;
+  /** Seconds a relayed location may wait to be durable; after that no 0x8001 goes out and the terminal resends. */
+  jt808DurableTimeoutS: number;
+  /** External broker only: the gateway service user the JT/T 808 gateway publishes as (JT808_MQTT_USERNAME/PASSWORD). */
+  jt808MqttUsername: string | null;
+  jt808MqttPassword: string | null;
+  /** How often an unacknowledged dispatch order is sent again while its task is active, seconds. */
+  orderRetryS: number;
+  /** Demo: every how many simulated units one is a JT/T 808 terminal (0 = none). */
+  simulatorJt808Every: number;
   /**
    * Shared-subscription group for several ingest workers on a real broker ($share/<group>/...);
    * null (the default) = one worker with a plain subscription. Only for a broker that keeps shared
@@ -216,6 +240,19 @@ export function loadConfig(env: Env = process.env): AppConfig {
     mqttClientBurst: int(env, 'MQTT_CLIENT_BURST', 2000, 1, 10_000_000),
     mqttMaxPacketBytes: int(env, 'MQTT_MAX_PACKET_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
     embeddedMqttPort: int(env, 'EMBEDDED_MQTT_PORT', 1884, 0, 65535),
+    jt808Port: int(env, 'JT808_PORT', 6808, 0, 65535),
+    jt808Host: str(env, 'JT808_HOST') ?? '127.0.0.1',
+    jt808MaxConnections: int(env, 'JT808_MAX_CONNECTIONS', 20000, 1, 1_000_000),
+    jt808MaxFrameBytes: int(env, 'JT808_MAX_FRAME_BYTES', 4096, 64, 1024 * 1024),
+    jt808MaxBytesPerS: int(env, 'JT808_MAX_BYTES_PER_S', 16 * 1024, 64, 100 * 1024 * 1024),
+    jt808MaxFramesPerS: int(env, 'JT808_MAX_FRAMES_PER_S', 50, 1, 1_000_000),
+    jt808HeartbeatS: int(env, 'JT808_HEARTBEAT_S', 60, 1, 3600),
+    jt808MaxInFlight: int(env, 'JT808_MAX_IN_FLIGHT', 64, 1, 100_000),
+    jt808DurableTimeoutS: int(env, 'JT808_DURABLE_TIMEOUT_S', 30, 1, 3600),
+    jt808MqttUsername: str(env, 'JT808_MQTT_USERNAME'),
+    jt808MqttPassword: env.JT808_MQTT_PASSWORD !== undefined && env.JT808_MQTT_PASSWORD !== '' ? env.JT808_MQTT_PASSWORD : null,
+    orderRetryS: int(env, 'ORDER_RETRY_S', 15, 1, 3600),
+    simulatorJt808Every: int(env, 'SIMULATOR_JT808_EVERY', 3, 0, 100000),
     // aedes has no shared subscriptions; on a real broker a group is opt-in (see the field's comment).
     ingestShareGroup: embedded ? null : shareGroup(env),
     ingestClientId: ingestClientId(env),

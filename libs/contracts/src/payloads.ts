@@ -75,3 +75,41 @@ export interface OwnTracksLwt {
   _type: 'lwt';
   tst?: number;
 }
+
+/**
+ * `ems/v1/units/{unitId}/jt808`: one JT/T 808 message of a terminal the gateway authenticated, relayed
+ * as received (sub-packages already joined), so ingest decodes and filters it like any other input.
+ */
+export interface Jt808RelayPayload {
+  /** Terminal phone number as in the frame header. */
+  phone: string;
+  /** '2013' (also 2011) or '2019' header. */
+  version: '2013' | '2019';
+  msgId: number;
+  serial: number;
+  /** The message body, unescaped, base64. */
+  body: string;
+  /** When the gateway received the (last package of the) message, epoch ms UTC. */
+  receivedAt: number;
+}
+
+/**
+ * `ems/v1/units/{unitId}/commands`: an order for the unit's terminal. The terminal acknowledges a
+ * `dispatch_order` by publishing on its status topic `{ts, status: "order_received", taskId, source: "terminal"}`.
+ */
+export interface CommandPayload {
+  type: 'dispatch_order';
+  /** Unique per sending attempt's order (the same for every retry of one order). */
+  commandId: string;
+  taskId: string;
+  priority: 1 | 2 | 3 | 4;
+  emergency: boolean;
+  /** Incident, WGS-84. */
+  lat: number;
+  lon: number;
+  address: string | null;
+  /** The order as the crew reads it (Chinese first): priority, place, task id. */
+  text: string;
+  /** Epoch ms UTC of the assignment. */
+  issuedAt: number;
+}

@@ -1,4 +1,4 @@
-import { owntracksTopic, parseTopic, positionTopic, presenceTopic, statusTopic, TOPIC_FILTERS } from './topics';
+import { commandTopic, owntracksTopic, parseCommandTopic, parseTopic, positionTopic, presenceTopic, statusTopic, TOPIC_FILTERS } from './topics';
 
 describe('parseTopic', () => {
   it.each<[string, ReturnType<typeof parseTopic>]>([
@@ -39,12 +39,21 @@ describe('parseTopic', () => {
     expect(parseTopic(owntracksTopic('bob', 'x1'))).toMatchObject({ unitId: 'bob-x1' });
   });
 
-  it('subscription filters cover the four channels', () => {
+  it('subscription filters cover the five channels', () => {
     expect(TOPIC_FILTERS).toEqual({
       position: 'ems/v1/units/+/position',
       status: 'ems/v1/units/+/status',
       presence: 'ems/v1/units/+/presence',
       owntracks: 'owntracks/+/+',
+      jt808: 'ems/v1/units/+/jt808',
     });
+  });
+
+  it('command topics: one per unit, parsed back to the unit', () => {
+    expect(commandTopic('amb-01')).toBe('ems/v1/units/amb-01/commands');
+    expect(parseCommandTopic('ems/v1/units/amb-01/commands')).toBe('amb-01');
+    for (const t of ['ems/v1/units/a/b/commands', 'ems/v1/units//commands', 'ems/v1/units/amb-01/position', 'x/ems/v1/units/a/commands']) expect(parseCommandTopic(t)).toBeNull();
+    expect(parseTopic('ems/v1/units/amb-01/commands')).toBeNull(); // not an ingest topic
+    expect(parseTopic('ems/v1/units/amb-01/jt808')).toEqual({ kind: 'jt808', unitId: 'amb-01' });
   });
 });

@@ -23,12 +23,32 @@ export const TOPIC_FILTERS = {
   status: `${TOPIC_PREFIX}/+/status`,
   presence: `${TOPIC_PREFIX}/+/presence`,
   owntracks: 'owntracks/+/+',
+  jt808: `${TOPIC_PREFIX}/+/jt808`,
 } as const;
+
+/**
+ * Orders down to a unit: `ems/v1/units/{unitId}/commands` (QoS 1). The dispatch server publishes; the
+ * unit's own MQTT terminal (and the JT/T 808 gateway, for its terminals) subscribes. Not an ingest topic.
+ */
+export const commandTopic = (unitId: string): string => `${TOPIC_PREFIX}/${unitId}/commands`;
+export const COMMAND_FILTER = `${TOPIC_PREFIX}/+/commands`;
+
+/** The unit a command topic is for, or null. */
+export function parseCommandTopic(topic: string): string | null {
+  if (!topic.startsWith(UNIT_PREFIX_C) || !topic.endsWith('/commands')) return null;
+  const unitId = topic.slice(UNIT_PREFIX_C.length, topic.length - '/commands'.length);
+  return UNIT_ID_PATTERN.test(unitId) ? unitId : null;
+}
+const UNIT_PREFIX_C = `${TOPIC_PREFIX}/`;
 
 /** QoS of every ingest topic: at-least-once; duplicates are filtered downstream. */
 export const INGEST_QOS = 1 as const;
 
-export type UnitTopicKind = 'position' | 'status' | 'presence';
+/**
+ * `jt808`: what the JT/T 808 gateway relays for a terminal it authenticated (payload: Jt808RelayPayload),
+ * published only by a gateway service, never by a unit.
+ */
+export type UnitTopicKind = 'position' | 'status' | 'presence' | 'jt808';
 
 export type ParsedTopic =
   | { kind: UnitTopicKind; unitId: string }
@@ -37,6 +57,7 @@ export type ParsedTopic =
 export const positionTopic = (unitId: string): string => `${TOPIC_PREFIX}/${unitId}/position`;
 export const statusTopic = (unitId: string): string => `${TOPIC_PREFIX}/${unitId}/status`;
 export const presenceTopic = (unitId: string): string => `${TOPIC_PREFIX}/${unitId}/presence`;
+export const jt808Topic = (unitId: string): string => `${TOPIC_PREFIX}/${unitId}/jt808`;
 export const owntracksTopic = (user: string, device: string): string => `owntracks/${user}/${device}`;
 
 export function isUnitId(v: unknown): v is string {
@@ -62,7 +83,7 @@ export function parseTopic(topic: string): ParsedTopic | null {
     const slash = topic.indexOf('/', UNIT_PREFIX.length);
     if (slash < 0) return null;
     const kind = topic.slice(slash + 1);
-    if (kind !== 'position' && kind !== 'status' && kind !== 'presence') return null;
+    if (kind !== 'position' && kind !== 'status' && kind !== 'presence' && kind !== 'jt808') return null;
     const unitId = topic.slice(UNIT_PREFIX.length, slash);
     return UNIT_ID_PATTERN.test(unitId) ? { kind, unitId } : null;
   }

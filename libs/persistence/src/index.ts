@@ -7,3 +7,4 @@ export * from './task.repository';
 export * from './audit.repository';
 export * from './credentials.repository';
 export * from './credential-changes';
+export * from './jt808-terminals.repository';

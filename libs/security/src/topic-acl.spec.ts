@@ -42,14 +42,22 @@ describe('mayPublish', () => {
 });
 
 describe('maySubscribe', () => {
-  it('units subscribe to nothing, not even their own topics', () => {
-    for (const f of ['ems/v1/units/AMB-01/position', 'ems/v1/units/AMB-01/#', '#', 'owntracks/AMB/01']) {
+  it('units subscribe to their own command topic only, never to telemetry', () => {
+    expect(maySubscribe(unit('AMB-01'), 'ems/v1/units/AMB-01/commands')).toBeNull();
+    for (const f of ['ems/v1/units/AMB-01/position', 'ems/v1/units/AMB-01/#', '#', 'owntracks/AMB/01', 'ems/v1/units/AMB-02/commands', 'ems/v1/units/+/commands']) {
       expect(maySubscribe(unit('AMB-01'), f)).toBe('subscribe_not_allowed');
     }
   });
 
+  it('a gateway subscribes to every unit\'s commands (it delivers them), and a unit may not publish JT/T 808 relays', () => {
+    expect(maySubscribe(gateway, 'ems/v1/units/+/commands')).toBeNull();
+    expect(maySubscribe(ingest, 'ems/v1/units/+/commands')).toBe('subscribe_not_allowed');
+    expect(mayPublish(unit('AMB-01'), 'ems/v1/units/AMB-01/jt808')).toBe('publish_not_allowed');
+    expect(mayPublish(gateway, 'ems/v1/units/AMB-01/jt808')).toBeNull();
+  });
+
   it('ingest subscribes to exactly the ingest filters, plainly or shared', () => {
-    for (const f of ['ems/v1/units/+/position', 'ems/v1/units/+/status', 'ems/v1/units/+/presence', 'owntracks/+/+']) {
+    for (const f of ['ems/v1/units/+/position', 'ems/v1/units/+/status', 'ems/v1/units/+/presence', 'owntracks/+/+', 'ems/v1/units/+/jt808']) {
       expect(maySubscribe(ingest, f)).toBeNull();
       expect(maySubscribe(ingest, `$share/ingest/${f}`)).toBeNull();
     }

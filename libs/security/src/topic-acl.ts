@@ -1,4 +1,4 @@
-import { parseTopic, TOPIC_FILTERS } from '@rescue/contracts';
+import { COMMAND_FILTER, commandTopic, parseTopic, TOPIC_FILTERS } from '@rescue/contracts';
 
 /**
  * Who is on the other end of an MQTT connection, once its credentials are checked.
@@ -34,6 +34,7 @@ export function mayPublish(id: MqttIdentity, topic: string): AclRefusal | null {
   if (id.kind === 'unit') {
     const parsed = parseTopic(topic);
     if (!parsed) return 'not_a_unit_topic';
+    if (parsed.kind === 'jt808') return 'publish_not_allowed'; // only the gateway relays JT/T 808 traffic
     return parsed.unitId === id.unitId ? null : 'not_own_topic';
   }
   if (!id.roles.includes('gateway')) return 'publish_not_allowed';
@@ -46,12 +47,14 @@ export function mayPublish(id: MqttIdentity, topic: string): AclRefusal | null {
 export const GATEWAY_TREES = ['ems/v1/units/', 'owntracks/'] as const;
 
 /**
- * May `id` subscribe to `filter`? Units never subscribe (a terminal learns its orders through the
- * dispatch system, not by reading the fleet's telemetry). An ingest service may subscribe to exactly
- * the ingest filters, optionally as a shared subscription.
+ * May `id` subscribe to `filter`? A unit only to its own command topic (its dispatch orders), never to
+ * the fleet's telemetry. A gateway to every unit's commands (it delivers them to its terminals). An
+ * ingest service to exactly the ingest filters, optionally as a shared subscription.
  */
 export function maySubscribe(id: MqttIdentity, filter: string): AclRefusal | null {
-  if (id.kind === 'unit' || !id.roles.includes('ingest')) return 'subscribe_not_allowed';
+  if (id.kind === 'unit') return filter === commandTopic(id.unitId) ? null : 'subscribe_not_allowed';
+  if (id.roles.includes('gateway') && filter === COMMAND_FILTER) return null; // orders for the terminals it serves
+  if (!id.roles.includes('ingest')) return 'subscribe_not_allowed';
   return INGEST_FILTERS.includes(unshared(filter)) ? null : 'subscribe_not_allowed';
 }
 

@@ -8,6 +8,8 @@ import { convertToWgs84 } from './steps/to-wgs84';
 import { refuseDuplicate, refuseSpeedJump } from './steps/track-filters';
 import { OWNTRACKS_OFFLINE, validateOwnTracks } from './steps/validate-owntracks';
 import { checkCandidateRanges, validatePositionFix } from './steps/validate-position';
+import { isObject } from './steps/fields';
+import { validateJt808 } from './steps/validate-jt808';
 import { validatePresence } from './steps/validate-presence';
 import { validateStatus } from './steps/validate-status';
 import type { FixCandidate, PipelineOutput, Rejection, TelemetryConfig } from './types';
@@ -18,8 +20,9 @@ import { UnitTracks } from './unit-tracks';
  *
  *   1. topic     parseTopic                       bad_topic
  *   2. decode    size, UTF-8, JSON                too_large, bad_json
- *   3. validate  schema and physical ranges,      schema, out_of_range, unsupported_type
- *                per element of an array
+ *   3. validate  schema and physical ranges,      schema, out_of_range, unsupported_type,
+ *                per element of an array;         bad_frame (a relayed JT/T 808 body)
+ *                JT/T 808 bodies decoded
  *   4. filter    FIX_STEPS below, per fix         no_gnss_fix, null_island, future, too_old, poor_accuracy,
  *                                                 (crs)
  *   5. track     TRACK_STEPS, per fix in time      duplicate, speed_jump
@@ -131,6 +134,17 @@ export class TelemetryPipeline {
         case 'owntracks':
           this.acceptPositions(out, json, unitId, text, now, t.kind === 'owntracks');
           return out;
+        case 'jt808': {
+          // taken before validation: a refused message is durable too once its dead letter is stored
+          if (isObject(json) && typeof json['receipt'] === 'string') out.receipt = json['receipt'].slice(0, 64);
+          const d = validateJt808(json, unitId);
+          if (d instanceof Refusal) this.reject(out, d, unitId, text);
+          else {
+            if (d.badExtraItems > 0) out.badExtraItems = d.badExtraItems;
+            this.rangeCheckAndFilter(out, d.candidates, unitId, now);
+          }
+          return out;
+        }
       }
     } catch (e) {
       // never reached by a bad message; a bug must still not stop ingest
@@ -147,18 +161,22 @@ export class TelemetryPipeline {
     const out: PipelineOutput = { fixes: [], status: null, presence: null, rejections: [] };
     try {
       const now = Number.isFinite(receivedAt) ? receivedAt : this.clock();
-      // the JSON path range-checks in its validators; candidates from other decoders are checked here
-      const inRange: FixCandidate[] = [];
-      for (const c of candidates) {
-        const r = checkCandidateRanges(c);
-        if (r === null) inRange.push(c);
-        else this.reject(out, r, unitId, textOf(c.raw, ''));
-      }
-      if (inRange.length > 0) this.filterFixes(out, inRange, unitId, now);
+      this.rangeCheckAndFilter(out, candidates, unitId, now);
     } catch (e) {
       this.reject(out, new Refusal('internal', e instanceof Error ? `${e.name}: ${e.message}` : String(e)), unitId, '');
     }
     return out;
+  }
+
+  /** The JSON path range-checks in its validators; candidates from binary decoders are checked here. */
+  private rangeCheckAndFilter(out: PipelineOutput, candidates: FixCandidate[], unitId: string, now: number): void {
+    const inRange: FixCandidate[] = [];
+    for (const c of candidates) {
+      const r = checkCandidateRanges(c);
+      if (r === null) inRange.push(c);
+      else this.reject(out, r, unitId, textOf(c.raw, ''));
+    }
+    if (inRange.length > 0) this.filterFixes(out, inRange, unitId, now);
   }
 
   private acceptStatus(out: PipelineOutput, json: unknown, unitId: string, text: string, now: number): void {

@@ -39,6 +39,7 @@ export const REJECT_REASONS = [
   'poor_accuracy',
   'duplicate',
   'speed_jump',
+  'bad_frame',
   'internal',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
@@ -73,6 +74,10 @@ export interface PipelineOutput {
   status: StatusReport | null;
   presence: PresenceReport | null;
   rejections: Rejection[];
+  /** JT/T 808 only: reports kept although their extra items were malformed (counted by ingest). */
+  badExtraItems?: number;
+  /** JT/T 808 only: the gateway's reference of the relayed message, handed back once it is durable. */
+  receipt?: string;
 }
 
 export interface TelemetryConfig {

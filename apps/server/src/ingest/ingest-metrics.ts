@@ -17,8 +17,10 @@ export class IngestMetrics {
   readonly brokerReconnects: Counter;
   readonly brokerSessionsLost: Counter;
   readonly acksDropped: Counter;
+  readonly jt808BadExtraItems: Counter;
 
   constructor(readonly registry: Registry) {
+    this.jt808BadExtraItems = new Counter({ name: 'rc_ingest_jt808_bad_extra_items_total', help: 'JT/T 808 reports kept whose additional items were malformed (cut or too long)', registers: [registry] });
     this.received = new Counter({ name: 'rc_ingest_messages_received_total', help: 'MQTT messages received by ingest', registers: [registry] });
     this.stored = new Counter({ name: 'rc_ingest_fixes_stored_total', help: 'Fixes newly stored', registers: [registry] });
     this.duplicates = new Counter({ name: 'rc_ingest_fixes_duplicate_total', help: 'Fixes already stored (redelivery or re-upload)', registers: [registry] });

@@ -34,11 +34,20 @@ export interface IngestWorkerOptions {
 const GROUP_COMMIT_FACTOR = 8;
 
 /** Topic filters ingest subscribes to (see docs/asyncapi.yaml). */
-export const INGEST_TOPICS = ['ems/v1/units/+/position', 'ems/v1/units/+/status', 'ems/v1/units/+/presence', 'owntracks/+/+'];
+export const INGEST_TOPICS = ['ems/v1/units/+/position', 'ems/v1/units/+/status', 'ems/v1/units/+/presence', 'owntracks/+/+', 'ems/v1/units/+/jt808'];
+
+/**
+ * Told which relayed JT/T 808 messages (by the gateway's receipt) are durable, in the database or the
+ * spool: in the embedded default the gateway sends its 0x8001 only then.
+ */
+export interface DurableReceiptsListener {
+  (receipts: string[]): void;
+}
 
 class OpenBatch {
   readonly rows: IngestBatch = { fixes: [], deadLetters: [], statuses: [], presences: [] };
   readonly acks: HeldAck[] = [];
+  readonly receipts: string[] = [];
   messages = 0;
 
   /** Appends another closed batch, keeping message order (group commit of a backlog). */
@@ -47,6 +56,7 @@ class OpenBatch {
       for (const r of other.rows[k]) (this.rows[k] as unknown[]).push(r);
     }
     for (const a of other.acks) this.acks.push(a);
+    for (const r of other.receipts) this.receipts.push(r);
     this.messages += other.messages;
   }
   openedAt = 0;
@@ -84,6 +94,7 @@ export class IngestWorker {
   /** The spool refused the last batch (full): batches wait unacknowledged until the database returns. */
   private spoolRefused = false;
   private connections = 0;
+  private durableListeners: DurableReceiptsListener[] = [];
 
   constructor(
     private readonly opts: IngestWorkerOptions,
@@ -94,6 +105,11 @@ export class IngestWorker {
     private readonly onCommitted: CommittedListener = () => undefined,
     private readonly spool: BatchSpool<IngestBatch> | null = null,
   ) {}
+
+  /** Adds a listener for the receipts of relayed JT/T 808 messages once their batch is durable. */
+  onDurable(listener: DurableReceiptsListener): void {
+    this.durableListeners.push(listener);
+  }
 
   get connected(): boolean {
     return this.client?.connected ?? false;
@@ -235,6 +251,8 @@ export class IngestWorker {
       batch.rows.statuses.push({ unitId: st.unitId, ts: st.ts, status: st.status, taskId: st.taskId, source: st.source, receivedAt });
     }
     if (out.presence) batch.rows.presences.push({ ...out.presence, ts: receivedAt });
+    if (out.receipt !== undefined) batch.receipts.push(out.receipt);
+    if (out.badExtraItems) this.metrics.jt808BadExtraItems.inc(out.badExtraItems);
   }
 
   /**
@@ -287,6 +305,7 @@ export class IngestWorker {
     this.pending -= batch.messages;
     this.metrics.pending.set(this.pending);
     while (this.pending < this.opts.maxPending && this.waitingForRoom.length > 0) this.waitingForRoom.shift()!();
+    if (batch.receipts.length > 0) for (const l of this.durableListeners) l(batch.receipts);
     if (inDatabase) this.onCommitted(batch.rows);
   }
 

@@ -34,7 +34,11 @@ export function decodeJt808Frame(frame: Uint8Array): Jt808DecodeResult {
   const bodyLength = attr & 0x3ff;
   const encryption = (attr >> 10) & 0b111;
   const isSubpackage = (attr & (1 << 13)) !== 0;
-  const is2019 = (attr & (1 << 14)) !== 0;
+  // Bit 14 marks a 2019 header; 2011/2013 call bits 14-15 reserved, and some of those terminals set
+  // them. When only one header layout makes the declared body length fit the frame, that layout wins.
+  const layoutFits = (v2019: boolean): boolean => (v2019 ? 15 : 10) + 2 + (isSubpackage ? 4 : 0) + bodyLength === n;
+  const bit14 = (attr & (1 << 14)) !== 0;
+  const is2019 = bit14 && !(!layoutFits(true) && layoutFits(false));
   let p = 4;
   let protocolVersion: number | null = null;
   if (is2019) protocolVersion = bytes[p++]!;
@@ -70,7 +74,15 @@ export function decodeJt808Frame(frame: Uint8Array): Jt808DecodeResult {
   };
   const body = decodeBody(header, bytes, p, n);
   if ('code' in body) return { ok: false, error: body };
-  return { ok: true, message: { header, body, checksum } };
+  return { ok: true, message: { header, body, checksum, bodyBytes: bytes.subarray(p, n) } };
+}
+
+/**
+ * The body of a message whose bytes were reassembled from sub-packages (or relayed by the gateway):
+ * decoded as if it had come in one frame with this header.
+ */
+export function decodeJt808Body(header: Jt808Header, body: Uint8Array): Jt808Body | Jt808Error {
+  return decodeBody({ ...header, subpackage: null, bodyLength: body.length }, body, 0, body.length);
 }
 
 function decodeBody(h: Jt808Header, bytes: Uint8Array, start: number, end: number): Jt808Body | Jt808Error {
@@ -96,6 +108,15 @@ function decodeBody(h: Jt808Header, bytes: Uint8Array, start: number, end: numbe
       return { kind: 'heartbeat' };
     case JT808_MSG.authentication:
       return decodeAuthentication(h, bytes, start, end);
+    case JT808_MSG.register:
+      return decodeRegister(h, bytes, start, end);
+    case JT808_MSG.logout:
+      return { kind: 'logout' };
+    case JT808_MSG.positionQueryAnswer: {
+      if (len < 2) return { code: 'bad_body', detail: 'position answer without its reply serial' };
+      const location = decodeLocationBody(bytes, start + 2, end);
+      return 'code' in location ? location : { kind: 'position_answer', replySerial: v.getUint16(start), location };
+    }
     default:
       return { kind: 'other', bytes: bytes.slice(start, end) };
   }
@@ -118,6 +139,20 @@ function decodeAuthentication(h: Jt808Header, bytes: Uint8Array, start: number, 
     imei: trimNul(gbk.decode(bytes.subarray(c + codeLen, c + codeLen + 15))),
     softwareVersion: trimNul(gbk.decode(bytes.subarray(c + codeLen + 15, c + codeLen + 35))),
   };
+}
+
+/**
+ * 0x0100: province WORD, city WORD, then maker, model and terminal id (5/20/7 bytes in 2013, 5/8/7 in
+ * 2011, 11/30/30 in 2019), plate colour BYTE, plate STRING. Only the place and the plate are kept; the
+ * gateway identifies a terminal by its phone number, so a body we cannot split is not an error.
+ */
+function decodeRegister(h: Jt808Header, bytes: Uint8Array, start: number, end: number): Jt808Body | Jt808Error {
+  if (end - start < 4) return { code: 'bad_body', detail: `register body of ${end - start} bytes` };
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const fixed = h.headerVersion === '2019' ? [4 + 11 + 30 + 30 + 1] : [4 + 5 + 20 + 7 + 1, 4 + 5 + 8 + 7 + 1];
+  const at = fixed.find((f) => start + f <= end) ?? null;
+  const plate = at === null ? null : gbk.decode(bytes.subarray(start + at, end)).replace(/\0+$/, '');
+  return { kind: 'register', province: v.getUint16(start), city: v.getUint16(start + 2), plateColor: at === null ? null : bytes[start + at - 1]!, plate };
 }
 
 /** 0x0704: count WORD, type BYTE, then count × (length WORD, location body): stored fixes re-uploaded late. */

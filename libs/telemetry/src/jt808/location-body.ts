@@ -47,15 +47,24 @@ export function decodeLocationBody(bytes: Uint8Array, start: number, end: number
     signalStrength: null,
     satellites: null,
     extras: [],
+    extraError: null,
+    raw: bytes.slice(start, end),
   };
-  // extra items: id BYTE, len BYTE, value
+  // extra items: id BYTE, len BYTE, value. A cut or lying item ends the list but never costs the fix:
+  // the fixed part was complete, the terminal's extras are a bonus (the gateway counts extraError).
   let p = start + LOCATION_FIXED_BYTES;
   while (p < end) {
-    if (p + 2 > end) return err('bad_body', `extra item header cut at offset ${p - start}`);
+    if (p + 2 > end) {
+      loc.extraError = `extra item header cut at offset ${p - start}`;
+      break;
+    }
     const id = bytes[p]!;
     const len = bytes[p + 1]!;
     const vs = p + 2;
-    if (vs + len > end) return err('bad_body', `extra item 0x${id.toString(16)} of ${len} bytes runs past the body`);
+    if (vs + len > end) {
+      loc.extraError = `extra item 0x${id.toString(16)} of ${len} bytes runs past the body`;
+      break;
+    }
     loc.extras.push({ id, value: bytes.slice(vs, vs + len) });
     if (id === 0x01 && len === 4) loc.mileageKm = v.getUint32(vs) / 10;
     else if (id === 0x02 && len === 2) loc.fuelL = v.getUint16(vs) / 10;

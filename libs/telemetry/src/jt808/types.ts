@@ -64,6 +64,10 @@ export interface Jt808Location {
   satellites: number | null;
   /** Every extra item in order, decoded or not. */
   extras: Jt808ExtraItem[];
+  /** Why the extra items stopped early (an item cut or longer than the body); the fix itself stands. */
+  extraError: string | null;
+  /** The report's bytes (fixed part and extras), for a dead letter. */
+  raw: Uint8Array;
 }
 
 export type Jt808Body =
@@ -72,6 +76,10 @@ export type Jt808Body =
   | { kind: 'platform_general_response'; replySerial: number; replyMsgId: number; /** 0 ok, 1 fail, 2 bad message, 3 unsupported, 4 alarm confirmed */ result: number }
   | { kind: 'terminal_general_response'; replySerial: number; replyMsgId: number; result: number }
   | { kind: 'heartbeat' }
+  | { kind: 'logout' }
+  | { kind: 'register'; province: number; city: number; plateColor: number | null; plate: string | null }
+  /** 0x0201: the answer to a platform position query (0x8201). */
+  | { kind: 'position_answer'; replySerial: number; location: Jt808Location }
   | { kind: 'authentication'; authCode: string; imei: string | null; softwareVersion: string | null }
   /** A fragment of a sub-packaged message, or an encrypted body: only its bytes. */
   | { kind: 'opaque'; reason: 'subpackage' | 'encrypted'; bytes: Uint8Array }
@@ -83,6 +91,8 @@ export interface Jt808Message {
   body: Jt808Body;
   /** XOR checksum as sent (verified). */
   checksum: number;
+  /** The body as received (unescaped), for relaying it unchanged. */
+  bodyBytes: Uint8Array;
 }
 
 export const JT808_ERROR_CODES = [
@@ -108,10 +118,14 @@ export type Jt808DecodeResult = { ok: true; message: Jt808Message } | { ok: fals
 export const JT808_MSG = {
   terminalGeneralResponse: 0x0001,
   heartbeat: 0x0002,
+  logout: 0x0003,
   register: 0x0100,
   authentication: 0x0102,
   location: 0x0200,
+  positionQueryAnswer: 0x0201,
   locationBatch: 0x0704,
   platformGeneralResponse: 0x8001,
   registerResponse: 0x8100,
+  positionQuery: 0x8201,
+  textMessage: 0x8300,
 } as const;
