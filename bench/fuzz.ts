@@ -9,7 +9,7 @@
  * Prints inputs/s, outcome counts (rejection reasons, JT/T 808 error codes), the slowest input, peak RSS
  * and heap, and on a failure fast-check's counterexample with the seed and path that replay it; exits 1.
  */
-import { FUZZ_TARGETS, runFuzz, TEST_RUNS, type FuzzTargetName } from '../libs/telemetry/src/fuzz/runner';
+import { FUZZ_TARGETS, runFuzz, TEST_RUNS, type FuzzTargetName } from '@rescue/telemetry/testing';
 
 const total = Number(process.env['FUZZ_RUNS'] ?? 1_000_000);
 const seed = process.env['FUZZ_SEED'] !== undefined ? Number(process.env['FUZZ_SEED']) : (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;

@@ -4,9 +4,7 @@
 // the same queries in its fastest form (one-to-many over reversed edges), measured in this run.
 import { seededRandom } from '@rescue/common';
 import type { Client } from 'pg';
-import { buildContractionHierarchy, buildGraph, fromVertex, loadGraph, manyToOne, oneToMany, prepareManyToOne, type RoadGraph, snap, type SnappedPoint } from '@rescue/routing';
-import { AMBULANCE_PROFILE } from '../libs/routing/src/profile';
-import { OsmData } from '../libs/routing/src/osm/osm-data';
+import { AMBULANCE_PROFILE, buildContractionHierarchy, buildGraph, fromVertex, loadGraph, manyToOne, OsmData, oneToMany, prepareManyToOne, type RoadGraph, snap, type SnappedPoint } from '@rescue/routing';
 import { connectPgRouting, exportEdges } from './lib/pg-graph';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,21 +1,12 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-// Relative and by file, not @rescue/security: the integration globalSetup loads this file without
-// Jest's moduleNameMapper (the library's index also holds modules that import other @rescue libs).
-import { generateApiKey, keyFileLine } from '../../libs/security/src/api-keys';
-import { type Role, ROLES } from '../../libs/security/src/roles';
+import { join } from 'node:path';
+import { generateApiKey, keyFileLine, type Role, ROLES } from '@rescue/security';
+import { REPO_ROOT, SERVER_MAIN } from './build-server';
 import { freePort } from './ports';
 
-export const REPO_ROOT = resolve(__dirname, '../..');
-export const SERVER_MAIN = join(REPO_ROOT, 'dist/apps/server/apps/server/src/main.js');
-
-/** Compiles the server once (nest build, ~5 s). Nest 12 is ESM, so the app runs as its own process. */
-export function buildServer(): void {
-  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', 'server'], { cwd: REPO_ROOT, stdio: 'pipe' });
-  if (!existsSync(SERVER_MAIN)) throw new Error(`nest build produced no ${SERVER_MAIN}`);
-}
+export { buildServer, REPO_ROOT, SERVER_MAIN } from './build-server';
 
 /** One key per role for every server this test process starts (random: a leaked test key opens nothing). */
 export const TEST_API_KEYS: Readonly<Record<Role, string>> = Object.fromEntries(ROLES.map((r) => [r, generateApiKey()])) as Record<Role, string>;

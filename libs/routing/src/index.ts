@@ -7,6 +7,7 @@ export { parseOsm, parseXml, readOsmFile } from './osm/read-osm';
 export { importRoads, type StreamImportOptions } from './osm/stream-import';
 export { parseClip, type Clip } from './osm/clip';
 export type { RoadInput } from './osm/road-input';
+export { OsmData } from './osm/osm-data';
 export { loadGraph, cacheFileName, type LoadOptions, type LoadedGraph } from './load-graph';
 export { readGraphCache, writeGraphCache } from './graph-cache';
 export { snap, type SnappedPoint, type SnapOptions } from './snap';

@@ -1,4 +1,4 @@
-import { handGraph } from '../../../../libs/routing/src/testing/hand-map';
+import { handGraph } from '@rescue/routing/testing';
 import { roadNetworkGeoJson, simplify } from './road-network';
 
 describe('console road basemap', () => {

@@ -1,4 +1,4 @@
-import { D, handGraph, secs } from '../../../../libs/routing/src/testing/hand-map';
+import { D, handGraph, secs } from '@rescue/routing/testing';
 import { GraphTripPlanner } from './trip-planner';
 
 // A street along the equator: residential a–b, primary b–c, residential c–d, each D metres.

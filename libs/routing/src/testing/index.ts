@@ -1,0 +1,2 @@
+// @rescue/routing/testing: hand-drawn maps for specs, tests and benches (never imported by production code).
+export * from './hand-map';
