@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { AuditRepository, closeDatabase, openDatabase } from '@rescue/persistence';
-import { realPgUrl, scratchPglite, scratchPostgres } from './support/databases';
+import { scratchPglite, scratchPostgres } from './support/databases';
 import { type ServerProcess, startServer } from './support/server-process';
 import { connectTerminals, type Terminals } from './support/terminals';
+import { describeNeeding, needPostgres } from './support/needs';
 
 /** audit_log refuses to be rewritten by the database itself, on either engine. */
 function appendOnlyContract(open: () => Promise<{ ds: DataSource; done: () => Promise<void> }>) {
@@ -54,7 +55,7 @@ describe('audit_log on embedded PGlite', () => {
   });
 });
 
-(realPgUrl() ? describe : describe.skip)('audit_log on the real PostgreSQL', () => {
+describeNeeding(needPostgres())('audit_log on the real PostgreSQL', () => {
   appendOnlyContract(async () => {
     const scratch = await scratchPostgres('rc_audit');
     const { dataSource } = await openDatabase(scratch.target);

@@ -4,8 +4,9 @@ import { promisify } from 'node:util';
 import type { DataSource } from 'typeorm';
 import { AuditRepository, closeDatabase, CredentialsRepository, openDatabase, provisionUnitCredentials, revokeUnitCredentials } from '@rescue/persistence';
 import { generatePassword, hashPassword } from '@rescue/security';
-import { realPgUrl, scratchPostgres } from './support/databases';
+import { scratchPostgres } from './support/databases';
 import { REPO_ROOT } from './support/server-process';
+import { describeNeeding, needPostgres } from './support/needs';
 
 const run = promisify(execFile);
 
@@ -30,7 +31,7 @@ async function unitsCli(databaseUrl: string, ...args: string[]): Promise<{ code:
  * and the `npm run units` CLI share them, so both leave the same audit trail, and a change whose record
  * cannot be written does not happen.
  */
-(realPgUrl() ? describe : describe.skip)('audited credential changes on the real PostgreSQL', () => {
+describeNeeding(needPostgres())('audited credential changes on the real PostgreSQL', () => {
   let ds: DataSource;
   let url: string;
   let drop: () => Promise<void>;

@@ -1,7 +1,8 @@
 import { loadGraph, route, snap } from '@rescue/routing';
-import { realPgUrl, scratchPostgres } from './support/databases';
+import { scratchPostgres } from './support/databases';
 import { ServerProcess, startServer } from './support/server-process';
 import { connectTerminals, type Terminals } from './support/terminals';
+import { describeNeeding, needPostgres } from './support/needs';
 
 /** Units placed by hand in Andorra (WGS-84), far enough apart that their road ETAs differ clearly. */
 const UNITS: Record<string, [number, number]> = {
@@ -178,7 +179,7 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promi
   }
 }
 
-(realPgUrl() ? describe : describe.skip)('dispatch on the real PostgreSQL', () => {
+describeNeeding(needPostgres())('dispatch on the real PostgreSQL', () => {
   let srv: ServerProcess;
   let terminals: Terminals;
   let drop: () => Promise<void>;

@@ -2,7 +2,8 @@ import { pbkdf2Sync } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { closeDatabase, CredentialsRepository, openDatabase } from '@rescue/persistence';
 import { EMQX_AUTHN_QUERY, EMQX_AUTHZ_QUERY, generatePassword, hashPassword, unitPublishTopics } from '@rescue/security';
-import { realPgUrl, scratchPostgres } from './support/databases';
+import { scratchPostgres } from './support/databases';
+import { describeNeeding, needPostgres } from './support/needs';
 
 /**
  * The EMQX queries of docs/security.md, run on PostgreSQL against rows the credentials code stored:
@@ -10,7 +11,7 @@ import { realPgUrl, scratchPostgres } from './support/databases';
  * (hex of PBKDF2 over the salt's bytes), and the authorization rows are the topics the embedded ACL
  * and the Mosquitto file allow. EMQX itself does not run on this machine.
  */
-(realPgUrl() ? describe : describe.skip)('EMQX queries on unit_credentials', () => {
+describeNeeding(needPostgres())('EMQX queries on unit_credentials', () => {
   let ds: DataSource;
   let drop: () => Promise<void>;
   beforeAll(async () => {

@@ -6,8 +6,9 @@ import { Client } from 'pg';
 import { generatePassword, hashPassword } from '@rescue/security';
 import { waitFor } from './support/ingest-stack';
 import { RunningMosquitto, startMosquitto } from './support/mosquitto';
-import { PrivatePostgres, privatePostgresAvailable, startPrivatePostgres } from './support/private-postgres';
+import { PrivatePostgres, startPrivatePostgres } from './support/private-postgres';
 import { ServerProcess, startServer } from './support/server-process';
+import { describeNeeding, needMosquitto, needPostgresBinaries } from './support/needs';
 
 const UNITS = 100;
 const ROUND_MS = 500;
@@ -83,7 +84,7 @@ async function query<T>(url: string, text: string): Promise<T[]> {
  * Every published fix must be stored exactly once.
  */
 const mosquitto = process.env.RC_TEST_MOSQUITTO;
-(mosquitto && privatePostgresAvailable() ? describe : describe.skip)('fault drill: database outage, broker restart, ingest SIGKILL', () => {
+describeNeeding(needMosquitto(), needPostgresBinaries())('fault drill: database outage, broker restart, ingest SIGKILL', () => {
   let pg: PrivatePostgres;
   let broker: RunningMosquitto;
   let srv: ServerProcess | undefined;

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { countRows, embeddedStack, newWorker, publishAll, realStack, Stack, waitFor } from './support/ingest-stack';
 import { fleetDataset } from './support/fix-dataset';
-import { realPgUrl } from './support/databases';
+import { describeNeeding, needMosquitto, needPostgres } from './support/needs';
 
 async function storedKeys(ds: DataSource): Promise<string[]> {
   const rows: Array<{ k: string }> = await ds.query(
@@ -91,6 +91,6 @@ describe('ingest on the embedded stack (aedes + PGlite/TimescaleDB)', () => {
 });
 
 const mosquitto = process.env.RC_TEST_MOSQUITTO;
-(realPgUrl() && mosquitto ? describe : describe.skip)('ingest on real Mosquitto (shipped config) + PostgreSQL', () => {
+describeNeeding(needPostgres(), needMosquitto())('ingest on real Mosquitto (shipped config) + PostgreSQL', () => {
   ingestContract(() => realStack(mosquitto!));
 });

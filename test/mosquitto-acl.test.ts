@@ -3,6 +3,7 @@ import { loadConfig } from '@rescue/config';
 import { generatePassword, hashPassword, type UnitEntry } from '@rescue/security';
 import { RunningMosquitto, startMosquitto } from './support/mosquitto';
 import { newTestUser } from './support/test-broker-auth';
+import { describeNeeding, needMosquitto } from './support/needs';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -37,7 +38,7 @@ const REFUSED = /Not authorized|Bad username/i;
  * (service listener) cannot use each other's listener.
  */
 const mosquitto = process.env.RC_TEST_MOSQUITTO;
-(mosquitto ? describe : describe.skip)('generated Mosquitto password and ACL files', () => {
+describeNeeding(needMosquitto())('generated Mosquitto password and ACL files', () => {
   let broker: RunningMosquitto;
   const pw = { A: generatePassword(), B: generatePassword(), phone: generatePassword() };
   let units: UnitEntry[];

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { closeDatabase, FleetRepository, IngestRepository, MIGRATIONS, openDatabase, StorageInfo, FixRow } from '@rescue/persistence';
-import { realPgUrl, scratchPglite, scratchPostgres } from './support/databases';
+import { scratchPglite, scratchPostgres } from './support/databases';
+import { describeNeeding, needPostgres } from './support/needs';
 
 const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
 const fix = (unitId: string, sec: number, lat = 42.5, lon = 1.52): FixRow => ({
@@ -108,7 +109,7 @@ describe('embedded PGlite across a restart', () => {
   });
 });
 
-(realPgUrl() ? describe : describe.skip)('persistence on the real PostgreSQL (no timescaledb here: plain tables)', () => {
+describeNeeding(needPostgres())('persistence on the real PostgreSQL (no timescaledb here: plain tables)', () => {
   persistenceContract(async () => {
     const scratch = await scratchPostgres('rc_persist');
     const { dataSource, info } = await openDatabase(scratch.target);

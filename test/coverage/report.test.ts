@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM, screenshotReport } from '../../apps/cli/coverage-screenshot';
+import { itNeeding, needChromium } from '../support/needs';
 
 // The CLI end to end on the shipped Andorra extract: files written, numbers consistent between
 // them, and the HTML map opening in headless Chromium with no error and no network request.
@@ -34,9 +35,7 @@ describe('npm run coverage on Andorra', () => {
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/); // self-contained
   });
 
-  const withChromium = existsSync(CHROMIUM) ? it : it.skip;
-  if (!existsSync(CHROMIUM)) process.stdout.write(`\n[integration] no Chromium at ${CHROMIUM}: the report screenshot test is skipped\n`);
-  withChromium(
+  itNeeding(needChromium(CHROMIUM))(
     'the HTML map opens in Chromium without errors and credits OSM',
     async () => {
       const r = await screenshotReport(join(out, 'report.html'), join(out, 'report.png'));

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { REPO_ROOT, type ServerProcess, startServer } from '../support/server-process';
 import { connectTerminals, type Terminals } from '../support/terminals';
+import { describeNeeding, needChromium } from '../support/needs';
 
 /**
  * The operations console in a real browser (Debian's Chromium driven by playwright-core) against the
@@ -19,16 +20,10 @@ declare function getComputedStyle(e: unknown): { backgroundColor: string };
 type El = any;
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM) {
-  process.stdout.write(`\n[e2e] ${CHROMIUM} not found: the console browser tests are skipped (.ci/run installs it with apt-get)\n`);
-}
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'console');
 const UNITS = 6;
 
-const maybe = HAVE_CHROMIUM ? describe : describe.skip;
-
-maybe('operations console (Chromium, offline)', () => {
+describeNeeding(needChromium(CHROMIUM))('operations console (Chromium, offline)', () => {
   let srv: ServerProcess;
   let browser: Browser;
   let page: Page;
