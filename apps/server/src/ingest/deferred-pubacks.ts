@@ -21,7 +21,8 @@ const PUBACK_BYTES = 4;
  * client then sends, releasing it when the batch holding the message has committed. The broker keeps
  * every unacknowledged message in the persistent session and redelivers it after a crash.
  *
- * Relies on mqtt.js's internal _sendPacket and its `stream` (checked against mqtt 5.x; the integration tests fail if it
+ * Relies on mqtt.js's internal _sendPacket and its `stream`, so package.json pins mqtt to one exact
+ * version (mqtt-pin.spec.ts checks the pin against a real client; the integration tests fail if it
  * changes: nothing would ever be acknowledged, or the crash test would lose messages).
  *
  * Acks are tied to a connection epoch: after a reconnect the broker redelivers unacknowledged messages
