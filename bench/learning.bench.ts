@@ -4,7 +4,7 @@
 import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { haversineM, loadGraph, matchTrack } from '@rescue/routing';
-import { accuracy, simulateTrack } from '../libs/routing/src/testing/track-sim';
+import { accuracy, simulateTrack } from '@rescue/routing/testing';
 
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);

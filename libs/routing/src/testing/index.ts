@@ -1,2 +1,3 @@
-// @rescue/routing/testing: hand-drawn maps for specs, tests and benches (never imported by production code).
+// @rescue/routing/testing: hand-drawn maps and simulated drives for specs, tests and benches (never imported by production code).
 export * from './hand-map';
+export * from './track-sim';
