@@ -88,14 +88,19 @@ export function legCost(g: RoadGraph, a: State, b: State, fromAhead: ((v: number
   const intoB = b.dir === 0 ? b.cand.alongM : lenB - b.cand.alongM;
   const outAhead = toEnd(g, a.cand, a.dir);
   const outBehind = toEnd(g, a.cand, 1 - a.dir);
+  // Driving off the end of a's chain and straight back onto it is a U-turn at that vertex: the
+  // vertex graph allows it for free, which let scattered fixes read as trips to the chain's end and back.
+  const sameChain = a.cand.chain === b.cand.chain;
+  const aheadV = sameChain && b.dir !== a.dir ? exitVertex(g, a, a.dir) : -1;
+  const behindV = sameChain && b.dir === a.dir ? exitVertex(g, a, 1 - a.dir) : -1;
   for (const e of entryEdges(g, b)) {
     const v = g.eSrc[e]!;
     if (fromAhead) {
-      const m = outAhead + fromAhead(v) + intoB;
+      const m = outAhead + fromAhead(v) + intoB + (v === aheadV ? k.uTurnM : 0);
       if (m < best.m) best = { m, kind: 'route', entry: e };
     }
     if (fromBehind) {
-      const m = outBehind + fromBehind(v) + intoB + k.uTurnM;
+      const m = outBehind + fromBehind(v) + intoB + k.uTurnM + (v === behindV ? k.uTurnM : 0);
       if (m < best.m) best = { m, kind: 'turn-route', entry: e };
     }
   }
