@@ -19,8 +19,8 @@ function persistenceContract(open: () => Promise<{ ds: DataSource; info: Storage
   it(expectTimescale ? 'uses TimescaleDB: unit_positions is a hypertable' : 'falls back to plain tables', async () => {
     expect(info.timescale !== null).toBe(expectTimescale);
     if (expectTimescale) {
-      const h = await ds.query(`SELECT hypertable_name FROM timescaledb_information.hypertables`);
-      expect(h.map((r: { hypertable_name: string }) => r.hypertable_name)).toEqual(['unit_positions']);
+      const h = await ds.query(`SELECT hypertable_name FROM timescaledb_information.hypertables ORDER BY hypertable_name`);
+      expect(h.map((r: { hypertable_name: string }) => r.hypertable_name)).toEqual(['edge_traversals', 'unit_positions']);
       const jobs = await ds.query(`SELECT proc_name FROM timescaledb_information.jobs WHERE hypertable_name IN ('unit_positions', '_materialized_hypertable_2') OR proc_name LIKE 'policy_%' ORDER BY proc_name`);
       const names = jobs.map((r: { proc_name: string }) => r.proc_name);
       expect(names).toEqual(expect.arrayContaining(['policy_compression', 'policy_retention', 'policy_refresh_continuous_aggregate']));
@@ -74,7 +74,7 @@ function persistenceContract(open: () => Promise<{ ds: DataSource; info: Storage
 
   it('every migration has a working down()', async () => {
     for (let i = 0; i < MIGRATIONS.length; i++) await ds.undoLastMigration();
-    const left = await ds.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('units','stations','unit_positions','ingest_dead_letters','tasks','task_events','unit_status_reports')`);
+    const left = await ds.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('units','stations','unit_positions','ingest_dead_letters','tasks','task_events','unit_status_reports','edge_traversals','map_match_cursors','speed_models','speed_model_evidence')`);
     expect(left).toEqual([]);
     await ds.runMigrations();
     const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM unit_positions`);

@@ -8,3 +8,4 @@ export * from './audit.repository';
 export * from './credentials.repository';
 export * from './credential-changes';
 export * from './jt808-terminals.repository';
+export * from './edge-speeds.repository';

@@ -18,3 +18,4 @@ export { SearchSpace, searchSpace } from './search';
 export { buildContractionHierarchy, type ContractionHierarchy } from './contraction';
 export { ManyToOnePlan, prepareManyToOne, type ManyToOne } from './many-to-one-ch';
 export * from './matching';
+export * from './learning';
