@@ -9,10 +9,10 @@
 //       computed in this process on the same graph the server loads.
 // Figures and the goal are printed, never asserted: the exit code is non-zero only on an error.
 // See bench/README.md ("Dispatch") for the method and the figures measured.
-import { seededRandom } from '@rescue/common';
+import { haversineM, seededRandom } from '@rescue/common';
 import { Agent, request } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
-import { haversineM, loadGraph, prepareManyToOne, type RoadGraph, RoutingError, snap, type SnappedPoint } from '@rescue/routing';
+import { loadGraph, prepareManyToOne, type RoadGraph, RoutingError, snap, type SnappedPoint } from '@rescue/routing';
 import { buildServer, REPO_ROOT, type ServerProcess, startServer } from '../test/support/server-process';
 
 import { summarizeProfile } from './support/dispatch-profile';

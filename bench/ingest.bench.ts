@@ -6,6 +6,7 @@
 // Prints msgs/s of each, the ratio b/a, lost and duplicate messages, publish→committed p50/p99.
 // Figures and goals are printed, never asserted: the exit code is non-zero only on an error.
 // See bench/README.md for the method and the figures measured.
+import { TOPIC_FILTERS } from '@rescue/contracts';
 import { existsSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { cpus } from 'node:os';
@@ -81,7 +82,7 @@ class FleetIndex {
 }
 
 const fleetFilter = (shareGroup: string | null): string =>
-  shareGroup ? `$share/${shareGroup}/ems/v1/units/+/position` : 'ems/v1/units/+/position';
+  shareGroup ? `$share/${shareGroup}/${TOPIC_FILTERS.position}` : TOPIC_FILTERS.position;
 
 /** (a) The ceiling: the same fleet into a QoS1 persistent-session subscriber that only counts. */
 async function ceiling(stack: Stack, fleet: FleetIndex, shareGroup: string | null, services: Services): Promise<Row> {

@@ -3,7 +3,8 @@
 // `npm run bench:learning` (add `-- --tracks N` for more drives per cell, default 12).
 import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { haversineM, loadGraph, matchTrack } from '@rescue/routing';
+import { haversineM } from '@rescue/common';
+import { loadGraph, matchTrack } from '@rescue/routing';
 import { accuracy, simulateTrack } from '@rescue/routing/testing';
 
 const arg = (name: string, def: number): number => {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { haversineM, loadGraph, snap } from '@rescue/routing';
+import { haversineM } from '@rescue/common';
+import { loadGraph, snap } from '@rescue/routing';
 import { REPO_ROOT, ServerProcess, startServer } from './support/server-process';
 
 /**

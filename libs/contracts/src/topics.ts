@@ -17,12 +17,17 @@ export const UNIT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const OWNTRACKS_USER_PATTERN = /^[A-Za-z0-9_]{1,31}$/;
 export const OWNTRACKS_DEVICE_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 
+const OWNTRACKS_PREFIX = 'owntracks/';
+
+/** The two topic trees of the contract, as prefixes: where a gateway may publish (ACLs). */
+export const TOPIC_TREES = [`${TOPIC_PREFIX}/`, OWNTRACKS_PREFIX] as const;
+
 /** Subscription filters used by ingest workers (prefix them with `$share/<group>/` on a real broker). */
 export const TOPIC_FILTERS = {
   position: `${TOPIC_PREFIX}/+/position`,
   status: `${TOPIC_PREFIX}/+/status`,
   presence: `${TOPIC_PREFIX}/+/presence`,
-  owntracks: 'owntracks/+/+',
+  owntracks: `${OWNTRACKS_PREFIX}+/+`,
   jt808: `${TOPIC_PREFIX}/+/jt808`,
 } as const;
 
@@ -58,7 +63,7 @@ export const positionTopic = (unitId: string): string => `${TOPIC_PREFIX}/${unit
 export const statusTopic = (unitId: string): string => `${TOPIC_PREFIX}/${unitId}/status`;
 export const presenceTopic = (unitId: string): string => `${TOPIC_PREFIX}/${unitId}/presence`;
 export const jt808Topic = (unitId: string): string => `${TOPIC_PREFIX}/${unitId}/jt808`;
-export const owntracksTopic = (user: string, device: string): string => `owntracks/${user}/${device}`;
+export const owntracksTopic = (user: string, device: string): string => `${OWNTRACKS_PREFIX}${user}/${device}`;
 
 export function isUnitId(v: unknown): v is string {
   return typeof v === 'string' && UNIT_ID_PATTERN.test(v);
@@ -70,7 +75,6 @@ export function owntracksUnitId(user: string, device: string): string {
 }
 
 const UNIT_PREFIX = `${TOPIC_PREFIX}/`;
-const OWNTRACKS_PREFIX = 'owntracks/';
 
 /**
  * Parses an incoming topic, or returns null when it is not part of the contract.

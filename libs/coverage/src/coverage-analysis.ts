@@ -1,3 +1,4 @@
+import { haversineM } from '@rescue/common';
 import type { RoadGraph, SnappedPoint } from '@rescue/routing';
 import type { AreaClassifier } from './area-classes';
 import type { DemandSet } from './demand';
@@ -176,7 +177,7 @@ function* analysisSteps(g: RoadGraph, rule: CoverageRule, stations: readonly Sta
       const r = results[i]!;
       const at = snapped[i];
       // Off-road points can still meet a straight-line rule; road values stay Infinity.
-      const trip = at ? tripTo(g, reach, at) : { timeS: Infinity, fastRoadM: Infinity, shortRoadM: Infinity, straightM: haversine(s, r) };
+      const trip = at ? tripTo(g, reach, at) : { timeS: Infinity, fastRoadM: Infinity, shortRoadM: Infinity, straightM: haversineM(s.lat, s.lon, r.lat, r.lon) };
       if (trip.timeS < r.timeS) {
         r.timeS = trip.timeS;
         r.station = s.id;
@@ -206,13 +207,6 @@ function* analysisSteps(g: RoadGraph, rule: CoverageRule, stations: readonly Sta
     ...summary,
     timing: { reachMs, totalMs: performance.now() - t0, settled },
   };
-}
-
-function haversine(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const R = 6371008.8;
-  const rad = Math.PI / 180;
-  const h = Math.sin(((b.lat - a.lat) * rad) / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(((b.lon - a.lon) * rad) / 2) ** 2;
-  return 2 * R * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
 /** How far the nearest values are from the limit: the largest value/limit ratio over the limits given. */

@@ -1,5 +1,6 @@
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
-import { haversineM, oneToMany } from '@rescue/routing';
+import { haversineM } from '@rescue/common';
+import { oneToMany } from '@rescue/routing';
 import type { MultiLineString, MultiPolygon } from 'geojson';
 import { placeSiteOrThrow } from './network';
 import { checkMinutes, reachNetwork, stationIsochrones } from './isochrones';

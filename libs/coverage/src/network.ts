@@ -1,4 +1,5 @@
-import { haversineM, oneToMany, type RoadGraph, RoutingError, snap, type SnappedPoint } from '@rescue/routing';
+import { haversineM } from '@rescue/common';
+import { oneToMany, type RoadGraph, RoutingError, snap, type SnappedPoint } from '@rescue/routing';
 import { CoverageError } from './errors';
 
 /** A place that sends ambulances: a station, a candidate site or a unit's last fix. */

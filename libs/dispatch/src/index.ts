@@ -1,3 +1,4 @@
 export * from './lifecycle';
 export * from './ranking';
 export * from './indicators';
+export * from './eligibility';

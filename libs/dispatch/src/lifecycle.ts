@@ -1,4 +1,4 @@
-import type { UnitStatus } from '@rescue/contracts';
+import { NOT_AVAILABLE, type UnitStatus } from '@rescue/contracts';
 
 /**
  * The unit status lifecycle of domain.md §3 as a transition table. A unit holds a task from
@@ -11,7 +11,7 @@ export const DISPATCHABLE: readonly UnitStatus[] = ['available_at_station', 'ava
 export const TASK_ENDINGS: readonly UnitStatus[] = ['task_complete', 'refused', 'gone_on_arrival', 'dead_not_transported', 'aborted'];
 
 const FREE_AGAIN: UnitStatus[] = ['available_returning', 'back_at_station', 'available_at_station'];
-const OFF: UnitStatus[] = ['suspended', 'maintenance', 'off_duty'];
+const OFF = NOT_AVAILABLE;
 
 const NEXT: Readonly<Record<UnitStatus, readonly UnitStatus[]>> = {
   available_at_station: ['order_received', ...OFF],

@@ -1,5 +1,5 @@
 import { RoutingError } from './errors';
-import { cosDeg, haversineM, projX, projY } from './geo';
+import { cosDeg, haversineM, projX, projY } from '@rescue/common';
 import type { GraphMeta, RoadGraph } from './graph';
 import { OsmData } from './osm/osm-data';
 import type { OsmRestriction } from './osm/osm-visitor';

@@ -13,7 +13,6 @@ export { readGraphCache, writeGraphCache } from './graph-cache';
 export { snap, type SnappedPoint, type SnapOptions } from './snap';
 export { fromVertex, manyToOne, oneToMany, reachTime, route, type VertexCosts, type QueryOptions, type ManyToOneResult, type Reach, type RouteResult, type LineString } from './queries';
 export type { Optimize } from './search';
-export { haversineM } from './geo';
 export { SearchSpace, searchSpace } from './search';
 export { buildContractionHierarchy, type ContractionHierarchy } from './contraction';
 export { ManyToOnePlan, prepareManyToOne, type ManyToOne } from './many-to-one-ch';

@@ -1,5 +1,5 @@
 import { RoutingError } from './errors';
-import { angleDiffDeg, bearingDeg, cosDeg, haversineM, projX, projY } from './geo';
+import { angleDiffDeg, bearingDeg, cosDeg, EARTH_RADIUS_M, haversineM, projX, projY } from '@rescue/common';
 import { chainOfShapePoint, edgeOnMainNetwork, type RoadGraph } from './graph';
 import { searchGrid } from './segment-grid';
 
@@ -133,7 +133,7 @@ function directions(g: RoadGraph, chain: number, mainOnly: boolean): { fwd: bool
 
 /** Nearest point of segment p→p+1 in a projection centred on the query (exact enough below km). */
 function nearestOnSegment(g: RoadGraph, p: number, lat: number, lon: number, cosq: number, mainOnly: boolean): Candidate {
-  const k = (Math.PI / 180) * 6371008.8;
+  const k = (Math.PI / 180) * EARTH_RADIUS_M;
   const ax = (g.sLon[p]! - lon) * k * cosq;
   const ay = (g.sLat[p]! - lat) * k;
   const bx = (g.sLon[p + 1]! - lon) * k * cosq;

@@ -1,4 +1,4 @@
-import { COMMAND_FILTER, commandTopic, parseTopic, TOPIC_FILTERS } from '@rescue/contracts';
+import { COMMAND_FILTER, commandTopic, parseTopic, TOPIC_FILTERS, TOPIC_TREES } from '@rescue/contracts';
 
 /**
  * Who is on the other end of an MQTT connection, once its credentials are checked.
@@ -44,7 +44,7 @@ export function mayPublish(id: MqttIdentity, topic: string): AclRefusal | null {
 }
 
 /** Where a gateway may publish (as Mosquitto ACL filters: `<tree>#`). */
-export const GATEWAY_TREES = ['ems/v1/units/', 'owntracks/'] as const;
+export const GATEWAY_TREES = TOPIC_TREES;
 
 /**
  * May `id` subscribe to `filter`? A unit only to its own command topic (its dispatch orders), never to

@@ -4,6 +4,7 @@
  * 1,000 units, and, as a baseline in the same run, JSON.parse alone on the same payloads.
  */
 import { TelemetryPipeline } from '@rescue/telemetry';
+import { positionTopic } from '@rescue/contracts';
 
 const enc = new TextEncoder();
 const N_UNITS = 1000;
@@ -21,7 +22,7 @@ function messages(kind: 'single' | 'owntracks' | 'batch20', rounds: number): Msg
       const lon = 114.0 + r * 1e-5;
       if (kind === 'single') {
         out.push({
-          topic: `ems/v1/units/amb-${u}/position`,
+          topic: positionTopic(`amb-${u}`),
           payload: enc.encode(JSON.stringify({ ts, lat, lon, speedKmh: 40.5, headingDeg: 90, accuracyM: 6, altitudeM: 12 })),
         });
       } else if (kind === 'owntracks') {
@@ -31,7 +32,7 @@ function messages(kind: 'single' | 'owntracks' | 'batch20', rounds: number): Msg
         });
       } else {
         const fixes = Array.from({ length: 20 }, (_, k) => ({ ts: ts - (20 - k) * 200, lat: lat - (20 - k) * 1e-6, lon, speedKmh: 40 }));
-        out.push({ topic: `ems/v1/units/amb-${u}/position`, payload: enc.encode(JSON.stringify(fixes)) });
+        out.push({ topic: positionTopic(`amb-${u}`), payload: enc.encode(JSON.stringify(fixes)) });
       }
     }
   }

@@ -29,7 +29,7 @@ import {
   stationIsochrones,
   withPopulationTotal,
 } from '@rescue/coverage';
-import { isDispatchable } from '@rescue/dispatch';
+import { dispatchExclusion } from '@rescue/dispatch';
 import { LiveFleet } from '@rescue/fleet';
 import { FleetRepository, TaskRepository } from '@rescue/persistence';
 import type { RoadGraph } from '@rescue/routing';
@@ -254,8 +254,12 @@ export class CoverageService {
         name: u.name ?? u.unitId,
         lat: u.lastFix!.lat,
         lon: u.lastFix!.lon,
-        // The same test dispatch uses (@rescue/dispatch lifecycle), plus a fresh fix to place the unit.
-        available: !u.stale && u.online && isDispatchable(u.status),
+        // The rule dispatch uses, with a fresh fix to place the unit; the road is the analysis's own.
+        available:
+          dispatchExclusion(
+            { status: u.status, taskId: u.taskId, online: u.online, capabilities: u.capabilities, fixAgeS: u.fixAgeS },
+            { requiredCapabilities: [], staleAfterS: this.config.staleAfterS, staleAllowed: false },
+          ) === null,
       }));
     return { rule: rule.id, at: new Date(now).toISOString(), ...liveCoverage(this.graph, rule, units, this.demand(null), this.areas(null), this.config.routingSnapMaxM) };
   }

@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '@rescue/config';
-import { DEFAULT_RANK_POLICY, isDispatchable, Priority, rankCandidates, RankPolicy, staleAllowed } from '@rescue/dispatch';
+import { DEFAULT_RANK_POLICY, dispatchExclusion, type DispatchNeed, type ExclusionReason, Priority, rankCandidates, RankPolicy, staleAllowed, type UnitFacts } from '@rescue/dispatch';
 import { freshness, LiveFleet, LiveUnit } from '@rescue/fleet';
-import { haversineM, LineString, manyToOne, route, RoutingError, SnappedPoint } from '@rescue/routing';
+import { haversineM } from '@rescue/common';
+import { LineString, manyToOne, route, RoutingError, SnappedPoint } from '@rescue/routing';
 import { APP_CONFIG } from '../config.module';
 import { RoutingService } from '../routing/routing.service';
 import { DispatchError } from './dispatch-error';
-
-export type ExclusionReason = 'busy' | 'not_available' | 'offline' | 'stale' | 'no_position' | 'lacking_capability' | 'unreachable';
 
 export interface RecommendationRequest {
   /** WGS-84 (converted at the edge when the caller sent GCJ-02). */
@@ -70,29 +69,36 @@ export class RecommendationService {
       throw e;
     }
     const excluded: Recommendation['excluded'] = [];
-    const eligible: Array<{ unit: Readonly<LiveUnit>; point: SnappedPoint; fixAgeS: number; stale: boolean }> = [];
+    const need: DispatchNeed = {
+      requiredCapabilities: req.requiredCapabilities, staleAfterS: this.cfg.staleAfterS, staleAllowed: staleAllowed(req.priority, this.policy), maxEtaS: MAX_ETA_S,
+    };
+    const exclude = (unitId: string, facts: UnitFacts): void => {
+      const { reason, detail } = dispatchExclusion(facts, need)!;
+      excluded.push({ unitId, reason, detail });
+    };
+    const eligible: Array<{ unit: Readonly<LiveUnit>; facts: UnitFacts; point: SnappedPoint; fixAgeS: number; stale: boolean }> = [];
     for (const unit of this.fleet.inOrder()) {
       const { fixAgeS, stale } = freshness(unit, now, this.cfg.staleAfterS);
-      const reason = this.exclusion(unit, fixAgeS, stale, req);
-      if (reason) {
-        excluded.push({ unitId: unit.unitId, ...reason });
+      const facts: UnitFacts = { status: unit.status, taskId: unit.taskId, online: unit.online, capabilities: unit.capabilities, fixAgeS };
+      if (dispatchExclusion(facts, need)) {
+        exclude(unit.unitId, facts);
         continue;
       }
       const point = this.snapUnit(unit);
       if (!point) {
-        excluded.push({ unitId: unit.unitId, reason: 'unreachable', detail: 'last position is too far from any road' });
+        exclude(unit.unitId, { ...facts, road: 'off_road' });
         continue;
       }
-      eligible.push({ unit, point, fixAgeS: fixAgeS!, stale });
+      eligible.push({ unit, facts, point, fixAgeS: fixAgeS!, stale });
     }
     const g = this.routing.graph;
     const times = manyToOne(g, eligible.map((e) => e.point), target, { maxTimeS: MAX_ETA_S });
     const reachable: Array<Candidate & { atStation: boolean; point: SnappedPoint }> = [];
     for (let i = 0; i < eligible.length; i++) {
-      const { unit, point, fixAgeS, stale } = eligible[i]!;
+      const { unit, facts, point, fixAgeS, stale } = eligible[i]!;
       const etaS = times.durationS[i]!;
       if (!Number.isFinite(etaS)) {
-        excluded.push({ unitId: unit.unitId, reason: 'unreachable', detail: `no road path within ${MAX_ETA_S / 60} min` });
+        exclude(unit.unitId, { ...facts, road: 'no_path' });
         continue;
       }
       const fix = unit.lastFix!;
@@ -105,24 +111,6 @@ export class RecommendationService {
     const ranked = rankCandidates(reachable, this.policy);
     const candidates = ranked.slice(0, req.limit).map(({ atStation: _a, point, ...c }) => ({ ...c, route: route(g, point, target).geometry }));
     return { incident: { lat: req.lat, lon: req.lon, snapM: target.distanceM }, candidates, excluded, ranked: ranked.length };
-  }
-
-  private exclusion(unit: Readonly<LiveUnit>, fixAgeS: number | null, stale: boolean, req: RecommendationRequest): { reason: ExclusionReason; detail: string } | null {
-    if (unit.taskId) return { reason: 'busy', detail: `on task ${unit.taskId}` };
-    if (!isDispatchable(unit.status)) {
-      const busy = unit.status !== null && !['suspended', 'maintenance', 'off_duty'].includes(unit.status);
-      return { reason: busy ? 'busy' : 'not_available', detail: `status ${unit.status ?? '(none reported)'}` };
-    }
-    if (!unit.online) return { reason: 'offline', detail: 'terminal offline' };
-    if (req.requiredCapabilities.length > 0) {
-      const missing = req.requiredCapabilities.filter((c) => !unit.capabilities.includes(c));
-      if (missing.length) return { reason: 'lacking_capability', detail: `lacks ${missing.join(', ')}` };
-    }
-    if (!unit.lastFix) return { reason: 'no_position', detail: 'no fix received yet' };
-    if (stale && !staleAllowed(req.priority, this.policy)) {
-      return { reason: 'stale', detail: `last fix ${Math.round(fixAgeS!)} s old (limit ${this.cfg.staleAfterS} s)` };
-    }
-    return null;
   }
 
   private snapUnit(unit: Readonly<LiveUnit>): SnappedPoint | null {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { isUnitStatus, UnitStatus } from '@rescue/contracts';
-import { checkTransition, TASK_ENDINGS, TASK_STATUSES } from '@rescue/dispatch';
+import { checkTransition, dispatchExclusion, TASK_ENDINGS, TASK_STATUSES } from '@rescue/dispatch';
 import { LiveFleet } from '@rescue/fleet';
 import { AuditRepository, isActiveTaskConflict, TaskRepository, TaskRow } from '@rescue/persistence';
 import { ROOT_LOGGER } from '../logging/root-logger';
@@ -80,12 +80,14 @@ export class TaskLifecycleService {
         const unit = await this.repo.lockUnit(m, unitId);
         if (!unit) throw new DispatchError('UNIT_NOT_FOUND', `unknown unit ${unitId}`);
         const holder = await this.repo.activeTaskId(m, unitId);
-        if (holder) throw busy(unitId, holder);
-        const missing = cmd.requiredCapabilities.filter((c) => !unit.capabilities.includes(c));
-        if (missing.length) throw new DispatchError('UNIT_NOT_AVAILABLE', `unit ${unitId} lacks ${missing.join(', ')}`, { missing });
-        const from = isUnitStatus(unit.status) ? unit.status : null;
-        const v = checkTransition({ from, to: 'order_received', activeTaskId: null, taskId, viaAssignment: true });
-        if (!v.ok) throw new DispatchError('UNIT_NOT_AVAILABLE', `unit ${unitId} cannot take a task: ${v.message}`, { status: unit.status });
+        // the dispatcher names the unit (it may be reached by phone): presence and position are not asked
+        const why = dispatchExclusion(
+          { status: unit.status, taskId: holder, online: false, capabilities: unit.capabilities, fixAgeS: null },
+          { requiredCapabilities: cmd.requiredCapabilities, staleAfterS: Infinity, staleAllowed: true, needsTerminal: false },
+        );
+        if (why?.reason === 'busy' && holder) throw busy(unitId, holder);
+        if (why?.reason === 'lacking_capability') throw new DispatchError('UNIT_NOT_AVAILABLE', `unit ${unitId} ${why.detail}`, { missing: why.missing });
+        if (why) throw new DispatchError('UNIT_NOT_AVAILABLE', `unit ${unitId} cannot take a task: ${why.detail}`, { status: unit.status });
         const t = { ...base, stationId: unit.stationId };
         await this.repo.insertTask(m, t);
         // The task and its assignment are one act, so they are one record.

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { haversineM, loadGraph, route, snap } from '@rescue/routing';
+import { haversineM } from '@rescue/common';
+import { loadGraph, route, snap } from '@rescue/routing';
 import { DEMO_HOSPITALS, DEMO_STATIONS, demoUnits } from './demo-fleet';
 import { GraphTripPlanner } from './trip-planner';
 

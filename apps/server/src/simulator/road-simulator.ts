@@ -2,7 +2,7 @@ import { seededRandom } from '@rescue/common';
 import { connect, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Subscription } from 'rxjs';
-import { isUnitStatus, NOT_AVAILABLE, type UnitStatus } from '@rescue/contracts';
+import { isUnitStatus, NOT_AVAILABLE, TOPIC_PREFIX, type UnitStatus } from '@rescue/contracts';
 import { TASK_ENDINGS } from '@rescue/dispatch';
 import type { LiveFleet, LiveUnit } from '@rescue/fleet';
 import type { StationRow } from '@rescue/persistence';
@@ -90,7 +90,7 @@ export class RoadSimulator {
       const incident = view?.taskId ? await this.incidentOf(view.taskId) : null;
       script.resume(status, incident && view?.taskId ? { id: view.taskId, incident } : null);
       if (this.stopped) return;
-      const base = `ems/v1/units/${unit.id}`;
+      const base = `${TOPIC_PREFIX}/${unit.id}`;
       this.sims.set(unit.id, { unit, client: this.connect(unit.id, base), script, base, lastFixTs: 0, lastStatusTs: view?.statusTs ?? 0, fetching: null });
     }
     this.sub = this.live.changes.subscribe((u) => this.onChange(u));

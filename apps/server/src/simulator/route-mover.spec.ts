@@ -1,7 +1,8 @@
+import { EARTH_RADIUS_M } from '@rescue/common';
 import { RouteMover } from './route-mover';
 
 // On the equator 0.001° of longitude, and anywhere 0.001° of latitude, is D metres of great circle.
-const D = (6371008.8 * Math.PI) / 180 / 1000;
+const D = (EARTH_RADIUS_M * Math.PI) / 180 / 1000;
 
 describe('RouteMover', () => {
   // East 2 steps, then north 1 step: an L of 3·D metres.

@@ -1,4 +1,4 @@
-import { haversineM } from '@rescue/routing';
+import { haversineM } from '@rescue/common';
 
 /** A stretch of the route driven at one speed: from the previous piece's end to `untilM` metres along. */
 export interface SpeedPiece {

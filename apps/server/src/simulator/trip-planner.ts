@@ -1,4 +1,5 @@
-import { edgeOnMainNetwork, haversineM, type RoadGraph, route, RoutingError, snap, type SnappedPoint } from '@rescue/routing';
+import { haversineM } from '@rescue/common';
+import { edgeOnMainNetwork, type RoadGraph, route, RoutingError, snap, type SnappedPoint } from '@rescue/routing';
 import { RouteMover, type SpeedPiece } from './route-mover';
 
 export interface Place {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { SAXParser } from 'sax';
 import tinyosmpbf from 'tiny-osmpbf';
-import { haversineM } from '@rescue/routing';
+import { haversineM } from '@rescue/common';
 import { CoverageError } from '../errors';
 
 /** A tagged EMS place: where stations are put when the planner gives none. */

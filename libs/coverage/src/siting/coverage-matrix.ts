@@ -1,3 +1,4 @@
+import { haversineM } from '@rescue/common';
 import type { RoadGraph, SnappedPoint } from '@rescue/routing';
 import type { AreaClassifier } from '../area-classes';
 import type { DemandSet } from '../demand';
@@ -58,7 +59,7 @@ export function buildSitingProblem(g: RoadGraph, rule: CoverageRule, existing: r
     pts.forEach(({ p, limit }, i) => {
       const a = at.get(p.id);
       const trip = a ? tripTo(g, reach, a) : null;
-      const straight = haversine(site, p);
+      const straight = haversineM(site.lat, site.lon, p.lat, p.lon);
       if (meets(limit, trip?.timeS ?? Infinity, trip?.shortRoadM ?? Infinity, straight)) mark(i);
     });
   };
@@ -100,10 +101,4 @@ export function buildSitingProblem(g: RoadGraph, rule: CoverageRule, existing: r
     totalWeight: total,
     buildMs: performance.now() - t0,
   };
-}
-
-function haversine(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const rad = Math.PI / 180;
-  const h = Math.sin(((b.lat - a.lat) * rad) / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(((b.lon - a.lon) * rad) / 2) ** 2;
-  return 2 * 6371008.8 * Math.asin(Math.min(1, Math.sqrt(h)));
 }

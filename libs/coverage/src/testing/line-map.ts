@@ -1,10 +1,11 @@
+import { EARTH_RADIUS_M } from '@rescue/common';
 import { AMBULANCE_PROFILE, buildGraph, parseXml, type RoadGraph } from '@rescue/routing';
 
 /**
  * Hand-drawn maps for coverage specs, drawn on the equator so 0.001° of longitude is exactly
  * D metres of great circle: every expected time below is computable by hand.
  */
-export const D = (6371008.8 * Math.PI) / 180 / 1000;
+export const D = (EARTH_RADIUS_M * Math.PI) / 180 / 1000;
 /** Seconds to drive m metres at kmh. */
 export const secs = (m: number, kmh: number): number => m / (kmh / 3.6);
 export const RESIDENTIAL_KMH = 25;

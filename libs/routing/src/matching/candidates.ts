@@ -1,4 +1,4 @@
-import { cosDeg, EARTH_RADIUS_M, projX, projY } from '../geo';
+import { cosDeg, EARTH_RADIUS_M, projX, projY } from '@rescue/common';
 import { chainOfShapePoint, type RoadGraph } from '../graph';
 import { searchGrid } from '../segment-grid';
 import type { SnappedPoint } from '../snap';

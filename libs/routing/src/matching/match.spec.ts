@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RoutingError } from '../errors';
-import { haversineM } from '../geo';
+import { haversineM } from '@rescue/common';
 import { loadGraph } from '../load-graph';
 import { D, handGraph } from '../testing/hand-map';
 import { accuracy, rng, simulateTrack } from '../testing/track-sim';

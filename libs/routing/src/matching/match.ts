@@ -1,5 +1,5 @@
 import { RoutingError } from '../errors';
-import { haversineM } from '../geo';
+import { haversineM } from '@rescue/common';
 import type { RoadGraph } from '../graph';
 import type { LineString } from '../queries';
 import { assemblePath, type EdgeTraversal, type KeptFix } from './assemble';

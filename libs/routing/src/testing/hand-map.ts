@@ -1,3 +1,4 @@
+import { EARTH_RADIUS_M } from '@rescue/common';
 import { buildGraph } from '../build-graph';
 import type { RoadGraph } from '../graph';
 import { parseXml } from '../osm/read-osm';
@@ -7,7 +8,7 @@ import { AMBULANCE_PROFILE, type SpeedProfile } from '../profile';
  * Tiny hand-drawn maps for specs. Nodes sit on the equator / meridian grid so a step of 0.001°
  * is exactly D metres of great circle (R·π/180·0.001 with R = 6 371 008.8 m): answers by hand.
  */
-export const D = (6371008.8 * Math.PI) / 180 / 1000;
+export const D = (EARTH_RADIUS_M * Math.PI) / 180 / 1000;
 
 /** Seconds to drive `m` metres at `kmh`. */
 export const secs = (m: number, kmh: number): number => m / (kmh / 3.6);

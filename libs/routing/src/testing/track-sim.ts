@@ -1,4 +1,4 @@
-import { EARTH_RADIUS_M, haversineM } from '../geo';
+import { EARTH_RADIUS_M, haversineM } from '@rescue/common';
 import { edgeOnMainNetwork, type RoadGraph } from '../graph';
 import type { EdgeTraversal } from '../matching/assemble';
 import type { TrackPoint } from '../matching/match';

@@ -1,4 +1,4 @@
-import { distanceM } from '../geo';
+import { haversineM } from '@rescue/common';
 import type { Fix, FixCandidate } from '../types';
 import type { UnitTrack } from '../unit-track';
 import type { FixContext } from './fix-step';
@@ -23,7 +23,7 @@ export function refuseDuplicate(c: FixCandidate, ctx: FixContext): Refusal | nul
 
 /** km/h implied by moving between two points in |dtMs|. */
 function impliedKmh(latA: number, lonA: number, tsA: number, latB: number, lonB: number, tsB: number): number {
-  return (distanceM(latA, lonA, latB, lonB) * 3600) / Math.abs(tsB - tsA);
+  return (haversineM(latA, lonA, latB, lonB) * 3600) / Math.abs(tsB - tsA);
 }
 
 function kmh(a: Fix, b: Fix): number {
