@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { closeDatabase, EdgeSpeedsRepository, openDatabase } from '@rescue/persistence';
 import { buildModelVersion, graphKey, loadGraph, matchNewFixes, SpeedModel } from '@rescue/routing';
-import { simulateTrack } from '../libs/routing/src/testing/track-sim';
+import { simulateTrack } from '@rescue/routing/testing';
 import { realPgUrl, scratchPglite, scratchPostgres } from './support/databases';
 
 const { graph } = loadGraph('data/osm/andorra.osm.pbf', { cacheDir: '.data/graph-cache' });
