@@ -43,7 +43,7 @@ describe('TelemetryPipeline: our position contract', () => {
     ['negative accuracy', { ts: T0, lat: 40, lon: 116, accuracyM: -3 }, 'out_of_range', 'accuracyM'],
     ['altitude 20 km', { ts: T0, lat: 40, lon: 116, altitudeM: 20000 }, 'out_of_range', 'altitudeM'],
     ['speed as string', { ts: T0, lat: 40, lon: 116, speedKmh: '30' }, 'schema', 'speedKmh'],
-    ['unknown crs', { ts: T0, lat: 40, lon: 116, crs: 'BD09' }, 'schema', 'crs'],
+    ['unknown crs', { ts: T0, lat: 40, lon: 116, crs: 'CGCS2000' }, 'schema', 'crs'],
     ['a bare number', 42, 'schema', 'expected a fix object'],
     ['empty array', [], 'schema', 'empty array'],
   ])('refuses %s', (_case, payload, reason, detail) => {
@@ -100,6 +100,12 @@ describe('TelemetryPipeline: our position contract', () => {
     const o = run(POS, { ts: T0, lat: 40.0013047896019, lon: 120.00567568355486, crs: 'GCJ02' });
     expect(o.fixes[0]!.lat).toBeCloseTo(40, 6);
     expect(o.fixes[0]!.lon).toBeCloseTo(120, 6);
+  });
+
+  it('BD-09 fixes (Baidu) leave the pipeline in WGS-84 (domain.md §6 published check inverted)', () => {
+    const o = run(POS, { ts: T0, lat: 39.92196580126834, lon: 116.41661560068297, crs: 'BD09' });
+    expect(o.fixes[0]!.lat).toBeCloseTo(39.914266, 6);
+    expect(o.fixes[0]!.lon).toBeCloseTo(116.403988, 6);
   });
 
   it('WGS84 fixes are not shifted', () => {

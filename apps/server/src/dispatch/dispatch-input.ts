@@ -1,4 +1,4 @@
-import { gcj02ToWgs84 } from '@rescue/telemetry';
+import { toWgs84 as datumToWgs84 } from '@rescue/telemetry';
 import type { LocationDto } from './dispatch.dto';
 
 /**
@@ -21,7 +21,7 @@ export function requestTime(name: string, raw: unknown, fallback: number): numbe
 /** Stored WGS-84; the caller's system and its original numbers are kept with the task. */
 export function toWgs84(l: LocationDto): { lat: number; lon: number; crs: string; inputLat: number; inputLon: number } {
   const crs = l.crs ?? 'WGS84';
-  const p = crs === 'GCJ02' ? gcj02ToWgs84({ lat: l.lat, lon: l.lon }) : { lat: l.lat, lon: l.lon };
+  const p = datumToWgs84({ lat: l.lat, lon: l.lon }, crs);
   return { lat: p.lat, lon: p.lon, crs, inputLat: l.lat, inputLon: l.lon };
 }
 

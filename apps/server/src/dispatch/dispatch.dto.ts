@@ -16,9 +16,9 @@ export class LocationDto {
   @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-180) @Max(180)
   lon!: number;
 
-  @ApiPropertyOptional({ enum: ['WGS84', 'GCJ02'], default: 'WGS84', description: 'GCJ02 for points from AMap/Tencent geocoding' })
-  @IsOptional() @IsIn(['WGS84', 'GCJ02'])
-  crs?: 'WGS84' | 'GCJ02';
+  @ApiPropertyOptional({ enum: ['WGS84', 'GCJ02', 'BD09'], default: 'WGS84', description: 'GCJ02 for points from AMap/Tencent geocoding, BD09 for Baidu' })
+  @IsOptional() @IsIn(['WGS84', 'GCJ02', 'BD09'])
+  crs?: 'WGS84' | 'GCJ02' | 'BD09';
 }
 
 export class RecommendationRequestDto {

@@ -5,9 +5,11 @@ import {
   gcj02ToWgs84,
   isOutsideChina,
   wgs84ToBd09,
+  toWgs84,
   wgs84ToGcj02,
 } from './chinese-datums';
 import { haversineM } from '@rescue/common';
+import { DATUM_VECTORS } from '../testing/datum-vectors';
 
 describe('Chinese datums (domain.md §6 published checks)', () => {
   it('WGS(120, 40) → GCJ (120.00567568355486, 40.0013047896019)', () => {
@@ -63,5 +65,21 @@ describe('Chinese datums (domain.md §6 published checks)', () => {
     expect(isOutsideChina(lat, lon)).toBe(true);
     expect(wgs84ToGcj02({ lat, lon })).toEqual({ lat, lon });
     expect(gcj02ToWgs84({ lat, lon })).toEqual({ lat, lon });
+  });
+});
+
+// gcoord's published city vectors (testing/datum-vectors.ts): every conversion that
+// imports use lands within 2 m of the published value (issue 13), most within centimetres.
+
+describe('published city vectors (gcoord fixtures)', () => {
+  const m = (a: { lat: number; lon: number }, b: [number, number]) => haversineM(a.lat, a.lon, b[1], b[0]);
+  it.each(DATUM_VECTORS.map((v) => [v.name, v] as const))('%s: BD-09 and GCJ-02 → WGS-84 within 2 m, and forward', (_n, v) => {
+    const pt = (c: [number, number]) => ({ lat: c[1], lon: c[0] });
+    expect(m(toWgs84(pt(v.BD09), 'BD09'), v.WGS84)).toBeLessThan(2);
+    expect(m(toWgs84(pt(v.GCJ02), 'GCJ02'), v.WGS84)).toBeLessThan(2);
+    expect(m(wgs84ToGcj02(pt(v.WGS84)), v.GCJ02)).toBeLessThan(2);
+    expect(m(wgs84ToBd09(pt(v.WGS84)), v.BD09)).toBeLessThan(2);
+    // the shift itself is hundreds of metres, so 2 m is a real check
+    expect(m(pt(v.BD09), v.WGS84)).toBeGreaterThan(300);
   });
 });

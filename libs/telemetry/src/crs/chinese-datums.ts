@@ -116,3 +116,10 @@ export function wgs84ToBd09(p: LatLon): LatLon {
 export function bd09ToWgs84(p: LatLon): LatLon {
   return gcj02ToWgs84(bd09ToGcj02(p));
 }
+
+/** A point given in `crs` (WGS84, GCJ02 as AMap/Tencent, BD09 as Baidu) in WGS-84. */
+export function toWgs84(p: LatLon, crs: 'WGS84' | 'GCJ02' | 'BD09'): LatLon {
+  if (crs === 'GCJ02') return gcj02ToWgs84(p);
+  if (crs === 'BD09') return bd09ToWgs84(p);
+  return { lat: p.lat, lon: p.lon };
+}

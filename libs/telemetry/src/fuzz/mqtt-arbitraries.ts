@@ -69,7 +69,7 @@ export function mqttArbitrary(maxPayloadBytes: number): fc.Arbitrary<MqttInput> 
       i: fc.nat({ max: fixes.length - 1 }),
       dt: tsOffset,
       extra: fc.record(
-        { accuracyM: fc.integer({ min: 0, max: 300 }), headingDeg: fc.integer({ min: 0, max: 360 }), altitudeM: fc.constant(12), crs: fc.constantFrom('WGS84', 'GCJ02') },
+        { accuracyM: fc.integer({ min: 0, max: 300 }), headingDeg: fc.integer({ min: 0, max: 360 }), altitudeM: fc.constant(12), crs: fc.constantFrom('WGS84', 'GCJ02', 'BD09') },
         { requiredKeys: [] },
       ),
     })

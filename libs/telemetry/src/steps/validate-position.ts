@@ -25,7 +25,7 @@ export function validatePositionFix(el: unknown, unitId: string, raw: string | u
   const altitudeM = optionalRanged(el, 'altitudeM', 'altitudeM');
   if (altitudeM instanceof Refusal) return altitudeM;
   const crs = el['crs'] === undefined ? DEFAULT_CRS : el['crs'];
-  if (!isCrs(crs)) return new Refusal('schema', `crs: expected "WGS84" or "GCJ02", got ${show(crs)}`);
+  if (!isCrs(crs)) return new Refusal('schema', `crs: expected "WGS84", "GCJ02" or "BD09", got ${show(crs)}`);
   return { fix: { unitId, ts, lat, lon, speedKmh, headingDeg, accuracyM, altitudeM }, crs, raw };
 }
 

@@ -11,7 +11,7 @@ import { edgeNumber, type Entries, jsonText, type Json, mutateEntries, mutateTex
 const lat = fc.double({ min: -90, max: 90, noNaN: true });
 const lon = fc.double({ min: -180, max: 180, noNaN: true });
 const opt = <T>(key: string, a: fc.Arbitrary<T>): fc.Arbitrary<Entries> => fc.option(a.map((v): Entries => [[key, v as Json]]), { nil: [] as Entries }).map((e) => e ?? []);
-const location: fc.Arbitrary<Json> = fc.tuple(lat, lon, opt('crs', fc.constantFrom('WGS84', 'GCJ02'))).map(([a, o, crs]) => obj([['lat', a], ['lon', o], ...crs]));
+const location: fc.Arbitrary<Json> = fc.tuple(lat, lon, opt('crs', fc.constantFrom('WGS84', 'GCJ02', 'BD09'))).map(([a, o, crs]) => obj([['lat', a], ['lon', o], ...crs]));
 const capabilities = fc.array(fc.stringMatching(/^[a-z][a-z0-9-]{0,39}$/), { maxLength: 10 });
 const isoTime = fc.date({ min: new Date(0), max: new Date(MAX_TIME_MS), noInvalidDate: true }).map((d) => d.toISOString());
 const shuffled = (parts: fc.Arbitrary<Entries[]>): fc.Arbitrary<Entries> => parts.chain((ps) => fc.shuffledSubarray(ps.flat(), { minLength: ps.flat().length }));

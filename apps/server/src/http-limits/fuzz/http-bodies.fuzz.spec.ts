@@ -74,7 +74,7 @@ function expectBothOutcomes(c: Counts): void {
   expect(c.get('refused_shape') ?? 0).toBeGreaterThan(0);
 }
 
-const finiteWgs84 = (l: { lat: number; lon: number; crs?: 'WGS84' | 'GCJ02' }): void => {
+const finiteWgs84 = (l: { lat: number; lon: number; crs?: 'WGS84' | 'GCJ02' | 'BD09' }): void => {
   const p = toWgs84(l);
   if (!Number.isFinite(p.lat) || !Number.isFinite(p.lon) || Math.abs(p.lat) > 90.01 || Math.abs(p.lon) > 180.01) throw new Error(`toWgs84 gave ${p.lat},${p.lon}`);
 };

@@ -23,7 +23,7 @@ export function validLocation(v: unknown): boolean {
     isObj(v) && keysWithin(v, ['lat', 'lon', 'crs']) &&
     typeof v['lat'] === 'number' && Number.isFinite(v['lat']) && Math.abs(v['lat']) <= 90 &&
     typeof v['lon'] === 'number' && Number.isFinite(v['lon']) && Math.abs(v['lon']) <= 180 &&
-    (absent(v['crs']) || v['crs'] === 'WGS84' || v['crs'] === 'GCJ02')
+    (absent(v['crs']) || v['crs'] === 'WGS84' || v['crs'] === 'GCJ02' || v['crs'] === 'BD09')
   );
 }
 
