@@ -18,6 +18,7 @@ import { LoggingModule } from './logging/logging.module';
 import { redactRequest } from './logging/redact-request';
 import { ROOT_LOGGER } from './logging/root-logger';
 import { MetricsModule } from './metrics/metrics.module';
+import { RegistryModule } from './registry/registry.module';
 import { RoutingModule } from './routing/routing.module';
 import type { LoadedApiKeys } from './security/api-key-file';
 import { SecurityModule } from './security/security.module';
@@ -45,6 +46,7 @@ import { VALIDATION_OPTIONS } from './validation-options';
     RoutingModule,
     DispatchModule,
     CoverageModule,
+    RegistryModule,
     IngestModule,
     Jt808Module,
     SimulatorModule,

@@ -11,6 +11,8 @@ export interface AppConfig {
   httpMaxBodyBytes: number;
   /** Largest body of POST /coverage/analyses and /coverage/sitings, bytes: demand points and station lists are uploads. */
   httpMaxUploadBytes: number;
+  /** Largest file POST /admin/import/:kind takes (streamed, never held whole), bytes. */
+  httpMaxImportBytes: number;
   /** Requests per second one client (API key, else IP address) may sustain; 0 lifts the limit (benchmarks). */
   httpRateLimitPerS: number;
   /** Requests one client may send at once above the sustained rate (token-bucket size). */
@@ -226,6 +228,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     httpHost: str(env, 'HTTP_HOST') ?? '127.0.0.1',
     httpMaxBodyBytes: int(env, 'HTTP_MAX_BODY_BYTES', 64 * 1024, 1024, 64 * 1024 * 1024),
     httpMaxUploadBytes: int(env, 'HTTP_MAX_UPLOAD_BYTES', 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    httpMaxImportBytes: int(env, 'HTTP_MAX_IMPORT_BYTES', 512 * 1024 * 1024, 1024, 8 * 1024 * 1024 * 1024),
     httpRateLimitPerS: int(env, 'HTTP_RATE_LIMIT_PER_S', 50, 0, 1_000_000),
     httpRateLimitBurst: int(env, 'HTTP_RATE_LIMIT_BURST', 500, 1, 1_000_000),
     sseMaxClients: int(env, 'SSE_MAX_CLIENTS', 200, 1, 100_000),

@@ -9,3 +9,5 @@ export * from './credentials.repository';
 export * from './credential-changes';
 export * from './jt808-terminals.repository';
 export * from './edge-speeds.repository';
+export * from './registry.repository';
+export * from './imported-tasks.repository';

@@ -12,6 +12,12 @@ import { refusalCounter, refuse } from './refusals';
 const UPLOAD_ROUTES = new Set(['/coverage/analyses', '/coverage/sitings', '/routing/match']);
 
 /**
+ * File imports (CSV, XLSX, GeoJSON): the body is the file itself, streamed to the importer, which
+ * bounds its size (HTTP_MAX_IMPORT_BYTES); no JSON parser runs on it.
+ */
+export const isFileImport = (req: Request): boolean => req.method === 'POST' && req.path.startsWith('/admin/import/');
+
+/**
  * The client a request is charged to: its API key when it sends a known one, else its address. An
  * unknown key counts as the address: were it charged to itself, a client could send a new made-up key
  * with every request and start each with a full bucket, escaping the limit altogether.
@@ -64,7 +70,7 @@ export function installHttpLimits(app: NestExpressApplication, cfg: AppConfig, r
 
   // Without this, a body sent as text/plain or a form is silently ignored and the route runs on {}.
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (!hasBody(req) || isJsonMediaType(req.headers['content-type'])) return next();
+    if (!hasBody(req) || isJsonMediaType(req.headers['content-type']) || isFileImport(req)) return next();
     refused.inc({ reason: 'unsupported_media_type' });
     refuse(res, 415, 'UNSUPPORTED_MEDIA_TYPE', `request bodies are JSON: send Content-Type: application/json (got ${JSON.stringify(req.headers['content-type'] ?? null)})`);
   });
@@ -73,6 +79,7 @@ export function installHttpLimits(app: NestExpressApplication, cfg: AppConfig, r
   const small = parser(cfg.httpMaxBodyBytes);
   const upload = parser(cfg.httpMaxUploadBytes);
   app.use((req: Request, res: Response, next: NextFunction) => {
+    if (isFileImport(req)) return next();
     const isUpload = req.method === 'POST' && UPLOAD_ROUTES.has(req.path);
     const limit = isUpload ? cfg.httpMaxUploadBytes : cfg.httpMaxBodyBytes;
     (isUpload ? upload : small)(req, res, (err?: unknown) => {

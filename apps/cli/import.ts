@@ -1,0 +1,113 @@
+// npm run import -- stations|units|hospitals|tasks <file> [--crs WGS84|GCJ02|BD09] [--mapping columns.json]
+//                   [--dry-run] [--format csv|xlsx|geojson] [--json]
+// A centre's own data (issue 13). With DATABASE_URL it imports into the database directly; without, through
+// the running embedded server's admin API (RC_API_URL, RC_API_KEY), which holds the single-process PGlite.
+// Both run the same import (libs/registry over libs/persistence).
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { loadConfig } from '@rescue/config';
+import { closeDatabase, importedTasksStore, openDatabase, registryStore } from '@rescue/persistence';
+import {
+  describeRegistryImport, describeTasksImport, formatFromName, ImportError, importRegistry, importRequest, type ImportRequest, importTasks,
+  MappingError, type RegistryImportResult, TableError, type TasksImportResult,
+} from '@rescue/registry';
+
+class CliError extends Error {}
+
+const USAGE = `usage: npm run import -- stations|units|hospitals|tasks <file> [options]
+  <file>              CSV (UTF-8 or GBK), XLSX (first sheet) or GeoJSON (stations, hospitals); row 1 names the columns
+  --crs SYSTEM        coordinates in the file: WGS84 (GPS, default), GCJ02 (高德/腾讯), BD09 (百度)
+  --mapping FILE      columns.json: {"field": "column header"} for headers other than the defaults (docs/registry.md)
+  --dry-run           check every row and show what would change; write nothing
+  --format FORMAT     csv, xlsx or geojson when the file name does not say
+  --json              print the full result as JSON
+Stations, units and hospitals are applied whole or not at all; historical tasks import the good rows and list
+the rejected ones. Re-importing the same file changes nothing.
+Without DATABASE_URL: the embedded server's admin API at RC_API_URL (default http://127.0.0.1:<PORT>) with
+RC_API_KEY (default: the demo's DATA_DIR/admin-api-key).`;
+
+const out = (s: string): boolean => process.stdout.write(s + '\n');
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const v = args[i + 1];
+  if (v === undefined || v.startsWith('--')) throw new CliError(`${name} needs a value`);
+  return v;
+}
+
+type Result = RegistryImportResult | TasksImportResult;
+
+async function viaDatabase(databaseUrl: string, r: ImportRequest, file: string): Promise<Result> {
+  const { dataSource } = await openDatabase({ databaseUrl, pgliteDir: '' });
+  try {
+    const input = createReadStream(file);
+    const opts = { ...r, actor: 'system:cli', source: basename(file) };
+    let last = Date.now();
+    const onProgress = (rows: number) => {
+      if (Date.now() - last < 2000) return;
+      last = Date.now();
+      process.stderr.write(`  ${rows} 行… (rows read)\n`);
+    };
+    return r.kind === 'tasks' ? await importTasks(importedTasksStore(dataSource), input, { ...opts, onProgress }) : await importRegistry(registryStore(dataSource), r.kind, input, opts);
+  } finally {
+    await closeDatabase(dataSource);
+  }
+}
+
+async function viaApi(base: string, key: string | undefined, r: ImportRequest, file: string): Promise<Result> {
+  const q = new URLSearchParams({ format: r.format, crs: r.crs, dryRun: String(r.dryRun), source: basename(file) });
+  if (Object.keys(r.mapping).length > 0) q.set('mapping', JSON.stringify(r.mapping));
+  let res: Response;
+  try {
+    res = await fetch(`${base}/admin/import/${r.kind}?${q}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(statSync(file).size), ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: Readable.toWeb(createReadStream(file)) as unknown as RequestInit['body'],
+      duplex: 'half',
+    } as RequestInit);
+  } catch (e) {
+    throw new CliError(`cannot reach the server at ${base} (${(e as Error).message}); is it running? set RC_API_URL, or DATABASE_URL for a database`);
+  }
+  const body = (await res.json().catch(() => null)) as Result & { message?: string };
+  if (res.status === 401 || res.status === 403) throw new CliError(`the server refused the request (HTTP ${res.status}): set RC_API_KEY to an admin key`);
+  if (res.status !== 200) throw new CliError(`import refused (HTTP ${res.status}): ${body?.message ?? JSON.stringify(body)}`);
+  return body;
+}
+
+async function main(): Promise<void> {
+  const [kind, file, ...args] = process.argv.slice(2);
+  if (!kind || !file || kind === '--help') {
+    process.stderr.write(USAGE + '\n');
+    process.exit(2);
+  }
+  if (!existsSync(file)) throw new CliError(`${file}: no such file`);
+  const mappingFile = flag(args, '--mapping');
+  let mapping: unknown;
+  if (mappingFile) {
+    try {
+      mapping = JSON.parse(readFileSync(mappingFile, 'utf8').replace(/^\uFEFF/, ''));
+    } catch (e) {
+      throw new CliError(`--mapping ${mappingFile}: ${(e as Error).message}`);
+    }
+  }
+  const format = flag(args, '--format') ?? formatFromName(file);
+  if (!format) throw new CliError(`${file}: cannot tell the format from the name; add --format csv|xlsx|geojson`);
+  const r = importRequest({ kind, format, crs: flag(args, '--crs') ?? 'WGS84', mapping, dryRun: args.includes('--dry-run') });
+  const cfg = loadConfig();
+  const demoKey = join(cfg.dataDir, 'admin-api-key');
+  const key = process.env.RC_API_KEY ?? (existsSync(demoKey) ? readFileSync(demoKey, 'utf8').trim() : undefined);
+  const started = Date.now();
+  const result = cfg.databaseUrl ? await viaDatabase(cfg.databaseUrl, r, file) : await viaApi(process.env.RC_API_URL ?? `http://127.0.0.1:${cfg.httpPort}`, key, r, file);
+  if (args.includes('--json')) out(JSON.stringify(result, null, 2));
+  else for (const line of result.kind === 'tasks' ? describeTasksImport(result as TasksImportResult) : describeRegistryImport(result as RegistryImportResult)) out(line);
+  if (!args.includes('--json')) out(`${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (result.errors.length > 0) process.exitCode = 1;
+}
+
+main().catch((e: Error) => {
+  if (!(e instanceof CliError || e instanceof ImportError || e instanceof TableError || e instanceof MappingError)) throw e;
+  process.stderr.write(`error: ${e.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,56 @@
+import { BadRequestException, Controller, Get, HttpCode, Inject, Param, PayloadTooLargeException, Post, Query, Req } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { type ImportKind, ImportError, MappingError, REGISTRY_KINDS, type RegistryKind, type RegistryRecord, TableError } from '@rescue/registry';
+import { type ApiCaller, auditActor, Caller, Roles } from '../security/access.decorators';
+import { ImportTooLarge, RegistryService } from './registry.service';
+
+function edge(e: unknown): never {
+  if (e instanceof ImportError || e instanceof TableError || e instanceof MappingError) throw new BadRequestException({ code: 'BAD_IMPORT', message: e.message });
+  if (e instanceof ImportTooLarge) throw new PayloadTooLargeException({ code: 'BODY_TOO_LARGE', message: e.message });
+  throw e;
+}
+
+/**
+ * The centre's registry (issue 13): stations, units, hospitals; imports of those and of historical
+ * tasks. The request body of an import is the file itself (CSV, XLSX or GeoJSON), streamed.
+ */
+@ApiTags('registry')
+@Controller()
+export class RegistryController {
+  constructor(@Inject(RegistryService) private readonly registry: RegistryService) {}
+
+  @Get('registry/:kind')
+  @ApiOperation({ summary: 'Registered stations, units or hospitals (WGS-84, with the coordinates as imported)' })
+  @ApiParam({ name: 'kind', enum: REGISTRY_KINDS })
+  async list(@Param('kind') kind: string): Promise<{ kind: RegistryKind; records: RegistryRecord[] }> {
+    if (!(REGISTRY_KINDS as readonly string[]).includes(kind)) throw new BadRequestException({ code: 'BAD_INPUT', message: `kind: one of ${REGISTRY_KINDS.join(', ')}` });
+    return { kind: kind as RegistryKind, records: await this.registry.list(kind as RegistryKind) };
+  }
+
+  @Post('admin/import/:kind')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Import a file (body: the file bytes) of stations, units, hospitals or historical tasks; audited; all or nothing for the registry, rejected rows listed for tasks' })
+  @ApiParam({ name: 'kind', enum: ['stations', 'units', 'hospitals', 'tasks'] })
+  @ApiQuery({ name: 'format', enum: ['csv', 'xlsx', 'geojson'] })
+  @ApiQuery({ name: 'crs', enum: ['WGS84', 'GCJ02', 'BD09'], required: false })
+  @ApiQuery({ name: 'mapping', required: false, description: 'JSON {"field": "column header"}' })
+  @ApiQuery({ name: 'dryRun', required: false, description: 'true: report what would change, write nothing' })
+  @ApiQuery({ name: 'source', required: false, description: 'file name, for the audit trail' })
+  @ApiOkResponse({ description: 'counts, per-row errors (row, column, message), and for the registry the planned changes' })
+  async import(@Param('kind') kind: string, @Query() q: Record<string, unknown>, @Req() req: Request, @Caller() caller: ApiCaller): Promise<unknown> {
+    let mapping: unknown = undefined;
+    if (typeof q['mapping'] === 'string') {
+      try {
+        mapping = JSON.parse(q['mapping']);
+      } catch {
+        throw new BadRequestException({ code: 'BAD_IMPORT', message: 'mapping: not valid JSON' });
+      }
+    }
+    const source = typeof q['source'] === 'string' ? q['source'].slice(0, 200) : 'upload';
+    return this.registry
+      .importStream({ kind: kind as ImportKind, format: q['format'], crs: q['crs'], mapping, dryRun: q['dryRun'] }, req, auditActor(caller), source)
+      .catch(edge);
+  }
+}

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { RegistryController } from './registry.controller';
+import { RegistryService } from './registry.service';
+
+/** Stations, units, hospitals and historical tasks: reading the registry and importing files. */
+@Module({ controllers: [RegistryController], providers: [RegistryService] })
+export class RegistryModule {}
