@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
 import type { DataSource } from 'typeorm';
 import { closeDatabase, openDatabase, RegistryRepository, registryStore } from '@rescue/persistence';
 import { importRegistry, type RegistryImportOptions, type StationRecord } from '@rescue/registry';
@@ -170,7 +171,7 @@ function expectOnTruth(stations: StationRecord[]): void {
     const dir = mkdtempSync(join(tmpdir(), 'rc-import-'));
     try {
       const file = join(dir, 'stations.csv');
-      writeFileSync(file, gbk('代码,站名,X(百度),Y(百度)\nM1,驻马店东站,114.0287781,33.0176697\n'));
+      writeFileSync(file, iconv.encode('代码,站名,X(百度),Y(百度)\nM1,驻马店东站,114.0287781,33.0176697\n', 'gbk'));
       writeFileSync(join(dir, 'columns.json'), JSON.stringify({ columns: { id: '代码', name: '站名', lon: 'X(百度)', lat: 'Y(百度)' } }));
       const r = await importCli({ DATABASE_URL: url }, 'stations', file, '--crs', 'BD09', '--mapping', join(dir, 'columns.json'));
       expect(r).toMatchObject({ code: 0, out: expect.stringContaining('新增 1') });
@@ -184,30 +185,6 @@ function expectOnTruth(stations: StationRecord[]): void {
     }
   });
 });
-
-/** GBK bytes of a string, found by searching the GBK decoder (Node has no GBK encoder; only a few characters here). */
-function gbk(s: string): Buffer {
-  const dec = new TextDecoder('gbk');
-  const out: number[] = [];
-  for (const ch of s) {
-    if (ch.charCodeAt(0) < 0x80) {
-      out.push(ch.charCodeAt(0));
-      continue;
-    }
-    let found = false;
-    for (let hi = 0x81; hi <= 0xfe && !found; hi++) {
-      for (let lo = 0x40; lo <= 0xfe; lo++) {
-        if (dec.decode(Uint8Array.of(hi, lo)) === ch) {
-          out.push(hi, lo);
-          found = true;
-          break;
-        }
-      }
-    }
-    if (!found) throw new Error(`no GBK code for ${ch}`);
-  }
-  return Buffer.from(out);
-}
 
 describe('registry import on the embedded stack, through the running server (PGlite is single-process)', () => {
   it('npm run import without DATABASE_URL goes through the admin API: applied, audited, idempotent, refused without an admin key', async () => {
