@@ -9,7 +9,7 @@ import iconv from 'iconv-lite';
 import type { DataSource } from 'typeorm';
 import { closeDatabase, openDatabase, RegistryRepository, registryStore } from '@rescue/persistence';
 import { importRegistry, type RegistryImportOptions, type StationRecord } from '@rescue/registry';
-import { distanceM } from '@rescue/telemetry';
+import { haversineM as distanceM } from '@rescue/common';
 import { DATUM_VECTORS } from '@rescue/telemetry/testing';
 import { realPgUrl, scratchPostgres } from './support/databases';
 import { REPO_ROOT, startServer } from './support/server-process';
