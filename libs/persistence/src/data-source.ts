@@ -1,11 +1,8 @@
 import 'reflect-metadata';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import type { Extension } from '@electric-sql/pglite';
-import { PGliteDriver } from 'typeorm-pglite';
 import { MIGRATIONS } from './migrations';
-import { ExclusivePGlitePool } from './pglite-exclusive-pool';
+import { PgliteServer, startPgliteServer } from './pglite-server';
 import { timescaleVersion } from './timescale';
 
 export interface DatabaseTarget {
@@ -21,47 +18,55 @@ export interface StorageInfo {
   timescale: string | null;
 }
 
-/** Builds a DataSource for either target; schema comes only from MIGRATIONS (synchronize off). */
-export async function createDataSource(target: DatabaseTarget): Promise<DataSource> {
-  const common = {
-    type: 'postgres' as const,
+/** The embedded database thread behind each data source that uses one (stopped by closeDatabase). */
+const embeddedServers = new WeakMap<DataSource, PgliteServer>();
+
+/**
+ * Builds a DataSource on a PostgreSQL URL; schema comes only from MIGRATIONS (synchronize off).
+ * `poolSize` 1 for the embedded PGlite: it is a single backend session, so one query runner holds it
+ * from connect to release and two transactions never interleave in it.
+ */
+export function createDataSource(url: string, poolSize = 8): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
     synchronize: false,
     migrations: MIGRATIONS,
-    migrationsTransactionMode: 'each' as const,
+    migrationsTransactionMode: 'each',
     logging: false,
-  };
-  if (target.databaseUrl) {
-    return new DataSource({ ...common, url: target.databaseUrl, extra: { max: 8 } });
-  }
-  if (!target.pgliteDir.startsWith('memory://')) mkdirSync(target.pgliteDir, { recursive: true });
-  // Loaded lazily: the WASM build is large and a real-server deployment never needs it. (A require,
-  // because the subpath export is invisible to this project's node10 type resolution.)
-  const { timescaledb } = require('@electric-sql/pglite/timescaledb') as { timescaledb: Extension };
-  new PGliteDriver({ dataDir: target.pgliteDir, extensions: { timescaledb } }); // sets the instance options
-  return new DataSource({ ...common, driver: { Pool: ExclusivePGlitePool } });
+    // The embedded session stays open (idleTimeoutMillis 0): reconnecting costs a startup round trip.
+    extra: poolSize === 1 ? { max: 1, idleTimeoutMillis: 0 } : { max: poolSize },
+  });
 }
 
-/** Opens the database, runs pending migrations and says which storage engine is in use. */
+/**
+ * Opens the database, runs pending migrations and says which storage engine is in use. The embedded
+ * PGlite runs in its own thread (pglite-server.ts) and is reached through `pg` like a real server.
+ */
 export async function openDatabase(target: DatabaseTarget): Promise<{ dataSource: DataSource; info: StorageInfo }> {
-  const dataSource = await createDataSource(target);
-  await dataSource.initialize();
-  if (!target.databaseUrl) {
-    // PGlite has no shared_preload_libraries: on a reopened data directory TimescaleDB's hooks are not
-    // active until the library is loaded, and inserts into a hypertable fail. Load it first thing.
-    await dataSource.query(`LOAD 'timescaledb'`);
+  const server = target.databaseUrl ? null : await startPgliteServer(target.pgliteDir);
+  const dataSource = createDataSource(server ? server.url : target.databaseUrl!, server ? 1 : 8);
+  try {
+    await dataSource.initialize();
+    if (server) embeddedServers.set(dataSource, server);
+    await dataSource.runMigrations();
+  } catch (err) {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await server?.stop();
+    throw err;
   }
-  await dataSource.runMigrations();
   return {
     dataSource,
-    info: { engine: target.databaseUrl ? 'postgresql' : 'pglite', timescale: await timescaleVersion(dataSource) },
+    info: { engine: server ? 'pglite' : 'postgresql', timescale: await timescaleVersion(dataSource) },
   };
 }
 
-/** Closes a data source; the embedded PGlite is a process-wide singleton and must be released too. */
+/** Closes a data source, and the embedded database thread behind it (PGlite flushes its files). */
 export async function closeDatabase(dataSource: DataSource): Promise<void> {
   if (dataSource.isInitialized) await dataSource.destroy();
-  const { PGliteInstance } = await import('typeorm-pglite/dist/pglite-instance');
-  await PGliteInstance.close();
+  const server = embeddedServers.get(dataSource);
+  embeddedServers.delete(dataSource);
+  await server?.stop();
 }
 
 export function pgliteDirFor(dataDir: string): string {

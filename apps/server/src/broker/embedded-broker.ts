@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { Counter, Registry } from 'prom-client';
 import { mayPublish, maySubscribe, type MqttIdentity } from '@rescue/security';
 import { MqttFrameGuard } from './frame-guard';
+import { indexedOutgoingPersistence } from './indexed-outgoing';
 import { RefusalLog } from './refusal-log';
 import { TokenBucket } from './token-bucket';
 
@@ -90,6 +91,8 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   };
 
   const aedes = new Aedes({
+    // In-flight QoS1 deliveries indexed instead of scanned (ingest holds up to INGEST_MAX_PENDING).
+    persistence: indexedOutgoingPersistence(),
     concurrency: 1000,
     heartbeatInterval: 60_000,
     authenticate: (client, username, password, done) => {
