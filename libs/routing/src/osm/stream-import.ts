@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { RoutingError } from '../errors';
 import { type SpeedProfile, type Tags, wayRule } from '../profile';
 import type { Clip } from './clip';
-import { type OsmMember, type OsmRestriction, readRestriction } from './osm-visitor';
+import { type OsmMember, type OsmRestriction, type OsmVisitor, readRestriction } from './osm-visitor';
 import { type BlobRef, checkHeader, decodeBlock, HAS_NODES, PbfFile } from './pbf-blocks';
 import { formatOf } from './read-osm';
 import { type RoadInput, RuleTable } from './road-input';
@@ -63,24 +63,7 @@ export function importRoads(path: string, profile: SpeedProfile, opts: StreamImp
   try {
     const blobs = pbf ? pbf.blobs() : [];
     if (pbf) checkHeader(pbf.data(blobs[0]!), path);
-    const pass = (phase: string, refs: BlobRef[], v: Parameters<typeof decodeBlock>[1]): number[] => {
-      const kinds: number[] = [];
-      if (pbf) {
-        const total = refs.reduce((s, b) => s + b.size, 0);
-        let done = 0;
-        opts.onProgress?.(phase, 0, total);
-        for (const b of refs) {
-          kinds.push(decodeBlock(pbf.data(b), v));
-          done += b.size;
-          opts.onProgress?.(phase, done, total);
-        }
-      } else {
-        const total = xmlSize(path);
-        opts.onProgress?.(phase, 0, total);
-        scanXmlFile(path, v, (done) => opts.onProgress?.(phase, done, total));
-      }
-      return kinds;
-    };
+    const pass = (phase: string, refs: BlobRef[], v: OsmVisitor): number[] => scanPass(path, pbf, refs, v, phase, opts.onProgress);
 
     // Pass 1: drivable ways (ids of their nodes) and turn restrictions.
     const table = new RuleTable();
@@ -168,6 +151,41 @@ export function importRoads(path: string, profile: SpeedProfile, opts: StreamImp
       restrictions,
       skippedRestrictions,
     };
+  } finally {
+    pbf?.close();
+  }
+}
+
+/**
+ * One pass over an extract into a visitor: the given blobs of a .osm.pbf, or the whole XML file.
+ * Returns each blob's HAS_* kinds (empty for XML). Progress counts bytes read.
+ */
+export function scanPass(path: string, pbf: PbfFile | null, refs: BlobRef[], v: OsmVisitor, phase: string, onProgress?: StreamImportOptions['onProgress']): number[] {
+  const kinds: number[] = [];
+  if (pbf) {
+    const total = refs.reduce((s, b) => s + b.size, 0);
+    let done = 0;
+    onProgress?.(phase, 0, total);
+    for (const b of refs) {
+      kinds.push(decodeBlock(pbf.data(b), v));
+      done += b.size;
+      onProgress?.(phase, done, total);
+    }
+  } else {
+    const total = xmlSize(path);
+    onProgress?.(phase, 0, total);
+    scanXmlFile(path, v, (done) => onProgress?.(phase, done, total));
+  }
+  return kinds;
+}
+
+/** Every element of an extract (.osm.pbf or .osm) in one pass, in file order. */
+export function scanExtract(path: string, v: OsmVisitor): void {
+  const pbf = formatOf(path) === 'pbf' ? new PbfFile(path) : null;
+  try {
+    const blobs = pbf ? pbf.blobs() : [];
+    if (pbf) checkHeader(pbf.data(blobs[0]!), path);
+    scanPass(path, pbf, blobs.filter((b) => b.type === 'OSMData'), v, 'read');
   } finally {
     pbf?.close();
   }
