@@ -25,9 +25,120 @@ export interface ContractionHierarchy {
   buildMs: number;
 }
 
-interface Arc {
-  w: number;
-  o: number;
+/**
+ * Per-vertex arc lists in one shared pool of typed arrays (no Map or object per vertex or arc: a
+ * province graph has millions of each). A list that outgrows its block moves to the pool's end
+ * with twice the room; a full pool is compacted into a larger one.
+ */
+class ArcLists {
+  readonly start: Int32Array;
+  readonly len: Int32Array;
+  private readonly cap: Int32Array;
+  to: Int32Array;
+  w: Float64Array;
+  o: Float64Array;
+  private used = 0;
+
+  constructor(n: number, degree: Int32Array) {
+    this.start = new Int32Array(n);
+    this.len = new Int32Array(n);
+    this.cap = new Int32Array(n);
+    let total = 0;
+    for (let v = 0; v < n; v++) {
+      this.start[v] = total;
+      this.cap[v] = degree[v]! + 2;
+      total += this.cap[v]!;
+    }
+    this.used = total;
+    const size = Math.ceil(total * 1.5) + 16;
+    this.to = new Int32Array(size);
+    this.w = new Float64Array(size);
+    this.o = new Float64Array(size);
+  }
+
+  find(u: number, x: number): number {
+    const s = this.start[u]!;
+    const e = s + this.len[u]!;
+    for (let i = s; i < e; i++) if (this.to[i] === x) return i;
+    return -1;
+  }
+
+  add(u: number, x: number, w: number, o: number): void {
+    if (this.len[u] === this.cap[u]) this.move(u, this.cap[u]! * 2);
+    const i = this.start[u]! + this.len[u]!++;
+    this.to[i] = x;
+    this.w[i] = w;
+    this.o[i] = o;
+  }
+
+  /** Remove x from u's list (order not kept). */
+  remove(u: number, x: number): void {
+    const i = this.find(u, x);
+    if (i < 0) return;
+    const last = this.start[u]! + --this.len[u]!;
+    this.to[i] = this.to[last]!;
+    this.w[i] = this.w[last]!;
+    this.o[i] = this.o[last]!;
+  }
+
+  private move(u: number, cap: number): void {
+    if (this.used + cap > this.to.length) this.compact(cap);
+    const from = this.start[u]!, n = this.len[u]!;
+    this.to.copyWithin(this.used, from, from + n);
+    this.w.copyWithin(this.used, from, from + n);
+    this.o.copyWithin(this.used, from, from + n);
+    this.start[u] = this.used;
+    this.cap[u] = cap;
+    this.used += cap;
+  }
+
+  /** Copy every list into a fresh pool with room for `extra` more. */
+  private compact(extra: number): void {
+    let live = 0;
+    for (let v = 0; v < this.start.length; v++) live += this.cap[v]!;
+    const size = Math.ceil((live + extra) * 1.5) + 16;
+    const to = new Int32Array(size), w = new Float64Array(size), o = new Float64Array(size);
+    let at = 0;
+    for (let v = 0; v < this.start.length; v++) {
+      const s = this.start[v]!, n = this.len[v]!;
+      to.set(this.to.subarray(s, s + n), at);
+      w.set(this.w.subarray(s, s + n), at);
+      o.set(this.o.subarray(s, s + n), at);
+      this.start[v] = at;
+      at += this.cap[v]!;
+    }
+    this.to = to;
+    this.w = w;
+    this.o = o;
+    this.used = at;
+  }
+}
+
+/** A growable triple list (vertex, other vertex, weight, other metric) for the final CSR. */
+class ArcBuffer {
+  a = new Int32Array(1024);
+  b = new Int32Array(1024);
+  w = new Float64Array(1024);
+  o = new Float64Array(1024);
+  n = 0;
+  push(a: number, b: number, w: number, o: number): void {
+    if (this.n === this.a.length) {
+      const grow = <T extends Int32Array | Float64Array>(x: T, make: (k: number) => T): T => {
+        const y = make(x.length * 2);
+        y.set(x);
+        return y;
+      };
+      this.a = grow(this.a, (k) => new Int32Array(k));
+      this.b = grow(this.b, (k) => new Int32Array(k));
+      this.w = grow(this.w, (k) => new Float64Array(k));
+      this.o = grow(this.o, (k) => new Float64Array(k));
+    }
+    this.a[this.n] = a;
+    this.b[this.n] = b;
+    this.w[this.n] = w;
+    this.o[this.n] = o;
+    this.n++;
+  }
 }
 
 /** Settled-vertex budget of one witness search; beyond it a shortcut is added (always safe). */
@@ -37,15 +148,28 @@ export function buildContractionHierarchy(g: RoadGraph, optimize: Optimize = 'ti
   const t0 = performance.now();
   const n = g.vertexCount;
   const { w, o } = weights(g, optimize);
-  const out: Map<number, Arc>[] = Array.from({ length: n }, () => new Map());
-  const inc: Map<number, Arc>[] = Array.from({ length: n }, () => new Map());
+  const outDeg = new Int32Array(n), inDeg = new Int32Array(n);
+  for (let e = 0; e < g.edgeCount; e++) {
+    outDeg[g.eSrc[e]!]!++;
+    inDeg[g.eDst[e]!]!++;
+  }
+  const out = new ArcLists(n, outDeg);
+  const inc = new ArcLists(n, inDeg);
+  /** Keep the cheaper of a new arc and an existing one between the same vertices. */
   const addArc = (u: number, v: number, aw: number, ao: number): boolean => {
     if (u === v) return false;
-    const cur = out[u]!.get(v);
-    if (cur && cur.w <= aw) return false;
-    const arc = { w: aw, o: ao };
-    out[u]!.set(v, arc);
-    inc[v]!.set(u, arc);
+    const i = out.find(u, v);
+    if (i >= 0) {
+      if (out.w[i]! <= aw) return false;
+      out.w[i] = aw;
+      out.o[i] = ao;
+      const j = inc.find(v, u);
+      inc.w[j] = aw;
+      inc.o[j] = ao;
+      return true;
+    }
+    out.add(u, v, aw, ao);
+    inc.add(v, u, aw, ao);
     return true;
   };
   for (let e = 0; e < g.edgeCount; e++) addArc(g.eSrc[e]!, g.eDst[e]!, w[e]!, o[e]!);
@@ -69,9 +193,11 @@ export function buildContractionHierarchy(g: RoadGraph, optimize: Optimize = 'ti
       const u = wHeap.pop();
       if (k > wDist[u]!) continue;
       if (k > limit || ++settled > WITNESS_SETTLE_LIMIT) break;
-      for (const [v, a] of out[u]!) {
+      const s = out.start[u]!, end = s + out.len[u]!;
+      for (let i = s; i < end; i++) {
+        const v = out.to[i]!;
         if (v === avoid || contracted[v]) continue;
-        const nd = k + a.w;
+        const nd = k + out.w[i]!;
         if (wStamp[v] !== wGen || nd < wDist[v]!) {
           wStamp[v] = wGen;
           wDist[v] = nd;
@@ -82,30 +208,56 @@ export function buildContractionHierarchy(g: RoadGraph, optimize: Optimize = 'ti
   };
   const distTo = (v: number): number => (wStamp[v] === wGen ? wDist[v]! : Infinity);
 
+  // v's live arcs, copied out: adding shortcuts may move the pools under them.
+  let oTo = new Int32Array(64), oW = new Float64Array(64), oO = new Float64Array(64);
+  let iFrom = new Int32Array(64), iW = new Float64Array(64), iO = new Float64Array(64);
+  const copyLive = (v: number): [number, number] => {
+    const need = Math.max(out.len[v]!, inc.len[v]!);
+    if (need > oTo.length) {
+      const k = 2 * need;
+      [oTo, oW, oO, iFrom, iW, iO] = [new Int32Array(k), new Float64Array(k), new Float64Array(k), new Int32Array(k), new Float64Array(k), new Float64Array(k)];
+    }
+    let no = 0, ni = 0;
+    for (let i = out.start[v]!, e = i + out.len[v]!; i < e; i++) {
+      if (contracted[out.to[i]!]) continue;
+      oTo[no] = out.to[i]!;
+      oW[no] = out.w[i]!;
+      oO[no++] = out.o[i]!;
+    }
+    for (let i = inc.start[v]!, e = i + inc.len[v]!; i < e; i++) {
+      if (contracted[inc.to[i]!]) continue;
+      iFrom[ni] = inc.to[i]!;
+      iW[ni] = inc.w[i]!;
+      iO[ni++] = inc.o[i]!;
+    }
+    return [no, ni];
+  };
+
   /** Shortcuts contracting v would need; `apply` adds them. */
   const contract = (v: number, apply: boolean): number => {
     let count = 0;
-    const outs = [...out[v]!].filter(([x]) => !contracted[x]);
-    for (const [u, a] of inc[v]!) {
-      if (contracted[u]) continue;
+    const [no, ni] = copyLive(v);
+    for (let a = 0; a < ni; a++) {
+      const u = iFrom[a]!;
       let limit = 0;
-      for (const [x, b] of outs) if (x !== u) limit = Math.max(limit, a.w + b.w);
+      for (let b = 0; b < no; b++) if (oTo[b] !== u) limit = Math.max(limit, iW[a]! + oW[b]!);
       if (limit === 0) continue;
       witness(u, v, limit);
-      for (const [x, b] of outs) {
+      for (let b = 0; b < no; b++) {
+        const x = oTo[b]!;
         if (x === u) continue;
-        const via = a.w + b.w;
+        const via = iW[a]! + oW[b]!;
         if (distTo(x) <= via) continue;
         count++;
-        if (apply) addArc(u, x, via, a.o + b.o);
+        if (apply) addArc(u, x, via, iO[a]! + oO[b]!);
       }
     }
     return count;
   };
   const priority = (v: number): number => {
     let deg = 0;
-    for (const x of out[v]!.keys()) if (!contracted[x]) deg++;
-    for (const x of inc[v]!.keys()) if (!contracted[x]) deg++;
+    for (let i = out.start[v]!, e = i + out.len[v]!; i < e; i++) if (!contracted[out.to[i]!]) deg++;
+    for (let i = inc.start[v]!, e = i + inc.len[v]!; i < e; i++) if (!contracted[inc.to[i]!]) deg++;
     return 2 * contract(v, false) - deg + deletedNbrs[v]!;
   };
 
@@ -116,8 +268,10 @@ export function buildContractionHierarchy(g: RoadGraph, optimize: Optimize = 'ti
     pq.push(pri[v]!, v);
   }
   const rank = new Int32Array(n);
-  const up: [number, number, Arc][] = [];
-  const dn: [number, number, Arc][] = [];
+  const up = new ArcBuffer();
+  const dn = new ArcBuffer();
+  const nbrMark = new Int32Array(n).fill(-1);
+  const nbrs: number[] = [];
   let next = 0;
   let shortcuts = 0;
   while (pq.size > 0) {
@@ -134,32 +288,40 @@ export function buildContractionHierarchy(g: RoadGraph, optimize: Optimize = 'ti
     shortcuts += contract(v, true);
     contracted[v] = 1;
     rank[v] = next++;
-    for (const [x, a] of out[v]!) if (!contracted[x]) up.push([v, x, a]);
-    for (const [x, a] of inc[v]!) if (!contracted[x]) dn.push([v, x, a]);
-    const nbrs = new Set<number>();
-    for (const x of out[v]!.keys()) if (!contracted[x]) nbrs.add(x);
-    for (const x of inc[v]!.keys()) if (!contracted[x]) nbrs.add(x);
+    nbrs.length = 0;
+    for (let i = out.start[v]!, e = i + out.len[v]!; i < e; i++) {
+      const x = out.to[i]!;
+      if (contracted[x]) continue;
+      up.push(v, x, out.w[i]!, out.o[i]!);
+      if (nbrMark[x] !== v) (nbrMark[x] = v), nbrs.push(x);
+    }
+    for (let i = inc.start[v]!, e = i + inc.len[v]!; i < e; i++) {
+      const x = inc.to[i]!;
+      if (contracted[x]) continue;
+      dn.push(v, x, inc.w[i]!, inc.o[i]!);
+      if (nbrMark[x] !== v) (nbrMark[x] = v), nbrs.push(x);
+    }
     for (const x of nbrs) {
       deletedNbrs[x]!++;
-      out[x]!.delete(v);
-      inc[x]!.delete(v);
+      out.remove(x, v);
+      inc.remove(x, v);
       pri[x] = priority(x);
       pq.push(pri[x]!, x);
     }
   }
-  const csr = (list: [number, number, Arc][]) => {
+  const csr = (list: ArcBuffer) => {
     const start = new Int32Array(n + 1);
-    for (const [v] of list) start[v + 1]!++;
+    for (let i = 0; i < list.n; i++) start[list.a[i]! + 1]!++;
     for (let v = 0; v < n; v++) start[v + 1]! += start[v]!;
     const pos = start.slice(0, n);
-    const to = new Int32Array(list.length);
-    const cw = new Float64Array(list.length);
-    const co = new Float64Array(list.length);
-    for (const [v, x, a] of list) {
-      const k = pos[v]!++;
-      to[k] = x;
-      cw[k] = a.w;
-      co[k] = a.o;
+    const to = new Int32Array(list.n);
+    const cw = new Float64Array(list.n);
+    const co = new Float64Array(list.n);
+    for (let i = 0; i < list.n; i++) {
+      const k = pos[list.a[i]!]!++;
+      to[k] = list.b[i]!;
+      cw[k] = list.w[i]!;
+      co[k] = list.o[i]!;
     }
     return { start, to, cw, co };
   };
