@@ -35,26 +35,32 @@ function report(r: LoadedGraph): void {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-/** Prints a phase when it starts and, for the byte-counted read passes, at most every 2 s with an ETA. */
+/**
+ * Prints a phase when it starts and, for the byte-counted read passes, at most every 2 s with an ETA
+ * from the rate of the last 10 s (blocks differ: the way pass skips node blocks quickly).
+ */
 function progressPrinter(): (phase: string, done: number, total: number) => void {
   const t0 = performance.now();
   let phase = '';
-  let phaseStart = t0;
   let lastPrint = 0;
+  let window: { t: number; done: number }[] = [];
   const at = (): string => `[${((performance.now() - t0) / 1000).toFixed(1)}s]`;
   return (p, done, total) => {
     const now = performance.now();
     if (p !== phase) {
       phase = p;
-      phaseStart = now;
       lastPrint = now;
+      window = [{ t: now, done }];
       process.stdout.write(`${at()} ${p}${p.startsWith('read') ? ` 0/${(total / 1e6).toFixed(1)} MB` : ` ${done}/${total}`}\n`);
       return;
     }
-    if (!p.startsWith('read') || now - lastPrint < 2000 || done === 0) return;
+    if (!p.startsWith('read') || now - lastPrint < 2000) return;
     lastPrint = now;
-    const eta = ((now - phaseStart) / done) * (total - done) / 1000;
-    process.stdout.write(`${at()} ${p} ${(done / 1e6).toFixed(1)}/${(total / 1e6).toFixed(1)} MB (${((100 * done) / total).toFixed(0)} %), this pass ends in ~${eta.toFixed(0)} s\n`);
+    window.push({ t: now, done });
+    while (window.length > 2 && now - window[0]!.t > 10_000) window.shift();
+    const rate = (done - window[0]!.done) / Math.max(1, now - window[0]!.t);
+    const eta = rate > 0 ? `~${((total - done) / rate / 1000).toFixed(0)} s` : 'unknown';
+    process.stdout.write(`${at()} ${p} ${(done / 1e6).toFixed(1)}/${(total / 1e6).toFixed(1)} MB (${((100 * done) / total).toFixed(0)} %), this pass ends in ${eta}\n`);
   };
 }
 
