@@ -3,7 +3,7 @@
 // in data/osm joined by trunk roads, written as a .osm.pbf. Prints its path and size.
 import { join } from 'node:path';
 import { loadConfig } from '@rescue/config';
-import { defaultProvinceSources, provinceFileLabel, provinceNetwork } from '../libs/routing/src/testing/province';
+import { defaultProvinceSources, provinceFileLabel, provinceNetwork } from '@rescue/routing/testing';
 
 const i = process.argv.indexOf('--anhui-copies');
 const copies = i > 0 ? Number(process.argv[i + 1]) : 47;

@@ -9,7 +9,7 @@
 //   pgRouting (pgr_dijkstraCost over the same directed edges) on a sample of the same incidents,
 //   when it is installed.
 // Figures and goals are printed, never asserted. Run one at a time: the province run needs ~3 GB.
-import { seededRandom } from '@rescue/common';
+import { haversineM, seededRandom } from '@rescue/common';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { loadConfig } from '@rescue/config';
@@ -24,8 +24,8 @@ import {
   resolveRule,
   stationIsochrones,
 } from '@rescue/coverage';
-import { haversineM, loadGraph, manyToOne, prepareManyToOne, type RoadGraph, snap, type SnappedPoint } from '@rescue/routing';
-import { defaultProvinceSources, provinceFileLabel, provinceNetwork } from '../libs/routing/src/testing/province';
+import { loadGraph, manyToOne, prepareManyToOne, type RoadGraph, snap, type SnappedPoint } from '@rescue/routing';
+import { defaultProvinceSources, provinceFileLabel, provinceNetwork } from '@rescue/routing/testing';
 import { connectPgRouting, exportEdges } from './lib/pg-graph';
 
 const UNITS = 5000;

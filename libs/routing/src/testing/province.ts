@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { haversineM } from '../geo';
+import { haversineM } from '@rescue/common';
 import { loadGraph } from '../load-graph';
 import type { OsmMember, OsmRestriction } from '../osm/osm-visitor';
 import { readRestriction } from '../osm/osm-visitor';
