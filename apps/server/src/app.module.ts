@@ -14,6 +14,7 @@ import { FleetModule } from './fleet/fleet.module';
 import { HealthController } from './health/health.controller';
 import { IngestModule } from './ingest/ingest.module';
 import { Jt808Module } from './jt808/jt808.module';
+import { LearningModule } from './learning/learning.module';
 import { LoggingModule } from './logging/logging.module';
 import { redactRequest } from './logging/redact-request';
 import { ROOT_LOGGER } from './logging/root-logger';
@@ -44,6 +45,7 @@ import { VALIDATION_OPTIONS } from './validation-options';
     BrokerModule,
     FleetModule,
     RoutingModule,
+    LearningModule,
     DispatchModule,
     CoverageModule,
     RegistryModule,

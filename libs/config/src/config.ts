@@ -129,6 +129,12 @@ export interface AppConfig {
   routingSnapMaxM: number;
   /** Keep built road graphs in <dataDir>/graph-cache/ keyed by the extract's hash. */
   routingGraphCache: boolean;
+  /** Seconds between runs of incremental map matching of stored fixes and a new learned-speed model; 0: only on demand. */
+  learningIntervalS: number;
+  /** Minutes east of UTC of the centre's local time, for hour-of-week slots (China: 480). */
+  learningUtcOffsetMin: number;
+  /** Days of traversals a learned-speed model is built from. */
+  learningWindowDays: number;
   /** Log level for pino. */
   logLevel: string;
   /** Coverage rule used when a request names none: a preset id (1030, rescue-circle-15, ...). */
@@ -280,6 +286,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     osmExtract: str(env, 'OSM_EXTRACT') ?? DEFAULT_OSM_EXTRACT,
     routingSnapMaxM: int(env, 'ROUTING_SNAP_MAX_M', 500, 1, 100000),
     routingGraphCache: bool(env, 'ROUTING_GRAPH_CACHE', true),
+    learningIntervalS: int(env, 'LEARNING_INTERVAL_S', 900, 0, 7 * 86400),
+    learningUtcOffsetMin: int(env, 'LEARNING_UTC_OFFSET_MIN', 480, -720, 840),
+    learningWindowDays: int(env, 'LEARNING_WINDOW_DAYS', 28, 1, 400),
     logLevel: str(env, 'LOG_LEVEL') ?? 'info',
     coverageDefaultRule: str(env, 'COVERAGE_DEFAULT_RULE') ?? '1030',
     coverageMaxQueuedJobs: int(env, 'COVERAGE_MAX_QUEUED_JOBS', 4, 1, 1000),

@@ -18,3 +18,23 @@ export function parseOptimize(raw: unknown): Optimize {
   if (raw === 'time' || raw === 'distance') return raw;
   throw new QueryError(`optimize=${String(raw)}: expected time or distance`);
 }
+
+export function parseProfile(raw: unknown): 'static' | 'learned' {
+  if (raw === undefined || raw === '') return 'static';
+  if (raw === 'static' || raw === 'learned') return raw;
+  throw new QueryError(`profile=${String(raw)}: expected static or learned`);
+}
+
+export function parseTripKind(raw: unknown): 'emergency' | 'other' {
+  if (raw === undefined || raw === '') return 'emergency';
+  if (raw === 'emergency' || raw === 'other') return raw;
+  throw new QueryError(`trip=${String(raw)}: expected emergency or other`);
+}
+
+/** ISO 8601 time of the trip (learned times depend on the hour of the week); default now. */
+export function parseAt(raw: unknown): number {
+  if (raw === undefined || raw === '') return Date.now();
+  const t = typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(raw) ? Date.parse(raw) : Number.NaN;
+  if (!Number.isFinite(t)) throw new QueryError(`at=${String(raw)}: expected an ISO 8601 time such as 2026-01-05T08:00:00+08:00`);
+  return t;
+}

@@ -2,8 +2,8 @@ import { BadRequestException, Body, Controller, Get, HttpCode, HttpException, Ht
 import { ApiBadRequestResponse, ApiOkResponse, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { RoutingError } from '@rescue/routing';
 import { MATCH_MAX_POINTS, parseMatchBody } from './match-request';
-import { parseLatLon, parseOptimize, QueryError } from './route-query';
-import { RoutingService } from './routing.service';
+import { parseAt, parseLatLon, parseOptimize, parseProfile, parseTripKind, QueryError } from './route-query';
+import { NoLearnedModelError, RoutingService } from './routing.service';
 
 @ApiTags('routing')
 @Controller('routing')
@@ -21,12 +21,15 @@ export class RoutingController {
   @ApiQuery({ name: 'from', description: 'Start as lat,lon (WGS-84 decimal degrees)', example: '42.5078,1.5211' })
   @ApiQuery({ name: 'to', description: 'Destination as lat,lon (WGS-84 decimal degrees)', example: '42.5353,1.5832' })
   @ApiQuery({ name: 'optimize', required: false, enum: ['time', 'distance'], description: 'Minimise travel time (default) or road distance' })
-  @ApiOkResponse({ description: '{distanceM, durationS, geometry (GeoJSON LineString), snap: {fromM, toM}}' })
+  @ApiQuery({ name: 'profile', required: false, enum: ['static', 'learned'], description: 'Travel times of the static speed profile (default) or learned from the fleet\'s tracks' })
+  @ApiQuery({ name: 'at', required: false, description: 'With profile=learned: time of the trip (ISO 8601), which picks the hour-of-week slot; default now', example: '2026-01-05T08:00:00+08:00' })
+  @ApiQuery({ name: 'trip', required: false, enum: ['emergency', 'other'], description: 'With profile=learned: speeds of emergency trips (default) or of other driving' })
+  @ApiOkResponse({ description: '{distanceM, durationS, geometry (GeoJSON LineString), snap: {fromM, toM}, travelTimes: {profile, version, hourOfWeek, kind}}' })
   @ApiBadRequestResponse({ description: 'Malformed or out-of-range parameters' })
   @ApiUnprocessableEntityResponse({ description: 'SNAP_TOO_FAR (a point is farther than the snap limit from any road) or UNREACHABLE' })
-  route(@Query('from') from: unknown, @Query('to') to: unknown, @Query('optimize') optimize: unknown) {
+  route(@Query('from') from: unknown, @Query('to') to: unknown, @Query('optimize') optimize: unknown, @Query('profile') profile: unknown, @Query('at') at: unknown, @Query('trip') trip: unknown) {
     try {
-      return this.routing.route(parseLatLon('from', from), parseLatLon('to', to), parseOptimize(optimize));
+      return this.routing.route(parseLatLon('from', from), parseLatLon('to', to), parseOptimize(optimize), parseProfile(profile), parseAt(at), parseTripKind(trip));
     } catch (e) {
       throw toHttp(e);
     }
@@ -55,6 +58,7 @@ export class RoutingController {
 /** Domain errors become HTTP statuses here and only here. */
 export function toHttp(e: unknown): unknown {
   if (e instanceof QueryError) return new BadRequestException({ statusCode: 400, code: 'BAD_INPUT', message: e.message });
+  if (e instanceof NoLearnedModelError) return new HttpException({ statusCode: 409, code: 'NO_LEARNED_MODEL', message: e.message }, HttpStatus.CONFLICT);
   if (e instanceof RoutingError) {
     const status = e.code === 'BAD_INPUT' ? HttpStatus.BAD_REQUEST : HttpStatus.UNPROCESSABLE_ENTITY;
     return new HttpException({ statusCode: status, code: e.code, message: e.message, ...e.details }, status);

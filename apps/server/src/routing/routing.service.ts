@@ -23,12 +23,27 @@ export interface RoutingInfo {
   attribution: string;
 }
 
+/** Which travel times a query uses: the static profile, or learned ones of a time slot and trip kind. */
+export interface TravelTimes {
+  profile: 'static' | 'learned';
+  /** Learned model version, hour of the week (local) and trip kind, when learned. */
+  version?: number;
+  hourOfWeek?: number;
+  kind?: 'emergency' | 'other';
+}
+
+/** Gives the graph with learned times for a moment and trip kind, or null while no model exists. */
+export type LearnedTimesProvider = (atMs: number, kind: 'emergency' | 'other') => { graph: RoadGraph; times: TravelTimes } | null;
+
+export class NoLearnedModelError extends Error {}
+
 /** Owns the road graph of the configured region: loaded once at start-up, shared by every module. */
 @Injectable()
 export class RoutingService implements OnModuleInit {
   private readonly log = new Logger(RoutingService.name);
   private g: RoadGraph | null = null;
   private loaded: { from: 'build' | 'cache'; loadMs: number } | null = null;
+  private learned: LearnedTimesProvider | null = null;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -74,11 +89,25 @@ export class RoutingService implements OnModuleInit {
     return snap(this.graph, lat, lon, { maxDistanceM: this.config.routingSnapMaxM, ...(headingDeg === undefined ? {} : { headingDeg }) });
   }
 
-  route(from: [number, number], to: [number, number], optimize: Optimize): Omit<RouteResult, 'edges'> {
+  /** The learning module registers how to get learned travel times (routing cannot import it: cycle). */
+  useLearnedTimes(provider: LearnedTimesProvider): void {
+    this.learned = provider;
+  }
+
+  /** The graph whose eTime are the requested travel times (the loaded one for the static profile). */
+  travelTimes(profile: 'static' | 'learned', atMs: number, kind: 'emergency' | 'other'): { graph: RoadGraph; times: TravelTimes } {
+    if (profile === 'static') return { graph: this.graph, times: { profile: 'static' } };
+    const r = this.learned?.(atMs, kind) ?? null;
+    if (!r) throw new NoLearnedModelError('no learned-speed model yet: it is built from matched fleet tracks (POST /routing/learning/runs)');
+    return r;
+  }
+
+  route(from: [number, number], to: [number, number], optimize: Optimize, profile: 'static' | 'learned' = 'static', atMs = Date.now(), kind: 'emergency' | 'other' = 'emergency'): Omit<RouteResult, 'edges'> & { travelTimes: TravelTimes } {
     const a = this.snap(from[0], from[1]);
     const b = this.snap(to[0], to[1]);
-    const { edges: _edges, ...r } = route(this.graph, a, b, { optimize });
-    return r;
+    const { graph, times } = this.travelTimes(profile, atMs, kind);
+    const { edges: _edges, ...r } = route(graph, a, b, { optimize });
+    return { ...r, travelTimes: times };
   }
 
   /** Map-match a track (already validated at the edge) onto the loaded graph. */

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { closeDatabase, EdgeSpeedsRepository, openDatabase } from '@rescue/persistence';
 import { buildModelVersion, graphKey, loadGraph, matchNewFixes, SpeedModel } from '@rescue/routing';
 import { simulateTrack } from '@rescue/routing/testing';
-import { realPgUrl, scratchPglite, scratchPostgres } from './support/databases';
+import { realPgUrl, scratchPglite, scratchPostgres } from '../support/databases';
 
 const { graph } = loadGraph('data/osm/andorra.osm.pbf', { cacheDir: '.data/graph-cache' });
 const T1 = Date.UTC(2026, 0, 5, 0, 0); // Monday 08:00 in Beijing
