@@ -17,4 +17,18 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
+  {
+    // A test that needs a real service says so through test/support/needs.ts, which skips on a
+    // developer's machine and fails under CI=true; a bare .skip would pass CI silently.
+    files: ['test/**/*.ts', '**/*.spec.ts'],
+    ignores: ['test/support/needs.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'describe', property: 'skip', message: 'Use describeNeeding(...) from test/support/needs.ts.' },
+        { object: 'it', property: 'skip', message: 'Use itNeeding(...) from test/support/needs.ts.' },
+        { object: 'test', property: 'skip', message: 'Use itNeeding(...) from test/support/needs.ts.' },
+      ],
+    },
+  },
 );
