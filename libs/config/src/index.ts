@@ -1,1 +1,2 @@
 export * from './config';
+export { configTable, withConfigTable } from './readme-table';
