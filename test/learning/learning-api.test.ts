@@ -5,11 +5,12 @@ import { Client } from 'pg';
 import { loadGraph } from '@rescue/routing';
 import { simulateTrack } from '@rescue/routing/testing';
 import { ModuleServer, startModuleServer } from '../support/module-server';
-import { realPgUrl, scratchPostgres } from '../support/databases';
+import { scratchPostgres } from '../support/databases';
+import { describeNeeding, needPostgres } from '../support/needs';
 
 // Learned speeds over HTTP on the real PostgreSQL (the test writes fixes into the server's database,
 // which the embedded PGlite, held exclusively by the server process, would not allow).
-(realPgUrl() ? describe : describe.skip)('POST /routing/learning/runs, GET /routing/route?profile=learned', () => {
+describeNeeding(needPostgres())('POST /routing/learning/runs, GET /routing/route?profile=learned', () => {
   let server: ModuleServer;
   let base: string;
   let db: Client;

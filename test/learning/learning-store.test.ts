@@ -2,7 +2,8 @@ import { DataSource } from 'typeorm';
 import { closeDatabase, EdgeSpeedsRepository, openDatabase } from '@rescue/persistence';
 import { buildModelVersion, graphKey, loadGraph, matchNewFixes, SpeedModel } from '@rescue/routing';
 import { simulateTrack } from '@rescue/routing/testing';
-import { realPgUrl, scratchPglite, scratchPostgres } from '../support/databases';
+import { scratchPglite, scratchPostgres } from '../support/databases';
+import { describeNeeding, needPostgres } from '../support/needs';
 
 const { graph } = loadGraph('data/osm/andorra.osm.pbf', { cacheDir: '.data/graph-cache' });
 const T1 = Date.UTC(2026, 0, 5, 0, 0); // Monday 08:00 in Beijing
@@ -82,7 +83,7 @@ describe('learned speeds on embedded PGlite + TimescaleDB', () => {
   });
 });
 
-(realPgUrl() ? describe : describe.skip)('learned speeds on the real PostgreSQL (plain tables)', () => {
+describeNeeding(needPostgres())('learned speeds on the real PostgreSQL (plain tables)', () => {
   learningContract(async () => {
     const scratch = await scratchPostgres('rc_learning');
     const { dataSource } = await openDatabase(scratch.target);
