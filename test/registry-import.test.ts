@@ -11,7 +11,8 @@ import { closeDatabase, openDatabase, RegistryRepository, registryStore } from '
 import { importRegistry, type RegistryImportOptions, type StationRecord } from '@rescue/registry';
 import { haversineM as distanceM } from '@rescue/common';
 import { DATUM_VECTORS } from '@rescue/telemetry/testing';
-import { realPgUrl, scratchPostgres } from './support/databases';
+import { scratchPostgres } from './support/databases';
+import { describeNeeding, needPostgres } from './support/needs';
 import { REPO_ROOT, startServer } from './support/server-process';
 
 const run = promisify(execFile);
@@ -68,7 +69,7 @@ function expectOnTruth(stations: StationRecord[]): void {
   }
 }
 
-(realPgUrl() ? describe : describe.skip)('registry import on the real PostgreSQL', () => {
+describeNeeding(needPostgres())('registry import on the real PostgreSQL', () => {
   let ds: DataSource;
   let url: string;
   let drop: () => Promise<void>;
