@@ -11,18 +11,48 @@ const M_PER_DEG = (Math.PI / 180) * EARTH_RADIUS_M;
  * that passes the fix twice (a hairpin) offers its nearer pass. Any drivable chain counts, on the main
  * network or not: a unit may really be on a cut-off stub, and the transitions decide.
  */
-export function candidatesNear(g: RoadGraph, lat: number, lon: number, radiusM: number, maxCount: number, scratch: number[] = []): SnappedPoint[] {
+interface Scratch {
+  /** Per chain: generation stamp and the index of its best segment hit in the hit arrays. */
+  stamp: Uint32Array;
+  slot: Int32Array;
+  gen: number;
+  hitP: number[];
+  hitS: number[];
+  hitD: number[];
+  hitC: number[];
+}
+const scratches = new WeakMap<RoadGraph, Scratch>();
+
+function scratchFor(g: RoadGraph): Scratch {
+  let s = scratches.get(g);
+  if (!s) {
+    s = { stamp: new Uint32Array(g.chainCount), slot: new Int32Array(g.chainCount), gen: 0, hitP: [], hitS: [], hitD: [], hitC: [] };
+    scratches.set(g, s);
+  }
+  return s;
+}
+
+export function candidatesNear(g: RoadGraph, lat: number, lon: number, radiusM: number, maxCount: number, ids: number[] = []): SnappedPoint[] {
   const cosq = cosDeg(lat);
   const qx = projX(lon, g.projCos);
   const qy = projY(lat);
   const rx = (radiusM * g.projCos) / Math.max(cosq, 1e-6) + 1;
-  scratch.length = 0;
-  searchGrid(g.index, qx - rx, qy - radiusM - 1, qx + rx, qy + radiusM + 1, scratch);
-  const best = new Map<number, { p: number; s: number; d: number }>();
-  for (const p of scratch) {
-    const ax = (g.sLon[p]! - lon) * M_PER_DEG * cosq;
+  ids.length = 0;
+  searchGrid(g.index, qx - rx, qy - radiusM - 1, qx + rx, qy + radiusM + 1, ids);
+  const sc = scratchFor(g);
+  if (++sc.gen === 0xffffffff) {
+    sc.stamp.fill(0);
+    sc.gen = 1;
+  }
+  const gen = sc.gen;
+  const { hitP, hitS, hitD, hitC } = sc;
+  hitP.length = hitS.length = hitD.length = hitC.length = 0;
+  const kx = M_PER_DEG * cosq;
+  for (let i = 0; i < ids.length; i++) {
+    const p = ids[i]!;
+    const ax = (g.sLon[p]! - lon) * kx;
     const ay = (g.sLat[p]! - lat) * M_PER_DEG;
-    const dx = (g.sLon[p + 1]! - lon) * M_PER_DEG * cosq - ax;
+    const dx = (g.sLon[p + 1]! - lon) * kx - ax;
     const dy = (g.sLat[p + 1]! - lat) * M_PER_DEG - ay;
     const len2 = dx * dx + dy * dy;
     let s = len2 > 0 ? -(ax * dx + ay * dy) / len2 : 0;
@@ -32,15 +62,32 @@ export function candidatesNear(g: RoadGraph, lat: number, lon: number, radiusM: 
     const d = Math.sqrt(x * x + y * y);
     if (d > radiusM) continue;
     const chain = chainOfShapePoint(g, p);
-    const prev = best.get(chain);
-    if (prev === undefined || d < prev.d) best.set(chain, { p, s, d });
+    if (sc.stamp[chain] === gen) {
+      const k = sc.slot[chain]!;
+      if (d < hitD[k]!) {
+        hitP[k] = p;
+        hitS[k] = s;
+        hitD[k] = d;
+      }
+    } else {
+      sc.stamp[chain] = gen;
+      sc.slot[chain] = hitP.length;
+      hitP.push(p);
+      hitS.push(s);
+      hitD.push(d);
+      hitC.push(chain);
+    }
   }
-  const found = [...best.entries()].sort((a, b) => a[1].d - b[1].d).slice(0, maxCount);
-  return found.map(([chain, { p, s, d }]) => {
+  const order = hitD.map((_, k) => k).sort((a, b) => hitD[a]! - hitD[b]!);
+  if (order.length > maxCount) order.length = maxCount;
+  return order.map((k) => {
+    const p = hitP[k]!;
+    const s = hitS[k]!;
+    const chain = hitC[k]!;
     let fwd = false;
     let bwd = false;
-    for (let k = g.cEdgeStart[chain]!; k < g.cEdgeStart[chain + 1]!; k++) {
-      if (g.eDir[g.cEdges[k]!] === 0) fwd = true;
+    for (let j = g.cEdgeStart[chain]!; j < g.cEdgeStart[chain + 1]!; j++) {
+      if (g.eDir[g.cEdges[j]!] === 0) fwd = true;
       else bwd = true;
     }
     return {
@@ -48,7 +95,7 @@ export function candidatesNear(g: RoadGraph, lat: number, lon: number, radiusM: 
       lon,
       snappedLat: g.sLat[p]! + s * (g.sLat[p + 1]! - g.sLat[p]!),
       snappedLon: g.sLon[p]! + s * (g.sLon[p + 1]! - g.sLon[p]!),
-      distanceM: d,
+      distanceM: hitD[k]!,
       chain,
       alongM: g.sCum[p]! + s * (g.sCum[p + 1]! - g.sCum[p]!),
       allowForward: fwd,
@@ -58,7 +105,7 @@ export function candidatesNear(g: RoadGraph, lat: number, lon: number, radiusM: 
 }
 
 /** Distance from a fix to the nearest road within radiusM, or Infinity (for estimating GPS noise). */
-export function nearestRoadM(g: RoadGraph, lat: number, lon: number, radiusM: number, scratch: number[] = []): number {
-  const c = candidatesNear(g, lat, lon, radiusM, 1, scratch);
+export function nearestRoadM(g: RoadGraph, lat: number, lon: number, radiusM: number, ids: number[] = []): number {
+  const c = candidatesNear(g, lat, lon, radiusM, 1, ids);
   return c.length > 0 ? c[0]!.distanceM : Infinity;
 }

@@ -4,7 +4,7 @@ import type { RoadGraph } from '../graph';
 import type { LineString } from '../queries';
 import { assemblePath, type EdgeTraversal, type KeptFix } from './assemble';
 import { candidatesNear, nearestRoadM } from './candidates';
-import { entryEdges, exitVertex, legCost, type LegCosts, type State, statesOf, vertexDistances } from './transitions';
+import { exitVertex, legCost, type LegCosts, slotArray, type State, statesOf, vertexDistances } from './transitions';
 
 /** One GPS fix. ts: epoch milliseconds (optional: without it no speed bound and no times). */
 export interface TrackPoint {
@@ -192,19 +192,22 @@ function join(g: RoadGraph, prev: Step, next: Step, beta: number, radius: number
   const dt = (next.fix.arriveTs - prev.fix.leaveTs) / 1000;
   if (Number.isFinite(dt)) maxM = Math.min(maxM, vmax * dt + 2 * radius);
   // One bounded search per distinct exit vertex of the previous states, to every entry vertex of the next.
+  const slot = slotArray(g);
   const targets: number[] = [];
-  const slot = new Map<number, number>();
   for (const s of next.states) {
-    for (const e of entryEdges(g, s)) {
+    const c = s.cand.chain;
+    for (let j = g.cEdgeStart[c]!; j < g.cEdgeStart[c + 1]!; j++) {
+      const e = g.cEdges[j]!;
+      if (g.eDir[e] !== s.dir) continue;
       const v = g.eSrc[e]!;
-      if (!slot.has(v)) {
-        slot.set(v, targets.length);
+      if (targets.indexOf(v) < 0) {
+        slot[v] = targets.length;
         targets.push(v);
       }
     }
   }
   const rows = new Map<number, Float64Array>();
-  const from = (v: number): ((t: number) => number) | null => {
+  const from = (v: number): Float64Array | null => {
     if (v < 0) return null;
     let row = rows.get(v);
     if (!row) {
@@ -212,8 +215,7 @@ function join(g: RoadGraph, prev: Step, next: Step, beta: number, radius: number
       vertexDistances(g, v, targets, maxM, row);
       rows.set(v, row);
     }
-    const r = row;
-    return (t) => r[slot.get(t)!]!;
+    return row;
   };
   const trans = new Float64Array(ka * kb).fill(-Infinity);
   let best = -Infinity;
@@ -224,7 +226,7 @@ function join(g: RoadGraph, prev: Step, next: Step, beta: number, radius: number
     const ahead = from(exitVertex(g, sa, sa.dir));
     const behind = from(exitVertex(g, sa, 1 - sa.dir));
     for (let b = 0; b < kb; b++) {
-      const d = legCost(g, sa, next.states[b]!, ahead, behind, costs).m;
+      const d = legCost(g, sa, next.states[b]!, ahead, behind, slot, costs).m;
       if (d <= maxM) trans[a * kb + b] = -Math.abs(d - dgc) / beta;
     }
   }

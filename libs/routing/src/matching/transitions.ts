@@ -72,7 +72,7 @@ export interface Leg {
  * after a U-turn, the other way) to every target vertex: min over staying on the chain, turning
  * round on it, or leaving it (either way) and entering b's chain in b's direction.
  */
-export function legCost(g: RoadGraph, a: State, b: State, fromAhead: ((v: number) => number) | null, fromBehind: ((v: number) => number) | null, k: LegCosts): Leg {
+export function legCost(g: RoadGraph, a: State, b: State, fromAhead: Float64Array | null, fromBehind: Float64Array | null, slot: Int32Array, k: LegCosts): Leg {
   let best: Leg = { m: Infinity, kind: 'none', entry: -1 };
   if (a.cand.chain === b.cand.chain) {
     const d = b.cand.alongM - a.cand.alongM;
@@ -93,14 +93,18 @@ export function legCost(g: RoadGraph, a: State, b: State, fromAhead: ((v: number
   const sameChain = a.cand.chain === b.cand.chain;
   const aheadV = sameChain && b.dir !== a.dir ? exitVertex(g, a, a.dir) : -1;
   const behindV = sameChain && b.dir === a.dir ? exitVertex(g, a, 1 - a.dir) : -1;
-  for (const e of entryEdges(g, b)) {
+  const c = b.cand.chain;
+  for (let j = g.cEdgeStart[c]!; j < g.cEdgeStart[c + 1]!; j++) {
+    const e = g.cEdges[j]!;
+    if (g.eDir[e] !== b.dir) continue;
     const v = g.eSrc[e]!;
+    const t = slot[v]!;
     if (fromAhead) {
-      const m = outAhead + fromAhead(v) + intoB + (v === aheadV ? k.uTurnM : 0);
+      const m = outAhead + fromAhead[t]! + intoB + (v === aheadV ? k.uTurnM : 0);
       if (m < best.m) best = { m, kind: 'route', entry: e };
     }
     if (fromBehind) {
-      const m = outBehind + fromBehind(v) + intoB + k.uTurnM + (v === behindV ? k.uTurnM : 0);
+      const m = outBehind + fromBehind[t]! + intoB + k.uTurnM + (v === behindV ? k.uTurnM : 0);
       if (m < best.m) best = { m, kind: 'turn-route', entry: e };
     }
   }
@@ -171,14 +175,30 @@ export function legPieces(g: RoadGraph, a: State, b: State, leg: Leg, maxM: numb
   }
 }
 
+/** Per graph: vertex → index among the current step's target vertices (valid for those only). */
+const slots = new WeakMap<RoadGraph, Int32Array>();
+export function slotArray(g: RoadGraph): Int32Array {
+  let s = slots.get(g);
+  if (!s) {
+    s = new Int32Array(g.vertexCount);
+    slots.set(g, s);
+  }
+  return s;
+}
+
 /** legCost for one pair, doing its own searches (the assembly re-traces chosen legs with it). */
 export function bestLeg(g: RoadGraph, a: State, b: State, maxM: number, k: LegCosts): Leg {
   const targets = [...new Set(entryEdges(g, b).map((e) => g.eSrc[e]!))];
-  const lookup = (v: number): ((t: number) => number) | null => {
+  const slot = slotArray(g);
+  targets.forEach((v, i) => (slot[v] = i));
+  const lookup = (v: number): Float64Array | null => {
     if (v < 0) return null;
     const row = new Float64Array(targets.length);
     vertexDistances(g, v, targets, maxM, row);
-    return (t) => row[targets.indexOf(t)]!;
+    return row;
   };
-  return legCost(g, a, b, lookup(exitVertex(g, a, a.dir)), lookup(exitVertex(g, a, 1 - a.dir)), k);
+  const ahead = lookup(exitVertex(g, a, a.dir));
+  const behind = lookup(exitVertex(g, a, 1 - a.dir));
+  targets.forEach((v, i) => (slot[v] = i)); // (searches do not touch it, but keep it obviously right)
+  return legCost(g, a, b, ahead, behind, slot, k);
 }
