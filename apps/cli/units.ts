@@ -1,4 +1,4 @@
-// npm run units -- provision <unitId> | revoke <unitId> | list
+// npm run units -- provision <unitId> [--jt808-phone <digits>] | revoke <unitId> | list
 //                   | mosquitto --dir <dir> [--service <user>:<role>[+<role>]]...
 // Unit MQTT credentials (issue #8). With DATABASE_URL it works on the database directly (production);
 // without, on the running embedded server through its admin API (RC_API_URL, RC_API_KEY): PGlite is
@@ -7,14 +7,18 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '@rescue/config';
 import { isUnitId } from '@rescue/contracts';
-import { closeDatabase, CredentialsRepository, openDatabase, provisionUnitCredentials, revokeUnitCredentials } from '@rescue/persistence';
+import { closeDatabase, CredentialsRepository, Jt808TerminalsRepository, normaliseJt808Phone, openDatabase, provisionUnitCredentials, revokeUnitCredentials } from '@rescue/persistence';
 import { generatePassword, hashPassword, MOSQUITTO_FILE_NAMES, type MosquittoFiles, mosquittoFiles, SERVICE_USERNAME, type ServiceEntry, type ServiceRole } from '@rescue/security';
 
 class CliError extends Error {}
 
-const USAGE = `usage: npm run units -- provision <unitId>       new credentials (rotates existing ones); the password is shown once
-       npm run units -- revoke <unitId>          the unit can no longer connect
-       npm run units -- list                     units with credentials, created, revoked
+const USAGE = `usage: npm run units -- provision <unitId>       new MQTT credentials (rotates existing ones); the password is shown once
+       npm run units -- provision <unitId> --jt808-phone <digits>
+                                                 the unit's JT/T 808 terminal: its phone number as in the frame header
+                                                 (leading zeros do not matter); the terminal then registers (0x0100) and
+                                                 receives its authentication code, of which only a hash is kept
+       npm run units -- revoke <unitId>          the unit can no longer connect (MQTT and JT/T 808); live connections close
+       npm run units -- list                     units with credentials or terminals, created, revoked
        npm run units -- mosquitto --dir <dir> [--service <user>:<role>[+<role>]]...
                                                  Mosquitto's password and ACL files from the unit_credentials table
                                                  (needs DATABASE_URL), into <dir>: units.passwd + units.acl (terminal
@@ -33,16 +37,28 @@ function unitArg(id: string | undefined): string {
   return id;
 }
 
+interface Jt808Listed {
+  unitId: string;
+  phone: string;
+  registered: boolean;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
 interface Backend {
   provision(unitId: string): Promise<{ password: string; rotated: boolean; unitCreated: boolean }>;
   revoke(unitId: string): Promise<boolean>;
   list(): Promise<Array<{ unitId: string; createdAt: string; revokedAt: string | null }>>;
+  provisionJt808(unitId: string, phone: string): Promise<{ phone: string; unitCreated: boolean; replaced: string[] }>;
+  revokeJt808(unitId: string): Promise<boolean>;
+  listJt808(): Promise<Jt808Listed[]>;
   close(): Promise<void>;
 }
 
 async function databaseBackend(databaseUrl: string): Promise<Backend & { repo: CredentialsRepository }> {
   const { dataSource } = await openDatabase({ databaseUrl, pgliteDir: '' });
   const repo = new CredentialsRepository(dataSource);
+  const terminals = new Jt808TerminalsRepository(dataSource);
   // The same audited transactions as the server's API (libs/persistence credential-changes).
   const actor = 'system:cli';
   return {
@@ -54,15 +70,26 @@ async function databaseBackend(databaseUrl: string): Promise<Backend & { repo: C
     },
     revoke: (unitId) => revokeUnitCredentials(dataSource, unitId, actor),
     list: async () => (await repo.all()).map((r) => ({ unitId: r.unitId, createdAt: new Date(r.createdAt).toISOString(), revokedAt: r.revokedAt === null ? null : new Date(r.revokedAt).toISOString() })),
+    provisionJt808: async (unitId, digits) => {
+      const phone = normaliseJt808Phone(digits)!;
+      return { phone, ...(await terminals.provision(unitId, phone, actor)) };
+    },
+    revokeJt808: (unitId) => terminals.revoke(unitId, actor),
+    listJt808: async () => (await terminals.all()).map((r) => ({
+      unitId: r.unitId, phone: r.phone, registered: r.authCodeHash !== null,
+      createdAt: new Date(r.createdAt).toISOString(), revokedAt: r.revokedAt === null ? null : new Date(r.revokedAt).toISOString(),
+    })),
     close: () => closeDatabase(dataSource),
   };
 }
 
 function apiBackend(base: string, key: string | undefined): Backend {
-  const call = async (method: string, path: string): Promise<{ status: number; body: any }> => {
+  const call = async (method: string, path: string, json?: unknown): Promise<{ status: number; body: any }> => {
     let res: Response;
     try {
-      res = await fetch(`${base}${path}`, { method, headers: key ? { authorization: `Bearer ${key}` } : {} });
+      const headers: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
+      if (json !== undefined) headers['content-type'] = 'application/json';
+      res = await fetch(`${base}${path}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
     } catch (e) {
       throw new CliError(`cannot reach the server at ${base} (${(e as Error).message}); is it running? set RC_API_URL, or DATABASE_URL for a database`);
     }
@@ -86,6 +113,22 @@ function apiBackend(base: string, key: string | undefined): Backend {
       const r = await call('GET', '/admin/units/credentials');
       if (r.status !== 200) throw new CliError(`list failed: HTTP ${r.status} ${JSON.stringify(r.body)}`);
       return (r.body as { credentials: Array<{ unitId: string; createdAt: string; revokedAt: string | null }> }).credentials;
+    },
+    provisionJt808: async (unitId, phone) => {
+      const r = await call('PUT', `/admin/units/${unitId}/jt808`, { phone });
+      if (r.status !== 200) throw new CliError(`provision failed: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body as { phone: string; unitCreated: boolean; replaced: string[] };
+    },
+    revokeJt808: async (unitId) => {
+      const r = await call('DELETE', `/admin/units/${unitId}/jt808`);
+      if (r.status === 404) return false;
+      if (r.status !== 200) throw new CliError(`revoke failed: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+      return true;
+    },
+    listJt808: async () => {
+      const r = await call('GET', '/admin/units/jt808');
+      if (r.status !== 200) throw new CliError(`list failed: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+      return (r.body as { terminals: Jt808Listed[] }).terminals;
     },
     close: async () => undefined,
   };
@@ -164,8 +207,17 @@ async function main(): Promise<void> {
   const demoKey = join(cfg.dataDir, 'admin-api-key');
   const key = process.env.RC_API_KEY ?? (existsSync(demoKey) ? readFileSync(demoKey, 'utf8').trim() : undefined);
   const backend = cfg.databaseUrl ? await databaseBackend(cfg.databaseUrl) : apiBackend(process.env.RC_API_URL ?? `http://127.0.0.1:${cfg.httpPort}`, key);
+  const jt808Phone = flag(args, '--jt808-phone');
+  if (args.includes('--jt808-phone') && (!jt808Phone || !normaliseJt808Phone(jt808Phone))) {
+    throw new CliError(`--jt808-phone ${jt808Phone ?? ''}: expected the terminal's phone number, 1-20 digits as in the frame header, not all zeros`);
+  }
   try {
-    if (cmd === 'provision') {
+    if (cmd === 'provision' && jt808Phone) {
+      const r = await backend.provisionJt808(unitId, jt808Phone);
+      out(`unit ${unitId}${r.unitCreated ? ' (new unit)' : ''}: JT/T 808 terminal ${r.phone} linked${r.replaced.length ? ` (replaces ${r.replaced.join(', ')})` : ''}`);
+      out('  the terminal registers (0x0100) once and receives its authentication code; only its hash is stored');
+      out('  终端注册（0x0100）后获得鉴权码，平台只保存其哈希');
+    } else if (cmd === 'provision') {
       const r = await backend.provision(unitId);
       out(`unit ${unitId}${r.unitCreated ? ' (new unit)' : ''}: ${r.rotated ? 'credentials rotated, the old password no longer works' : 'credentials provisioned'}`);
       out(`  username ${unitId}`);
@@ -173,13 +225,18 @@ async function main(): Promise<void> {
       if (cfg.databaseUrl) out('  Mosquitto: regenerate the files with `npm run units -- mosquitto …` and send SIGHUP');
     } else if (cmd === 'revoke') {
       const done = await backend.revoke(unitId);
-      out(done ? `unit ${unitId}: credentials revoked` : `unit ${unitId}: had no active credentials; nothing changed`);
+      const terminal = await backend.revokeJt808(unitId);
+      out(done ? `unit ${unitId}: MQTT credentials revoked` : `unit ${unitId}: had no active MQTT credentials`);
+      if (terminal) out(`unit ${unitId}: JT/T 808 terminal revoked (a gateway closes its connection within 30 s, the embedded one at once)`);
       if (done && cfg.databaseUrl) out('  Mosquitto: regenerate the files with `npm run units -- mosquitto …` and send SIGHUP; the embedded broker applies it within 30 s');
-      if (!done) process.exitCode = 1;
+      if (!done && !terminal) process.exitCode = 1;
     } else {
       const list = await backend.list();
       for (const c of list) out(`${c.unitId.padEnd(24)} created ${c.createdAt}${c.revokedAt ? `  REVOKED ${c.revokedAt}` : ''}`);
       out(`${list.length} units with credentials, ${list.filter((c) => c.revokedAt).length} revoked`);
+      const terminals = await backend.listJt808();
+      for (const t of terminals) out(`${t.unitId.padEnd(24)} JT/T 808 ${t.phone.padEnd(20)} ${t.registered ? 'registered' : 'awaiting 0x0100'}  created ${t.createdAt}${t.revokedAt ? `  REVOKED ${t.revokedAt}` : ''}`);
+      out(`${terminals.length} JT/T 808 terminals, ${terminals.filter((t) => t.revokedAt).length} revoked`);
     }
   } finally {
     await backend.close();
