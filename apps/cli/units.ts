@@ -23,7 +23,7 @@ const USAGE = `usage: npm run units -- provision <unitId>       new MQTT credent
                                                  Mosquitto's password and ACL files from the unit_credentials table
                                                  (needs DATABASE_URL), into <dir>: units.passwd + units.acl (terminal
                                                  listener, units only), services.passwd + services.acl (service
-                                                 listener, service users only); roles: ingest, gateway. A service's password
+                                                 listener, service users only); roles: ingest, gateway, orders. A service's password
                                                  comes from RC_MQTT_PASSWORD_<USER> (upper case, non-alphanumerics as _),
                                                  or is generated and printed once.
 Without DATABASE_URL: the embedded server's admin API at RC_API_URL (default http://127.0.0.1:3000) with RC_API_KEY
@@ -140,7 +140,7 @@ function parseService(spec: string): { username: string; roles: ServiceRole[] } 
     throw new CliError(`--service ${spec}: expected <name.part>:<role>[+<role>], e.g. rescue.ingest:ingest (a service name contains one '.', so it is never a unit id)`);
   }
   const roles = roleList.split('+');
-  for (const r of roles) if (r !== 'ingest' && r !== 'gateway') throw new CliError(`--service ${spec}: unknown role "${r}" (ingest, gateway)`);
+  for (const r of roles) if (r !== 'ingest' && r !== 'gateway' && r !== 'orders') throw new CliError(`--service ${spec}: unknown role "${r}" (ingest, gateway, orders)`);
   return { username, roles: roles as ServiceRole[] };
 }
 

@@ -20,8 +20,19 @@ describe('mosquitto files', () => {
     // The terminal listener's files know no service and the service listener's no unit.
     expect(f.unitsPasswd + f.unitsAcl).not.toContain('rescue.ingest');
     expect(f.servicesPasswd + f.servicesAcl).not.toContain('AMB-01');
-    expect(f.unitsAcl).not.toMatch(/topic read/);
+    // a unit reads its own orders and nothing else
+    expect(f.unitsAcl.match(/topic read .*/g)).toEqual(['topic read ems/v1/units/AMB-01/commands']);
     for (const acl of [f.unitsAcl, f.servicesAcl]) expect(acl).not.toMatch(/^pattern/m);
+  });
+
+  it('gateways read every unit\'s orders and write the unit trees; orders services write command topics only', async () => {
+    const h = await hashPassword('x');
+    const f = mosquittoFiles([], [
+      { username: 'rescue.jt808', passwordHash: h, roles: ['gateway'] },
+      { username: 'rescue.app', passwordHash: h, roles: ['ingest', 'orders'] },
+    ]);
+    expect(f.servicesAcl).toContain('user rescue.jt808\ntopic write ems/v1/units/#\ntopic write owntracks/#\ntopic read ems/v1/units/+/commands\n');
+    expect(f.servicesAcl).toMatch(/user rescue\.app\n(topic read [^\n]+\n)+topic write ems\/v1\/units\/\+\/commands\n/);
   });
 
   it('writes empty password files when there is nobody to list', () => {

@@ -1,4 +1,4 @@
-import { isUnitId, OWNTRACKS_DEVICE_PATTERN, OWNTRACKS_USER_PATTERN, owntracksTopic, positionTopic, presenceTopic, statusTopic } from '@rescue/contracts';
+import { COMMAND_FILTER, commandTopic, isUnitId, OWNTRACKS_DEVICE_PATTERN, OWNTRACKS_USER_PATTERN, owntracksTopic, positionTopic, presenceTopic, statusTopic } from '@rescue/contracts';
 import { parseHash } from './device-credentials';
 import { GATEWAY_TREES, INGEST_FILTERS, type ServiceRole } from './topic-acl';
 
@@ -94,17 +94,22 @@ function passwordFile(entries: Array<[string, string]>): string {
 export function mosquittoFiles(units: UnitEntry[], services: ServiceEntry[]): MosquittoFiles {
   checkUnits(units);
   checkServices(services);
-  const unitsAcl = [...HEADER, '# Terminal listener: units only.', ''];
+  const unitsAcl = [...HEADER, '# Terminal listener: units only (each writes its own topics, reads its own orders).', ''];
   for (const u of units) {
     unitsAcl.push(`user ${u.unitId}`);
     for (const t of unitPublishTopics(u.unitId)) unitsAcl.push(`topic write ${t}`);
+    unitsAcl.push(`topic read ${commandTopic(u.unitId)}`);
     unitsAcl.push('');
   }
   const servicesAcl = [...HEADER, '# Service listener: service users only.', ''];
   for (const s of services) {
     servicesAcl.push(`user ${s.username}`);
     if (s.roles.includes('ingest')) for (const f of INGEST_FILTERS) servicesAcl.push(`topic read ${f}`);
-    if (s.roles.includes('gateway')) for (const t of GATEWAY_TREES) servicesAcl.push(`topic write ${t}#`);
+    if (s.roles.includes('gateway')) {
+      for (const t of GATEWAY_TREES) servicesAcl.push(`topic write ${t}#`);
+      servicesAcl.push(`topic read ${COMMAND_FILTER}`);
+    }
+    if (s.roles.includes('orders')) servicesAcl.push(`topic write ${COMMAND_FILTER}`);
     servicesAcl.push('');
   }
   return {

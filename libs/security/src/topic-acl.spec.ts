@@ -56,6 +56,13 @@ describe('maySubscribe', () => {
     expect(mayPublish(gateway, 'ems/v1/units/AMB-01/jt808')).toBeNull();
   });
 
+  it('an orders service publishes command topics and nothing else', () => {
+    const orders = { kind: 'service' as const, name: 'rescue.app', roles: ['orders' as const] };
+    expect(mayPublish(orders, 'ems/v1/units/AMB-01/commands')).toBeNull();
+    for (const t of ['ems/v1/units/AMB-01/position', 'ems/v1/units/+/commands', 'ems/v1/units/a/b/commands']) expect(mayPublish(orders, t)).not.toBeNull();
+    expect(mayPublish(unit('AMB-01'), 'ems/v1/units/AMB-01/commands')).toBe('not_a_unit_topic');
+  });
+
   it('ingest subscribes to exactly the ingest filters, plainly or shared', () => {
     for (const f of ['ems/v1/units/+/position', 'ems/v1/units/+/status', 'ems/v1/units/+/presence', 'owntracks/+/+', 'ems/v1/units/+/jt808']) {
       expect(maySubscribe(ingest, f)).toBeNull();

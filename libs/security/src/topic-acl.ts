@@ -1,4 +1,4 @@
-import { COMMAND_FILTER, commandTopic, parseTopic, TOPIC_FILTERS, TOPIC_TREES } from '@rescue/contracts';
+import { COMMAND_FILTER, commandTopic, parseCommandTopic, parseTopic, TOPIC_FILTERS, TOPIC_TREES } from '@rescue/contracts';
 
 /**
  * Who is on the other end of an MQTT connection, once its credentials are checked.
@@ -7,7 +7,7 @@ import { COMMAND_FILTER, commandTopic, parseTopic, TOPIC_FILTERS, TOPIC_TREES } 
  *   behalf of many units (the demo simulator on an external broker, a JT/T 808 gateway, test
  *   publishers). A service may hold both roles (the test user does).
  */
-export type ServiceRole = 'ingest' | 'gateway';
+export type ServiceRole = 'ingest' | 'gateway' | 'orders';
 
 export type MqttIdentity = { kind: 'unit'; unitId: string } | { kind: 'service'; name: string; roles: readonly ServiceRole[] };
 
@@ -37,6 +37,7 @@ export function mayPublish(id: MqttIdentity, topic: string): AclRefusal | null {
     if (parsed.kind === 'jt808') return 'publish_not_allowed'; // only the gateway relays JT/T 808 traffic
     return parsed.unitId === id.unitId ? null : 'not_own_topic';
   }
+  if (id.roles.includes('orders') && parseCommandTopic(topic) !== null) return null;
   if (!id.roles.includes('gateway')) return 'publish_not_allowed';
   // A gateway relays terminals' traffic as it comes: a malformed unit topic is ingest's to dead-letter
   // (bad_topic), not an access violation; anything outside the two trees is.
