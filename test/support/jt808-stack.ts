@@ -6,7 +6,7 @@ import { Jt808Gateway, type Jt808GatewayOptions } from '../../apps/server/src/jt
 import { Jt808Directory } from '../../apps/server/src/jt808/terminal-directory';
 import { connectMqttUplink, type Jt808Uplink } from '../../apps/server/src/jt808/uplink';
 import type { IngestWorker } from '../../apps/server/src/ingest/ingest-worker';
-import { embeddedStack, newWorker, type Stack } from './ingest-stack';
+import { embeddedStack, newWorker, realStack, type Stack } from './ingest-stack';
 
 export const GATEWAY_TEST_OPTIONS: Jt808GatewayOptions = {
   port: 0, host: '127.0.0.1', maxConnections: 100, maxFrameBytes: 4096, maxBytesPerS: 1_000_000, maxFramesPerS: 10_000, heartbeatS: 60, maxInFlight: 64,
@@ -27,13 +27,17 @@ export interface Jt808Stack {
   close(): Promise<void>;
 }
 
-export async function jt808Stack(opts: Partial<Jt808GatewayOptions> = {}): Promise<Jt808Stack> {
-  const stack = await embeddedStack();
+/**
+ * `mosquitto`: the production arrangement instead: real Mosquitto (shipped config) + PostgreSQL, and
+ * 0x8001 on the broker's PUBACK.
+ */
+export async function jt808Stack(opts: Partial<Jt808GatewayOptions> = {}, mosquitto?: string): Promise<Jt808Stack> {
+  const stack = mosquitto ? await realStack(mosquitto) : await embeddedStack();
   const { worker } = newWorker(stack);
   await worker.start();
   const log = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
-  const receipts = new DurableReceipts('t.', 10_000);
-  worker.onDurable((r) => receipts.settle(r));
+  const receipts = mosquitto ? null : new DurableReceipts('t.', 10_000);
+  if (receipts) worker.onDurable((r) => receipts.settle(r));
   const directory = new Jt808Directory(new Jt808TerminalsRepository(stack.ds), log);
   await directory.start();
   const uplink = await connectMqttUplink({ url: stack.mqttUrl, clientId: `jt808-test-${process.pid}-${Date.now()}`, receipts, log });
@@ -48,7 +52,7 @@ export async function jt808Stack(opts: Partial<Jt808GatewayOptions> = {}): Promi
     },
     close: async () => {
       await gateway.close();
-      receipts.failAll('test over');
+      receipts?.failAll('test over');
       await uplink.close();
       directory.stop();
       await worker.stop();

@@ -42,11 +42,12 @@ export interface ServerProcess {
 export async function startServer(env: Record<string, string> = {}, opts: { dataDir?: string; timeoutMs?: number } = {}): Promise<ServerProcess> {
   const port = await freePort();
   const mqttPort = await freePort();
+  const jt808Port = await freePort();
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'rc-server-'));
   const keyFile = env.API_KEYS_FILE === undefined ? { API_KEYS_FILE: writeTestApiKeyFile(dataDir) } : {};
   const proc: ChildProcess = spawn(process.execPath, [SERVER_MAIN], {
     cwd: REPO_ROOT,
-    env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), EMBEDDED_MQTT_PORT: String(mqttPort), DATA_DIR: dataDir, LOG_LEVEL: 'info', ...keyFile, ...env },
+    env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), EMBEDDED_MQTT_PORT: String(mqttPort), JT808_PORT: String(jt808Port), DATA_DIR: dataDir, LOG_LEVEL: 'info', ...keyFile, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -15,6 +15,7 @@ import { HealthController } from './health/health.controller';
 import { IngestModule } from './ingest/ingest.module';
 import { Jt808Module } from './jt808/jt808.module';
 import { LearningModule } from './learning/learning.module';
+import { OrdersModule } from './orders/orders.module';
 import { LoggingModule } from './logging/logging.module';
 import { redactRequest } from './logging/redact-request';
 import { ROOT_LOGGER } from './logging/root-logger';
@@ -51,6 +52,7 @@ import { VALIDATION_OPTIONS } from './validation-options';
     RegistryModule,
     IngestModule,
     Jt808Module,
+    OrdersModule,
     SimulatorModule,
     ConsoleModule,
   ],

@@ -2,3 +2,4 @@ export * from './lifecycle';
 export * from './ranking';
 export * from './indicators';
 export * from './eligibility';
+export * from './order-text';

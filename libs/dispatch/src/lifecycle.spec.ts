@@ -40,6 +40,22 @@ describe('unit lifecycle: every ordered pair of distinct statuses', () => {
   });
 });
 
+describe('the order acknowledgement (order_received reported for the active task)', () => {
+  it.each<[string, UnitStatus | null, string | null, string | null, string]>([
+    ['just after the assignment', 'order_received', 'T1', 'T1', 'ack'],
+    ['naming no task', 'order_received', 'T1', null, 'ack'],
+    ['late: the unit is already en route', 'en_route', 'T1', 'T1', 'ack'],
+    ['late: on scene', 'on_scene', 'T1', null, 'ack'],
+    ['for another task', 'order_received', 'T1', 'T2', 'WRONG_TASK'],
+    ['without an active task', 'available_at_station', null, 'T1', 'NEEDS_ASSIGNMENT'],
+    ['after the task ended', 'task_complete', null, null, 'ILLEGAL_TRANSITION'],
+  ])('%s', (_c, from, activeTaskId, taskId, expected) => {
+    const v = checkTransition({ from, to: 'order_received', activeTaskId, taskId });
+    if (expected === 'ack') expect(v).toEqual({ ok: true, noop: false, startsTask: false, endsTask: false, acknowledges: true });
+    else expect(v).toMatchObject({ ok: false, code: expected });
+  });
+});
+
 describe('lifecycle rules beyond the table', () => {
   it('order_received only through an assignment', () => {
     expect(checkTransition({ from: 'available_at_station', to: 'order_received', activeTaskId: null, taskId: null })).toMatchObject({ ok: false, code: 'NEEDS_ASSIGNMENT' });

@@ -36,7 +36,8 @@ const NEXT: Readonly<Record<UnitStatus, readonly UnitStatus[]>> = {
 const FROM_UNKNOWN: readonly UnitStatus[] = [...DISPATCHABLE, ...OFF];
 
 export type TransitionVerdict =
-  | { ok: true; noop: boolean; startsTask: boolean; endsTask: boolean }
+  /** acknowledges: the unit's terminal confirms its order (收到指令): recorded, the status stays. */
+  | { ok: true; noop: boolean; startsTask: boolean; endsTask: boolean; acknowledges?: true }
   | { ok: false; code: 'ILLEGAL_TRANSITION' | 'NEEDS_ASSIGNMENT' | 'NO_ACTIVE_TASK' | 'WRONG_TASK'; message: string };
 
 export interface TransitionRequest {
@@ -52,6 +53,15 @@ export interface TransitionRequest {
 
 /** Decides whether a reported or requested status change is legal; pure, so every pair is tested. */
 export function checkTransition(r: TransitionRequest): TransitionVerdict {
+  // order_received for the unit's active task, outside an assignment: the vehicle's own confirmation
+  // that its order arrived. It dates 收到指令 on the task whatever step the unit has reached since
+  // (a late acknowledgement), and changes no status.
+  if (r.to === 'order_received' && !r.viaAssignment && r.activeTaskId !== null) {
+    if (r.taskId !== null && r.taskId !== r.activeTaskId) {
+      return { ok: false, code: 'WRONG_TASK', message: `acknowledgement names task ${r.taskId} but the unit is on ${r.activeTaskId}` };
+    }
+    return { ok: true, noop: false, startsTask: false, endsTask: false, acknowledges: true };
+  }
   if (r.from === r.to && (r.taskId === null || r.taskId === r.activeTaskId)) {
     return { ok: true, noop: true, startsTask: false, endsTask: false }; // a repeated report
   }

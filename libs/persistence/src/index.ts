@@ -11,3 +11,4 @@ export * from './jt808-terminals.repository';
 export * from './edge-speeds.repository';
 export * from './registry.repository';
 export * from './imported-tasks.repository';
+export * from './order.repository';

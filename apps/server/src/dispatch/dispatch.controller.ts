@@ -1,8 +1,8 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
 import { ApiConflictResponse, ApiOperation, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { indicatorsByStation, indicatorsCsv, TaskTimes } from '@rescue/dispatch';
-import { TaskRepository, TaskRow } from '@rescue/persistence';
+import { OrderRepository, type TaskOrderRow, TaskRepository, TaskRow } from '@rescue/persistence';
 import { CreateTaskDto, RecommendationRequestDto, TaskEventDto } from './dispatch.dto';
 import { checkTaskEvent, InputError, requestTime, toWgs84 } from './dispatch-input';
 import { DispatchError, DispatchErrorFilter } from './dispatch-error';
@@ -24,6 +24,15 @@ function badRequestOn<T>(f: () => T): T {
   }
 }
 
+/** An order as the API shows it: delivered = acknowledged by the unit's terminal (收到指令). */
+function orderView(o: TaskOrderRow) {
+  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+  return {
+    taskId: o.taskId, unitId: o.unitId, commandId: o.commandId, state: o.ackedAt === null ? 'undelivered' : 'acknowledged',
+    attempts: o.attempts, createdAt: iso(o.createdAt), lastSentAt: iso(o.lastSentAt), acknowledgedAt: iso(o.ackedAt), acknowledgedBy: o.ackSource,
+  };
+}
+
 @ApiTags('dispatch')
 @UseFilters(DispatchErrorFilter)
 @Controller()
@@ -32,6 +41,7 @@ export class DispatchController {
     private readonly recommendations: RecommendationService,
     private readonly lifecycle: TaskLifecycleService,
     private readonly tasks: TaskRepository,
+    @Inject(OrderRepository) private readonly orders: OrderRepository,
   ) {}
 
   @Roles('dispatcher')
@@ -68,7 +78,14 @@ export class DispatchController {
   async task(@Param('id') id: string) {
     const task = await this.tasks.task(id);
     if (!task) throw new DispatchError('TASK_NOT_FOUND', `unknown task ${id}`);
-    return { ...task, events: await this.tasks.events(id) };
+    const order = await this.orders.get(id);
+    return { ...task, order: order ? orderView(order) : null, events: await this.tasks.events(id) };
+  }
+
+  @Get('orders/undelivered')
+  @ApiOperation({ summary: 'Dispatch orders of active tasks the unit has not acknowledged yet (未确认的调度指令), oldest first; they are being resent' })
+  async undelivered() {
+    return { orders: (await this.orders.undelivered()).map(orderView) };
   }
 
   @Roles('dispatcher')

@@ -1,7 +1,7 @@
 import { Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { TaskRepository } from '@rescue/persistence';
+import { OrderRepository, TaskRepository } from '@rescue/persistence';
 import { FleetModule } from '../fleet/fleet.module';
 import { ROOT_LOGGER } from '../logging/root-logger';
 import { RoutingModule } from '../routing/routing.module';
@@ -16,6 +16,7 @@ import { TaskLifecycleService } from './task-lifecycle.service';
   controllers: [DispatchController],
   providers: [
     { provide: TaskRepository, inject: [DataSource], useFactory: (ds: DataSource) => new TaskRepository(ds) },
+    { provide: OrderRepository, inject: [DataSource], useFactory: (ds: DataSource) => new OrderRepository(ds) },
     TaskLifecycleService,
     RecommendationService,
     {
@@ -25,7 +26,7 @@ import { TaskLifecycleService } from './task-lifecycle.service';
         new StatusReportApplier(repo, lifecycle, root.child({ module: 'status-reports' })),
     },
   ],
-  exports: [TaskLifecycleService, RecommendationService, StatusReportApplier, TaskRepository],
+  exports: [TaskLifecycleService, RecommendationService, StatusReportApplier, TaskRepository, OrderRepository],
 })
 export class DispatchModule implements OnApplicationBootstrap {
   constructor(private readonly applier: StatusReportApplier, @Inject(ROOT_LOGGER) private readonly log: Logger) {}

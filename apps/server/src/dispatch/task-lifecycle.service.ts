@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { isUnitStatus, UnitStatus } from '@rescue/contracts';
 import { checkTransition, dispatchExclusion, TASK_ENDINGS, TASK_STATUSES } from '@rescue/dispatch';
 import { LiveFleet } from '@rescue/fleet';
-import { AuditRepository, isActiveTaskConflict, TaskRepository, TaskRow } from '@rescue/persistence';
+import { AuditRepository, isActiveTaskConflict, OrderRepository, TaskRepository, TaskRow } from '@rescue/persistence';
 import { ROOT_LOGGER } from '../logging/root-logger';
 import { DispatchError } from './dispatch-error';
 
@@ -37,6 +37,8 @@ export interface TransitionResult {
   to: UnitStatus;
   taskId: string | null;
   noop: boolean;
+  /** The unit confirmed its order (收到指令); its status did not change. */
+  acknowledged?: boolean;
 }
 
 /**
@@ -48,8 +50,11 @@ export interface TransitionResult {
 export class TaskLifecycleService {
   private readonly log: Logger;
 
+  private readonly assignedListeners: Array<(task: TaskRow) => void> = [];
+
   constructor(
     private readonly repo: TaskRepository,
+    @Inject(OrderRepository) private readonly orders: OrderRepository,
     private readonly fleet: LiveFleet,
     @Inject(AuditRepository) private readonly audit: AuditRepository,
     @Inject(ROOT_LOGGER) root: Logger,
@@ -93,6 +98,7 @@ export class TaskLifecycleService {
         // The task and its assignment are one act, so they are one record.
         await this.audit.append({ actor: cmd.actor, action: 'task.assign', subject: `task:${taskId}`, detail: { ...taskDetail(t), from: unit.status, to: 'order_received' } }, m);
         await this.repo.setUnitStatus(m, unitId, 'order_received', now, taskId);
+        await this.orders.create(taskId, unitId, `O-${randomUUID()}`, m);
         await this.repo.insertEvent(m, {
           taskId, unitId, fromStatus: unit.status, toStatus: 'order_received', ts: now, source: 'dispatcher', reason: null,
           fix: await this.repo.fixAt(m, unitId, now),
@@ -108,7 +114,13 @@ export class TaskLifecycleService {
     }
     this.fleet.apply({ fixes: [], presences: [], statuses: [{ unitId, ts: now, status: 'order_received', taskId }] });
     this.log.info({ taskId, unitId, priority: cmd.priority }, 'unit assigned');
+    for (const l of this.assignedListeners) l(task);
     return task;
+  }
+
+  /** Told after each assignment committed (the order goes down to the unit's terminal). */
+  onAssigned(listener: (task: TaskRow) => void): void {
+    this.assignedListeners.push(listener);
   }
 
   /** Applies one status change, checked against the lifecycle, with the fix at that moment. */
@@ -116,14 +128,28 @@ export class TaskLifecycleService {
     const result = await this.repo.transaction(async (m) => {
       const unit = await this.repo.lockUnit(m, cmd.unitId);
       if (!unit) throw new DispatchError('UNIT_NOT_FOUND', `unknown unit ${cmd.unitId}`);
+      const activeTaskId = await this.repo.activeTaskId(m, cmd.unitId);
+      const from = isUnitStatus(unit.status) ? unit.status : null;
+      const v = checkTransition({ from, to: cmd.to, activeTaskId, taskId: cmd.taskId });
+      if (v.ok && v.acknowledges) {
+        // The terminal confirms its order: an event with its own time and source; the status stays
+        // (a late acknowledgement may come after en_route), so no staleness check either.
+        await this.orders.markAcked(m, activeTaskId!, cmd.ts, cmd.source);
+        await this.repo.insertEvent(m, {
+          taskId: activeTaskId, unitId: cmd.unitId, fromStatus: unit.status, toStatus: 'order_received', ts: cmd.ts, source: cmd.source, reason: cmd.reason,
+          fix: await this.repo.fixAt(m, cmd.unitId, cmd.ts),
+        });
+        await this.audit.append({
+          actor: cmd.actor, action: 'task.order_acknowledged', subject: `task:${activeTaskId}`,
+          detail: { unitId: cmd.unitId, status: unit.status, ts: new Date(cmd.ts).toISOString(), source: cmd.source },
+        }, m);
+        return { unitId: cmd.unitId, from: unit.status, to: cmd.to, taskId: activeTaskId, noop: false, acknowledged: true };
+      }
       if (unit.statusTs !== null && cmd.ts < unit.statusTs) {
         throw new DispatchError('STALE_REPORT', `report of ${new Date(cmd.ts).toISOString()} is older than the unit's current status`, {
           currentStatus: unit.status,
         });
       }
-      const activeTaskId = await this.repo.activeTaskId(m, cmd.unitId);
-      const from = isUnitStatus(unit.status) ? unit.status : null;
-      const v = checkTransition({ from, to: cmd.to, activeTaskId, taskId: cmd.taskId });
       if (!v.ok) throw new DispatchError(v.code, v.message, { unitId: cmd.unitId, from: unit.status, to: cmd.to, activeTaskId });
       if (v.noop) return { unitId: cmd.unitId, from: unit.status, to: cmd.to, taskId: activeTaskId, noop: true };
       const partOfTask = TASK_STATUSES.includes(cmd.to) || TASK_ENDINGS.includes(cmd.to);
@@ -140,6 +166,10 @@ export class TaskLifecycleService {
       }, m);
       return { unitId: cmd.unitId, from: unit.status, to: cmd.to, taskId, noop: false };
     });
+    if (result.acknowledged) {
+      this.log.info({ unitId: cmd.unitId, taskId: result.taskId, source: cmd.source }, 'order acknowledged by the unit');
+      return result;
+    }
     // A repeated report changes nothing stored but still brings the live view in line with it.
     const taskId = TASK_ENDINGS.includes(cmd.to) ? null : result.taskId;
     this.fleet.apply({ fixes: [], presences: [], statuses: [{ unitId: cmd.unitId, ts: cmd.ts, status: cmd.to, taskId }] });

@@ -4,9 +4,10 @@ import { Tasks1763900000002 } from './1763900000002-tasks';
 import { AuditLog1763900000003 } from './1763900000003-audit-log';
 import { UnitCredentials1763900000004 } from './1763900000004-unit-credentials';
 import { Jt808Terminals1763900000010 } from './1763900000010-jt808-terminals';
+import { TaskOrders1763900000011 } from './1763900000011-task-orders';
 import { EdgeSpeeds1763900000070 } from './1763900000070-edge-speeds';
 import { Registry1763900000020 } from './1763900000020-registry';
 import { ImportedTasks1763900000021 } from './1763900000021-imported-tasks';
 
 /** Every migration, in order. Schema changes only here (synchronize stays off). */
-export const MIGRATIONS = [CoreSchema1763900000000, UnitPositions1763900000001, Tasks1763900000002, AuditLog1763900000003, UnitCredentials1763900000004, Jt808Terminals1763900000010, Registry1763900000020, ImportedTasks1763900000021, EdgeSpeeds1763900000070];
+export const MIGRATIONS = [CoreSchema1763900000000, UnitPositions1763900000001, Tasks1763900000002, AuditLog1763900000003, UnitCredentials1763900000004, Jt808Terminals1763900000010, TaskOrders1763900000011, Registry1763900000020, ImportedTasks1763900000021, EdgeSpeeds1763900000070];
