@@ -19,7 +19,7 @@ describe('TelemetryPipeline: our position contract', () => {
   it('accepts a full fix and maps every field', () => {
     const o = run(POS, good);
     expect(o.rejections).toEqual([]);
-    expect(o.fixes).toEqual([{ unitId: 'amb-01', ts: T0 - 1000, lat: 22.5325, lon: 114.0123, speedKmh: 36.5, headingDeg: 90, accuracyM: 8, altitudeM: 12 }]);
+    expect(o.fixes).toEqual([{ unitId: 'amb-01', ts: T0 - 1000, lat: 22.5325, lon: 114.0123, speedKmh: 36.5, headingDeg: 90, accuracyM: 8, altitudeM: 12, stepM: 0 }]);
   });
 
   it('accepts a minimal fix with nulls for what was not measured', () => {
@@ -167,14 +167,14 @@ describe('TelemetryPipeline: OwnTracks samples (data/protocol/owntracks)', () =>
     const o = run(OT, sampleBytes('protocol/owntracks/l.json'), at(1699882482));
     expect(o.rejections).toEqual([]);
     expect(o.fixes).toEqual([
-      { unitId: 'alice-pixel7', ts: 1699882482000, lat: 52.195913, lon: 7.688245, speedKmh: null, headingDeg: null, accuracyM: 35, altitudeM: 0 },
+      { unitId: 'alice-pixel7', ts: 1699882482000, lat: 52.195913, lon: 7.688245, speedKmh: null, headingDeg: null, accuracyM: 35, altitudeM: 0, stepM: 0 },
     ]);
   });
 
   it('l2.json (vehicle tracker): acc -1 → unknown, vel 0, cog 80, alt 142.4', () => {
     const o = run(OT, sampleBytes('protocol/owntracks/l2.json'), at(1698947571));
     expect(o.fixes).toEqual([
-      { unitId: 'alice-pixel7', ts: 1698947571000, lat: 53.026676, lon: 9.543561, speedKmh: 0, headingDeg: 80, accuracyM: null, altitudeM: 142.4 },
+      { unitId: 'alice-pixel7', ts: 1698947571000, lat: 53.026676, lon: 9.543561, speedKmh: 0, headingDeg: 80, accuracyM: null, altitudeM: 142.4, stepM: 0 },
     ]);
   });
 

@@ -5,6 +5,7 @@ import { refuseFuture, refuseNoGnssFix, refuseNullIsland, refusePoorAccuracy, re
 import type { FixContext, FixStep } from './steps/fix-step';
 import { MAX_SERIALISED_DEPTH, nestedDeeperThan, Refusal } from './steps/refusal';
 import { convertToWgs84 } from './steps/to-wgs84';
+import { measureTrackDistance } from './steps/track-distance';
 import { refuseDuplicate, refuseSpeedJump } from './steps/track-filters';
 import { OWNTRACKS_OFFLINE, validateOwnTracks } from './steps/validate-owntracks';
 import { checkCandidateRanges, validatePositionFix } from './steps/validate-position';
@@ -26,7 +27,8 @@ import { UnitTracks } from './unit-tracks';
  *   4. filter    FIX_STEPS below, per fix         no_gnss_fix, null_island, future, too_old, poor_accuracy,
  *                                                 (crs)
  *   5. track     TRACK_STEPS, per fix in time      duplicate, speed_jump
- *                order, against the unit's track
+ *                order, against the unit's track;
+ *                then the distance step (stepM)
  *   then the caller stores the accepted fixes and updates live state.
  *
  * The GCJ-02 → WGS-84 step ends the per-fix list: the unit's remembered fixes must all be WGS-84 for
@@ -49,7 +51,7 @@ export const FIX_STEPS: readonly FixStep[] = [
 ];
 
 /** Stateful: against the unit's accepted neighbours in time (and the batch's next fix). */
-export const TRACK_STEPS: readonly FixStep[] = [refuseDuplicate, refuseSpeedJump];
+export const TRACK_STEPS: readonly FixStep[] = [refuseDuplicate, refuseSpeedJump, measureTrackDistance];
 
 function byTime(a: FixCandidate, b: FixCandidate): number {
   return a.fix.ts - b.fix.ts;

@@ -15,6 +15,11 @@ export interface Fix {
   accuracyM: number | null;
   /** Metres above sea level. */
   altitudeM: number | null;
+  /**
+   * Metres this fix adds to the unit's distance travelled, from its newest earlier accepted fix (set by
+   * the measureTrackDistance step; 0 until then, for a unit's first fix and for a late one).
+   */
+  stepM: number;
 }
 
 /**

@@ -7,7 +7,6 @@ import type { HeldAck } from './deferred-pubacks';
 import { BatchSink, DurableWriter } from './durable-writer';
 import { IngestMetrics } from './ingest-metrics';
 import { MqttSource } from './mqtt-source';
-import { TrackDistance } from './track-distance';
 
 /** Told after a batch is in the database: live state follows storage, never runs ahead of it. */
 export interface CommittedListener {
@@ -54,7 +53,6 @@ export class IngestWorker implements DurableIngest {
   private readonly source: MqttSource;
   private readonly batcher: Batcher;
   private readonly writer: DurableWriter;
-  private readonly distance = new TrackDistance();
   private readonly durableListeners: DurableReceiptsListener[] = [];
 
   constructor(
@@ -128,7 +126,7 @@ export class IngestWorker implements DurableIngest {
       // (the spread was the worker's largest own cost in a CPU profile of bench:ingest).
       batch.rows.fixes.push({
         unitId: f.unitId, ts: f.ts, lat: f.lat, lon: f.lon, speedKmh: f.speedKmh, headingDeg: f.headingDeg,
-        accuracyM: f.accuracyM, altitudeM: f.altitudeM, stepM: this.distance.step(f.unitId, f.ts, f.lat, f.lon), receivedAt,
+        accuracyM: f.accuracyM, altitudeM: f.altitudeM, stepM: f.stepM, receivedAt,
       });
     }
     for (const r of out.rejections) {

@@ -49,7 +49,7 @@ describe('found by fuzzing', () => {
 
   it('a JT/T 808 direction of 65535° or altitude of 65382 m (−154 m as an unsigned WORD) keeps the fix, with that measurement unknown', () => {
     const p = new TelemetryPipeline(FUZZ_CONFIG);
-    const fix = { unitId: 'amb-808', ts: T0, lat: 22.5, lon: 114, speedKmh: 10, headingDeg: 65535, accuracyM: null, altitudeM: 65382 };
+    const fix = { unitId: 'amb-808', ts: T0, lat: 22.5, lon: 114, speedKmh: 10, headingDeg: 65535, accuracyM: null, altitudeM: 65382, stepM: 0 };
     const o = p.processFixes('amb-808', [{ fix, crs: 'WGS84', raw: 'a' }], T0);
     expect(o.rejections).toEqual([]);
     expect(o.fixes).toMatchObject([{ lat: 22.5, lon: 114, speedKmh: 10, headingDeg: null, altitudeM: null }]);

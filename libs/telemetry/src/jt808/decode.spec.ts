@@ -197,6 +197,7 @@ describe('JT/T 808 fixes through the same filters', () => {
       headingDeg: 8,
       accuracyM: null,
       altitudeM: 128,
+      stepM: 0,
     });
   });
 

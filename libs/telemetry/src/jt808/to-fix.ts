@@ -16,6 +16,7 @@ export function jt808LocationToFix(loc: Jt808Location, unitId: string): Fix {
     headingDeg: loc.directionDeg,
     accuracyM: null,
     altitudeM: loc.altitudeM,
+    stepM: 0,
   };
 }
 

@@ -20,7 +20,7 @@ const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
 type P = [t: number, x: number, y?: number];
 
 function candidate(start: number, [t, x, y = 0]: P): FixCandidate {
-  const fix = { unitId: UNIT, ts: start + t * 1000, lat: LAT0 + y / M_PER_DEG_LAT, lon: LON0 + x / M_PER_DEG_LON, speedKmh: null, headingDeg: null, accuracyM: null, altitudeM: null };
+  const fix = { unitId: UNIT, ts: start + t * 1000, lat: LAT0 + y / M_PER_DEG_LAT, lon: LON0 + x / M_PER_DEG_LON, speedKmh: null, headingDeg: null, accuracyM: null, altitudeM: null, stepM: 0 };
   return { fix, crs: 'WGS84', raw: `t=${t}` };
 }
 

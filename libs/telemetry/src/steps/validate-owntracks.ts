@@ -53,5 +53,5 @@ export function validateOwnTracks(
   if (speedKmh instanceof Refusal) return speedKmh;
   const headingDeg = sentinelOrRanged(el, 'cog', 'headingDeg');
   if (headingDeg instanceof Refusal) return headingDeg;
-  return { fix: { unitId, ts: tst * 1000, lat, lon, speedKmh, headingDeg, accuracyM, altitudeM }, crs: 'WGS84', raw };
+  return { fix: { unitId, ts: tst * 1000, lat, lon, speedKmh, headingDeg, accuracyM, altitudeM, stepM: 0 }, crs: 'WGS84', raw };
 }

@@ -26,7 +26,7 @@ export function validatePositionFix(el: unknown, unitId: string, raw: string | u
   if (altitudeM instanceof Refusal) return altitudeM;
   const crs = el['crs'] === undefined ? DEFAULT_CRS : el['crs'];
   if (!isCrs(crs)) return new Refusal('schema', `crs: expected "WGS84", "GCJ02" or "BD09", got ${show(crs)}`);
-  return { fix: { unitId, ts, lat, lon, speedKmh, headingDeg, accuracyM, altitudeM }, crs, raw };
+  return { fix: { unitId, ts, lat, lon, speedKmh, headingDeg, accuracyM, altitudeM, stepM: 0 }, crs, raw };
 }
 
 const OPTIONAL_FIELDS = ['speedKmh', 'headingDeg', 'accuracyM', 'altitudeM'] as const;
