@@ -29,7 +29,7 @@ export class ImportedTasksRepository {
           call_ring_at, call_answered_at, order_sent_at, order_received_at, departed_at, on_scene_at, left_scene_at, at_hospital_at, ended_at)
        SELECT id, ext, 'import', unit, station, state, outcome, reason, prio, emerg, disp, ctype, hosp, lat, lon, crs, ilat, ilon, to_timestamp(taken / 1000.0),
           ${ts('ring')}, ${ts('ans')}, ${ts('sent')}, ${ts('recv')}, ${ts('dep')}, ${ts('scene')}, ${ts('loaded')}, ${ts('hosp_at')}, ${ts('ended')}
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::text[], $10::text[],
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::boolean[], $10::text[],
                    $11::text[], $12::text[], $13::float8[], $14::float8[], $15::text[], $16::float8[], $17::float8[], $18::float8[],
                    $19::float8[], $20::float8[], $21::float8[], $22::float8[], $23::float8[], $24::float8[], $25::float8[], $26::float8[], $27::float8[])
          AS x(id, ext, unit, station, state, outcome, reason, prio, emerg, disp, ctype, hosp, lat, lon, crs, ilat, ilon, taken,

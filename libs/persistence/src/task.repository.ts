@@ -18,6 +18,15 @@ export interface TaskRow {
   leftSceneAt: number | null;
   atHospitalAt: number | null;
   endedAt: number | null;
+  /** Where the task came from: this system ('live') or a previous one's export ('import'). */
+  source?: 'live' | 'import';
+  externalId?: string | null;
+  callRingAt?: number | null;
+  callAnsweredAt?: number | null;
+  orderSentAt?: number | null;
+  dispatcher?: string | null;
+  callType?: string | null;
+  destinationHospital?: string | null;
 }
 
 export interface LockedUnit {
@@ -86,6 +95,14 @@ function toTask(r: Record<string, any>): TaskRow {
     leftSceneAt: ms(r.left_scene_at),
     atHospitalAt: ms(r.at_hospital_at),
     endedAt: ms(r.ended_at),
+    source: r.source,
+    externalId: r.external_id,
+    callRingAt: ms(r.call_ring_at),
+    callAnsweredAt: ms(r.call_answered_at),
+    orderSentAt: ms(r.order_sent_at),
+    dispatcher: r.dispatcher,
+    callType: r.call_type,
+    destinationHospital: r.destination_hospital,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable, Transform } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import ExcelJS from 'exceljs';
 
@@ -57,36 +57,32 @@ function checkHeader(header: string[]): string[] {
  * Text of a CSV in UTF-8 or GBK: Excel in a Chinese locale saves CSV as GBK (code page 936). The first
  * chunk decides: if it is not valid UTF-8, the whole stream is read as GBK.
  */
-async function* decodedText(input: Readable): AsyncGenerator<string> {
+function decoding(): Transform {
   let decoder: InstanceType<typeof TextDecoder> | null = null;
-  for await (const chunk of input) {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    if (!decoder) {
-      try {
-        new TextDecoder('utf-8', { fatal: true }).decode(buf, { stream: true });
-        decoder = new TextDecoder('utf-8');
-      } catch {
-        decoder = new TextDecoder('gbk');
+  return new Transform({
+    readableObjectMode: false,
+    decodeStrings: true,
+    transform(chunk: Buffer, _enc, done) {
+      if (!decoder) {
+        try {
+          new TextDecoder('utf-8', { fatal: true }).decode(chunk, { stream: true });
+          decoder = new TextDecoder('utf-8');
+        } catch {
+          decoder = new TextDecoder('gbk');
+        }
       }
-    }
-    yield decoder.decode(buf, { stream: true });
-  }
-  if (decoder) yield decoder.decode();
+      done(null, decoder.decode(chunk, { stream: true }));
+    },
+    flush(done) {
+      done(null, decoder ? decoder.decode() : '');
+    },
+  });
 }
 
 async function* csvRows(input: Readable): AsyncGenerator<SourceRow> {
   const parser = parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: true, relax_quotes: true });
-  input.on('error', (e) => parser.destroy(e));
-  void (async () => {
-    try {
-      for await (const text of decodedText(input)) {
-        if (!parser.write(text)) await new Promise((r) => parser.once('drain', r));
-      }
-      parser.end();
-    } catch (e) {
-      parser.destroy(e as Error);
-    }
-  })();
+  // pipeline: an error anywhere (unreadable file, bad bytes) ends the parser's iteration with it.
+  pipeline(input, decoding(), parser, () => undefined);
   let header: string[] | null = null;
   let row = 0;
   try {

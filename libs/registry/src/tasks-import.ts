@@ -196,14 +196,22 @@ export async function importTasks(store: TasksStore, input: Readable, opts: Task
       let columns: Record<string, string | null> | null = null;
       let batch: ImportedTask[] = [];
       const seen = new Set<string>();
+      // The database writes one batch while the next is read and checked: one batch in flight at most,
+      // so memory stays bounded by two batches.
+      let inFlight: Promise<void> = Promise.resolve();
       const flush = async () => {
         if (batch.length === 0) return;
-        const r = await tx.upsertTasks(batch);
-        result.inserted += r.inserted;
-        result.updated += r.updated;
-        result.unchanged += r.unchanged;
+        const full = batch;
         batch = [];
-        opts.onProgress?.(result.rows);
+        await inFlight;
+        inFlight = tx.upsertTasks(full).then((r) => {
+          result.inserted += r.inserted;
+          result.updated += r.updated;
+          result.unchanged += r.unchanged;
+          opts.onProgress?.(result.rows);
+        });
+        // A failed write must stop the import now, not at the next batch: keep the rejection observed.
+        inFlight.catch(() => undefined);
       };
       for await (const src of readRows(input, opts.format)) {
         if (!columns) {
@@ -225,6 +233,7 @@ export async function importTasks(store: TasksStore, input: Readable, opts: Task
         if (batch.length >= batchSize) await flush();
       }
       await flush();
+      await inFlight;
       if (opts.dryRun) throw new DryRunRollback(result);
       await tx.auditImport(opts.actor, { source: opts.source, crs: opts.crs, rows: result.rows, inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, rejected: result.rejected });
       result.applied = true;

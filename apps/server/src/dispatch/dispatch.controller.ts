@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
 import { ApiConflictResponse, ApiOperation, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { indicatorsByStation, indicatorsCsv, TaskTimes } from '@rescue/dispatch';
+import { indicatorsByStation, indicatorsCsv, taskTimesOf } from '@rescue/dispatch';
 import { OrderRepository, type TaskOrderRow, TaskRepository, TaskRow } from '@rescue/persistence';
 import { CreateTaskDto, RecommendationRequestDto, TaskEventDto } from './dispatch.dto';
 import { checkTaskEvent, InputError, requestTime, toWgs84 } from './dispatch-input';
@@ -118,7 +118,7 @@ export class DispatchController {
     if (a >= b) throw new BadRequestException('`from` must be before `to`');
     if (format !== undefined && format !== 'json' && format !== 'csv') throw new BadRequestException('`format` is json or csv');
     const rows = await this.tasks.tasksBetween(a, b, stationId);
-    const result = indicatorsByStation(rows.map(toTimes));
+    const result = indicatorsByStation(rows.map(taskTimesOf));
     if (format === 'csv') {
       res.type('text/csv');
       return indicatorsCsv(result);
@@ -127,9 +127,3 @@ export class DispatchController {
   }
 }
 
-function toTimes(t: TaskRow): TaskTimes {
-  return {
-    taskId: t.id, stationId: t.stationId, emergency: t.emergency, dispatched: t.state !== 'unserved', callTakenAt: t.callTakenAt,
-    orderReceivedAt: t.orderReceivedAt, departedAt: t.departedAt, onSceneAt: t.onSceneAt, leftSceneAt: t.leftSceneAt, atHospitalAt: t.atHospitalAt,
-  };
-}
