@@ -4,7 +4,8 @@ import { computeIndicators, indicatorsBy, rankStations, taskTimesOf } from '@res
 import { closeDatabase, importedTasksStore, openDatabase, registryStore, TaskRepository } from '@rescue/persistence';
 import { importRegistry, importTasks, type TasksImportOptions } from '@rescue/registry';
 import { type ExportRow, exportCsvLines, generateExport } from '@rescue/registry/testing';
-import { realPgUrl, scratchPostgres } from './support/databases';
+import { scratchPostgres } from './support/databases';
+import { describeNeeding, needPostgres } from './support/needs';
 
 const STATIONS = ['S1', 'S2', 'S3', 'S4'];
 const UNITS = Array.from({ length: 12 }, (_, i) => ({ id: `U${i + 1}`, stationId: STATIONS[i % STATIONS.length]! }));
@@ -46,7 +47,7 @@ function expected(rows: ExportRow[]) {
   };
 }
 
-(realPgUrl() ? describe : describe.skip)('historical task import and the indicators of a generated month (real PostgreSQL)', () => {
+describeNeeding(needPostgres())('historical task import and the indicators of a generated month (real PostgreSQL)', () => {
   let ds: DataSource;
   let drop: () => Promise<void>;
   const rows = [...generateExport({ month: MONTH, tasks: N, units: UNITS })];
