@@ -22,6 +22,13 @@ export interface SimOptions {
   /** Straight-line distance between start and end, metres. */
   minM?: number;
   maxM?: number;
+  /** Epoch ms of the first fix (default 2026-01-05 08:00 UTC). */
+  startMs?: number;
+  /**
+   * Hidden truth for learning: the unit drives each edge at profile speed × this factor × 0.9–1.1
+   * (instead of 0.6–1.1 at random). Called with the edge and the moment the unit enters it.
+   */
+  speedFactor?: (edge: number, atMs: number) => number;
 }
 
 /** A stretch of one chain driven in one direction (dir 0: along its shape), as along-metres lo < hi. */
@@ -37,6 +44,11 @@ export interface SimTrack {
   truth: TruthPiece[];
   lengthM: number;
   uTurns: number;
+  /** Seconds from the first to the last position driven (stops included). */
+  durationS: number;
+  /** The true start and end on the road. */
+  from: SnappedPoint;
+  to: SnappedPoint;
 }
 
 export function rng(seed: number): () => number {
@@ -148,10 +160,12 @@ function drive(g: RoadGraph, legs: Leg[], o: SimOptions, r: () => number, uTurns
   // Time line: (t, leg, metres into it) breakpoints, then sampled.
   const stopChance = o.stopChance ?? 0.1;
   const marks: { t: number; leg: number; m: number }[] = [];
+  const t0 = o.startMs ?? Date.UTC(2026, 0, 5, 8, 0, 0);
   let t = 0;
   legs.forEach((l, i) => {
     const len = Math.abs(l.toM - l.fromM);
-    const speed = (g.cLength[l.chain]! / g.eTime[l.edge]!) * (0.6 + 0.5 * r());
+    const base = g.cLength[l.chain]! / g.eTime[l.edge]!;
+    const speed = o.speedFactor ? base * o.speedFactor(l.edge, t0 + t * 1000) * (0.9 + 0.2 * r()) : base * (0.6 + 0.5 * r());
     marks.push({ t, leg: i, m: 0 });
     t += len / speed;
     marks.push({ t, leg: i, m: len });
@@ -167,7 +181,6 @@ function drive(g: RoadGraph, legs: Leg[], o: SimOptions, r: () => number, uTurns
     gapTo = gapFrom + 60 + 60 * r();
   }
   const points: TrackPoint[] = [];
-  const t0 = Date.UTC(2026, 0, 5, 8, 0, 0);
   const mPerDeg = (Math.PI / 180) * EARTH_RADIUS_M;
   let k = 0;
   for (let s = 0; s <= t; s += o.intervalS) {
@@ -185,7 +198,13 @@ function drive(g: RoadGraph, legs: Leg[], o: SimOptions, r: () => number, uTurns
     points.push({ lat: nlat, lon: nlon, ts: t0 + Math.round(s * 1000) });
   }
   const truth = legs.map((l) => ({ chain: l.chain, dir: l.dir, lo: Math.min(l.fromM, l.toM), hi: Math.max(l.fromM, l.toM) }));
-  return { points, truth, lengthM: truth.reduce((x, p) => x + p.hi - p.lo, 0), uTurns };
+  const end = (l: Leg, m: number): SnappedPoint => {
+    const [lat, lon] = pointOn(g, l.chain, m);
+    return { lat, lon, snappedLat: lat, snappedLon: lon, distanceM: 0, chain: l.chain, alongM: m, allowForward: l.dir === 0, allowBackward: l.dir === 1 };
+  };
+  const first = legs[0]!;
+  const last = legs[legs.length - 1]!;
+  return { points, truth, lengthM: truth.reduce((x, p) => x + p.hi - p.lo, 0), uTurns, durationS: t, from: end(first, first.fromM), to: end(last, last.toM) };
 }
 
 export interface MatchAccuracy {
