@@ -37,8 +37,14 @@ const K = 30;
 const SNAP_M = 500;
 const MAX_ETA_S = 2 * 3600; // the server's MAX_ETA_S
 /** The server's plain search is timed on this many incidents (all 1,000 on the small network). */
-const PLAIN_SAMPLE = Number(process.env['BENCH_PLAIN_SAMPLE'] ?? 200);
-const PG_SAMPLE = Number(process.env['BENCH_PG_SAMPLE'] ?? 10);
+const PLAIN_SAMPLE = Number(process.env['BENCH_PLAIN_SAMPLE'] ?? 100);
+const PG_SAMPLE = Number(process.env['BENCH_PG_SAMPLE'] ?? 5);
+/** BENCH_SKIP_IMPORT=1: take the graph from the cache a previous `npm run graph -- build` left (its figures are printed there). */
+const SKIP_IMPORT = (process.env['BENCH_SKIP_IMPORT'] ?? '') !== '';
+/** BENCH_PG=0: no pgRouting baseline (exporting 5M edges takes minutes on a loaded host). */
+const WITH_PG = process.env['BENCH_PG'] !== '0';
+/** Per process, so two runs never share (and drop) one table. */
+const EDGE_TABLE = `scale_edges_${process.pid}`;
 
 const out = (s = ''): boolean => process.stdout.write(s + '\n');
 const pct = (xs: readonly number[], p: number): number => {
@@ -92,11 +98,14 @@ function points(g: RoadGraph, n: number, seed: number): SnappedPoint[] {
 
 async function benchNetwork(label: string, extract: string, cacheDir: string): Promise<void> {
   out(`\n=== ${label}: ${extract} (© OpenStreetMap contributors, ODbL) ===`);
-  out(`[${clock()}] import: streaming read + graph + contraction hierarchy, child process (npm run graph -- build)`);
-  const imp = child(['apps/cli/graph.ts', 'build', extract], { DATA_DIR: cacheDir });
-  const line = (name: string): string => imp.stdout.split('\n').find((l) => l.startsWith(name)) ?? `${name} ?`;
-  out(`  ${line('graph')}\n  ${line('hierarchy')}\n  ${line('peak RSS')}`);
-  out(`  import wall time ${f1(imp.wallS)} s (goal ≤ 240 s on the province; includes tsx start-up ~1 s)`);
+  if (SKIP_IMPORT) out(`[${clock()}] import skipped (BENCH_SKIP_IMPORT): graph from the cache in ${cacheDir}/graph-cache`);
+  else {
+    out(`[${clock()}] import: streaming read + graph + contraction hierarchy, child process (npm run graph -- build)`);
+    const imp = child(['apps/cli/graph.ts', 'build', extract], { DATA_DIR: cacheDir });
+    const line = (name: string): string => imp.stdout.split('\n').find((l) => l.startsWith(name)) ?? `${name} ?`;
+    out(`  ${line('graph')}\n  ${line('hierarchy')}\n  ${line('peak RSS')}`);
+    out(`  import wall time ${f1(imp.wallS)} s (goal ≤ 240 s on the province; includes tsx start-up ~1 s)`);
+  }
 
   const load = child(['-e', `
     const { loadGraph } = require('./libs/routing/src');
@@ -143,11 +152,11 @@ async function benchNetwork(label: string, extract: string, cacheDir: string): P
   }
   out(`  plain many-to-one (what POST /dispatch/recommendations runs today), ${sample.length} incidents: p50 ${f3(pct(plainTimes, 50))} ms, p99 ${f3(pct(plainTimes, 99))} ms, ${Math.round(settled / sample.length)} vertices settled per query; fastest unit equal to the plan's: ${agree}/${sample.length}`);
 
-  const pg = await connectPgRouting();
+  const pg = WITH_PG ? await connectPgRouting() : null;
   if (pg) {
     try {
       const tx = performance.now();
-      await exportEdges(pg, 'scale_edges', g);
+      await exportEdges(pg, EDGE_TABLE, g);
       out(`[${clock()}] pgRouting: ${g.edgeCount} edges exported in ${f1((performance.now() - tx) / 1000)} s`);
       // Fastest unit by pgr_dijkstraCost from every unit's nearest vertex to the incident's (many-to-one).
       const uv = units.map((u) => nearestVertex(g, u) + 1);
@@ -156,7 +165,7 @@ async function benchNetwork(label: string, extract: string, cacheDir: string): P
       for (let i = 0; i < Math.min(PG_SAMPLE, incidents.length); i++) {
         const t = performance.now();
         const r = await pg.query<{ start_vid: string; agg_cost: number }>(
-          `SELECT start_vid, agg_cost FROM pgr_dijkstraCost('SELECT id, source, target, cost FROM scale_edges', $1::bigint[], $2::bigint, true) ORDER BY agg_cost LIMIT 1`,
+          `SELECT start_vid, agg_cost FROM pgr_dijkstraCost('SELECT id, source, target, cost FROM ${EDGE_TABLE}', $1::bigint[], $2::bigint, true) ORDER BY agg_cost LIMIT 1`,
           [uv, nearestVertex(g, incidents[i]!) + 1],
         );
         pgTimes.push(performance.now() - t);
@@ -165,7 +174,7 @@ async function benchNetwork(label: string, extract: string, cacheDir: string): P
       }
       out(`  pgr_dijkstraCost ${UNITS} units → 1 incident, ${pgTimes.length} incidents: p50 ${f1(pct(pgTimes, 50))} ms, max ${f1(Math.max(...pgTimes))} ms; ratio to the hierarchy plan's p50 ${f1(pct(pgTimes, 50) / pct(chTimes, 50))}×, to the plain search's p50 ${f1(pct(pgTimes, 50) / pct(plainTimes, 50))}× (answers found: ${same}/${pgTimes.length})`);
     } finally {
-      await pg.query('DROP TABLE IF EXISTS scale_edges').catch(() => undefined);
+      await pg.query(`DROP TABLE IF EXISTS ${EDGE_TABLE}`).catch(() => undefined);
       await pg.end();
     }
   }
