@@ -12,3 +12,4 @@ export * from './edge-speeds.repository';
 export * from './registry.repository';
 export * from './imported-tasks.repository';
 export * from './order.repository';
+export * from './qc-report-source';

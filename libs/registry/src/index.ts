@@ -7,3 +7,4 @@ export * from './kinds';
 export * from './registry-import';
 export * from './tasks-import';
 export * from './import-request';
+export * from './report';

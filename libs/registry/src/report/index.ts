@@ -1,0 +1,3 @@
+export * from './qc-report';
+export * from './report-xlsx';
+export * from './report-html';
