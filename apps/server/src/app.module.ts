@@ -10,6 +10,7 @@ import { CoverageModule } from './coverage/coverage.module';
 import { DatabaseModule } from './database/database.module';
 import { DispatchModule } from './dispatch/dispatch.module';
 import { EmbeddedJobsModule } from './database/embedded-jobs.module';
+import { ErrorsModule } from './errors/errors.module';
 import { FleetModule } from './fleet/fleet.module';
 import { HealthController } from './health/health.controller';
 import { IngestModule } from './ingest/ingest.module';
@@ -39,6 +40,7 @@ import { VALIDATION_OPTIONS } from './validation-options';
       useFactory: (logger: Logger) => ({ pinoHttp: { logger, autoLogging: false, serializers: { req: redactRequest } } }),
     }),
     MetricsModule,
+    ErrorsModule,
     DatabaseModule,
     AuditModule,
     EmbeddedJobsModule,

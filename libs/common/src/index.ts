@@ -1,2 +1,3 @@
 export * from './seeded-random';
 export * from './geo';
+export * from './domain-error';

@@ -1,3 +1,5 @@
+import { DomainError } from '@rescue/common';
+
 /** Stable codes: the CLI and the HTTP layer branch on these, never on messages. */
 export type CoverageErrorCode =
   | 'BAD_RULE' // a rule (preset name or custom JSON) is unknown or malformed
@@ -8,13 +10,4 @@ export type CoverageErrorCode =
   | 'NO_ROAD' // a station cannot be placed on the road network
   | 'SOLVER_FAILED'; // the ILP solver could not be loaded or returned no solution
 
-export class CoverageError extends Error {
-  constructor(
-    readonly code: CoverageErrorCode,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = 'CoverageError';
-  }
-}
+export class CoverageError extends DomainError<CoverageErrorCode> {}

@@ -3,3 +3,4 @@ export * from './ranking';
 export * from './indicators';
 export * from './eligibility';
 export * from './order-text';
+export * from './errors';

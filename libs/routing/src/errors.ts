@@ -1,3 +1,5 @@
+import { DomainError } from '@rescue/common';
+
 /** Stable codes: callers (HTTP, dispatch) branch on these, never on messages. */
 export type RoutingErrorCode =
   | 'SNAP_TOO_FAR' // no drivable road within the snap limit
@@ -6,13 +8,4 @@ export type RoutingErrorCode =
   | 'BAD_CACHE' // a cache file is truncated or of another format; it is rebuilt
   | 'BAD_INPUT'; // coordinates or options out of range
 
-export class RoutingError extends Error {
-  constructor(
-    readonly code: RoutingErrorCode,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = 'RoutingError';
-  }
-}
+export class RoutingError extends DomainError<RoutingErrorCode> {}

@@ -1,4 +1,5 @@
-import { BadRequestException, Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { BadInputError } from '@rescue/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AUDIT_MAX_LIMIT, AuditRepository, type AuditRecord } from '@rescue/persistence';
 import { Roles } from '../security/access.decorators';
@@ -32,13 +33,13 @@ export class AuditController {
 
 function filter(name: string, raw: unknown): string | null {
   if (raw === undefined || raw === '') return null;
-  if (typeof raw !== 'string' || !FILTER.test(raw)) throw new BadRequestException(`\`${name}\`: 1-200 printable characters without spaces`);
+  if (typeof raw !== 'string' || !FILTER.test(raw)) throw new BadInputError(`\`${name}\`: 1-200 printable characters without spaces`);
   return raw;
 }
 
 function integer(name: string, raw: unknown, def: number | null, min: number, max: number): number | null {
   if (raw === undefined || raw === '') return def;
   const v = typeof raw === 'string' && /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(v) || v < min || v > max) throw new BadRequestException(`\`${name}\`: an integer in [${min}, ${max}]`);
+  if (!Number.isSafeInteger(v) || v < min || v > max) throw new BadInputError(`\`${name}\`: an integer in [${min}, ${max}]`);
   return v;
 }

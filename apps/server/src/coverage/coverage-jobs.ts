@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DomainError } from '@rescue/common';
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
 
@@ -15,7 +16,12 @@ export interface Job<R> {
   result: R | null;
 }
 
-export class QueueFullError extends Error {}
+/** The waiting bound is reached: 429, retry later. */
+export class QueueFullError extends DomainError<'QUEUE_FULL'> {
+  constructor(message: string) {
+    super('QUEUE_FULL', message);
+  }
+}
 
 /**
  * Long coverage work as jobs: one runs at a time (the searches are CPU-bound on this thread), at

@@ -1,9 +1,6 @@
+import { BadInputError } from '@rescue/common';
 import { CoverageError, type CoverageRule, type DemandCrs, type DemandSet, demandToWgs84, parseDemandCsv, parseDemandGeoJson, resolveRule, type StationInput, stationsFromGeoJson } from '@rescue/coverage';
 
-/** A malformed request: 400 at the controller. */
-export class CoverageRequestError extends Error {
-  readonly code = 'BAD_INPUT';
-}
 
 /** POST /coverage/analyses, validated into a typed command. */
 export interface AnalysisCommand {
@@ -26,20 +23,20 @@ const KNOWN = ['rule', 'stations', 'demand', 'demandCrs', 'areas', 'populationTo
 
 export function parseAnalysisBody(body: unknown, defaultRule: string): AnalysisCommand {
   if (body === undefined || body === null) body = {};
-  if (typeof body !== 'object' || Array.isArray(body)) throw new CoverageRequestError('body: expected a JSON object');
+  if (typeof body !== 'object' || Array.isArray(body)) throw new BadInputError('body: expected a JSON object');
   const b = body as Record<string, unknown>;
-  for (const k of Object.keys(b)) if (!KNOWN.includes(k)) throw new CoverageRequestError(`body.${k}: unknown field (expected ${KNOWN.join(', ')})`);
+  for (const k of Object.keys(b)) if (!KNOWN.includes(k)) throw new BadInputError(`body.${k}: unknown field (expected ${KNOWN.join(', ')})`);
   const rule = wrap(() => resolveRule(b['rule'] ?? defaultRule));
   let stationIds: string[] | null = null;
   let stations: StationInput[] | null = null;
   if (b['stations'] !== undefined) {
     const s = b['stations'];
     if (Array.isArray(s) && s.every((x) => typeof x === 'string')) {
-      if (s.length === 0) throw new CoverageRequestError('stations: empty list');
+      if (s.length === 0) throw new BadInputError('stations: empty list');
       stationIds = s as string[];
     } else if (typeof s === 'object' && s !== null && (s as { type?: unknown }).type === 'FeatureCollection') {
       stations = wrap(() => stationsFromGeoJson(s, 'body.stations'));
-    } else throw new CoverageRequestError('stations: expected a list of station ids or a GeoJSON FeatureCollection of points');
+    } else throw new BadInputError('stations: expected a list of station ids or a GeoJSON FeatureCollection of points');
   }
   let demand: DemandSet | null = null;
   let incidents: AnalysisCommand['incidents'] = null;
@@ -49,20 +46,20 @@ export function parseAnalysisBody(body: unknown, defaultRule: string): AnalysisC
     if (inc !== undefined) incidents = parsePeriod(inc);
     else if (typeof d === 'object' && d !== null && typeof (d as { csv?: unknown }).csv === 'string') demand = wrap(() => parseDemandCsv((d as { csv: string }).csv, 'body.demand.csv'));
     else if (typeof d === 'object' && d !== null && (d as { type?: unknown }).type === 'FeatureCollection') demand = wrap(() => parseDemandGeoJson(d, 'body.demand'));
-    else throw new CoverageRequestError('demand: expected a GeoJSON FeatureCollection of points, {csv: "lat,lon,population\\n..."} or {incidents: {from, to}}');
+    else throw new BadInputError('demand: expected a GeoJSON FeatureCollection of points, {csv: "lat,lon,population\\n..."} or {incidents: {from, to}}');
   }
   // Demand supplied in GCJ-02 / BD-09 (AMap, Baidu) is converted to WGS-84 before snapping.
   const crs = b['demandCrs'] ?? 'WGS84';
   if (demand) demand = wrap(() => demandToWgs84(demand!, crs as DemandCrs));
-  else if (b['demandCrs'] !== undefined) throw new CoverageRequestError('demandCrs: only with demand points in the body');
+  else if (b['demandCrs'] !== undefined) throw new BadInputError('demandCrs: only with demand points in the body');
   const num = (k: string, min: number, max: number, integer: boolean): number | null => {
     const v = b[k];
     if (v === undefined || v === null) return null;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) throw new CoverageRequestError(`${k}: expected ${integer ? 'a whole' : 'a'} number in [${min}, ${max}]`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) throw new BadInputError(`${k}: expected ${integer ? 'a whole' : 'a'} number in [${min}, ${max}]`);
     return v;
   };
   const j = b['jurisdiction'] ?? 'city';
-  if (j !== 'city' && j !== 'county') throw new CoverageRequestError('jurisdiction: expected city or county');
+  if (j !== 'city' && j !== 'county') throw new BadInputError('jurisdiction: expected city or county');
   return {
     rule,
     stationIds,
@@ -82,12 +79,12 @@ function parsePeriod(raw: unknown): { from: number; to: number } {
   const t = (k: 'from' | 'to'): number => {
     const v = typeof p === 'object' && p !== null ? p[k] : undefined;
     const ms = typeof v === 'string' ? Date.parse(v) : Number.NaN;
-    if (!Number.isFinite(ms)) throw new CoverageRequestError(`demand.incidents.${k}: expected an ISO-8601 time`);
+    if (!Number.isFinite(ms)) throw new BadInputError(`demand.incidents.${k}: expected an ISO-8601 time`);
     return ms;
   };
   const from = t('from');
   const to = t('to');
-  if (!(from < to) || to - from > 3653 * 86400_000) throw new CoverageRequestError('demand.incidents: expected from < to, at most ten years apart');
+  if (!(from < to) || to - from > 3653 * 86400_000) throw new BadInputError('demand.incidents: expected from < to, at most ten years apart');
   return { from, to };
 }
 
@@ -103,28 +100,28 @@ export interface SitingCommand {
 
 export function parseSitingBody(body: unknown, defaultRule: string): SitingCommand {
   if (body === undefined || body === null) body = {};
-  if (typeof body !== 'object' || Array.isArray(body)) throw new CoverageRequestError('body: expected a JSON object');
+  if (typeof body !== 'object' || Array.isArray(body)) throw new BadInputError('body: expected a JSON object');
   const b = body as Record<string, unknown>;
   const known = ['rule', 'k', 'candidates', 'timeLimitS'];
-  for (const k of Object.keys(b)) if (!known.includes(k)) throw new CoverageRequestError(`body.${k}: unknown field (expected ${known.join(', ')})`);
+  for (const k of Object.keys(b)) if (!known.includes(k)) throw new BadInputError(`body.${k}: unknown field (expected ${known.join(', ')})`);
   const k = b['k'] ?? 3;
-  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > 100) throw new CoverageRequestError('k: expected a whole number in [1, 100]');
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > 100) throw new BadInputError('k: expected a whole number in [1, 100]');
   const c = b['candidates'] ?? 200;
   let candidates: StationInput[] | number;
   if (typeof c === 'number') {
-    if (!Number.isInteger(c) || c < 1 || c > 2000) throw new CoverageRequestError('candidates: expected a whole number in [1, 2000] or a GeoJSON FeatureCollection of points');
+    if (!Number.isInteger(c) || c < 1 || c > 2000) throw new BadInputError('candidates: expected a whole number in [1, 2000] or a GeoJSON FeatureCollection of points');
     candidates = c;
   } else candidates = wrap(() => stationsFromGeoJson(c, 'body.candidates'));
   const tl = b['timeLimitS'] ?? 30;
-  if (typeof tl !== 'number' || !(tl > 0 && tl <= 600)) throw new CoverageRequestError('timeLimitS: expected seconds in (0, 600]');
+  if (typeof tl !== 'number' || !(tl > 0 && tl <= 600)) throw new BadInputError('timeLimitS: expected seconds in (0, 600]');
   return { rule: wrap(() => resolveRule(b['rule'] ?? defaultRule)), k, candidates, timeLimitS: tl };
 }
 
 export function parseMinutes(raw: unknown): number[] {
   if (raw === undefined || raw === '') return [5, 10, 15, 30];
-  if (typeof raw !== 'string') throw new CoverageRequestError('minutes: expected a comma-separated list, e.g. 5,10,15,30');
+  if (typeof raw !== 'string') throw new BadInputError('minutes: expected a comma-separated list, e.g. 5,10,15,30');
   const list = raw.split(',').map((s) => (s.trim() === '' ? Number.NaN : Number(s)));
-  if (list.some((m) => !Number.isFinite(m))) throw new CoverageRequestError(`minutes=${raw}: expected numbers, e.g. 5,10,15,30`);
+  if (list.some((m) => !Number.isFinite(m))) throw new BadInputError(`minutes=${raw}: expected numbers, e.g. 5,10,15,30`);
   return list;
 }
 
@@ -132,18 +129,18 @@ export function parseMinutes(raw: unknown): number[] {
 export type StationParam = { kind: 'point'; text: string; lat: number; lon: number } | { kind: 'id'; id: string };
 
 export function parseStationParam(raw: unknown): StationParam {
-  if (typeof raw !== 'string' || raw.trim() === '') throw new CoverageRequestError('station: required once (a station id or lat,lon)');
-  if (raw.length > 200) throw new CoverageRequestError('station: at most 200 characters');
+  if (typeof raw !== 'string' || raw.trim() === '') throw new BadInputError('station: required once (a station id or lat,lon)');
+  if (raw.length > 200) throw new BadInputError('station: at most 200 characters');
   const m = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/.exec(raw);
   if (!m) return { kind: 'id', id: raw };
   const lat = Number(m[1]);
   const lon = Number(m[2]);
-  if (!(Math.abs(lat) <= 90 && Math.abs(lon) <= 180)) throw new CoverageRequestError(`station=${raw}: latitude must be in [-90, 90] and longitude in [-180, 180]`);
+  if (!(Math.abs(lat) <= 90 && Math.abs(lon) <= 180)) throw new BadInputError(`station=${raw}: latitude must be in [-90, 90] and longitude in [-180, 180]`);
   return { kind: 'point', text: raw.trim(), lat, lon };
 }
 
 export function parseRuleParam(raw: unknown, def: string): CoverageRule {
-  if (raw !== undefined && typeof raw !== 'string') throw new CoverageRequestError('rule: expected a preset name');
+  if (raw !== undefined && typeof raw !== 'string') throw new BadInputError('rule: expected a preset name');
   return wrap(() => resolveRule(raw === undefined || raw === '' ? def : raw));
 }
 
@@ -152,7 +149,7 @@ function wrap<T>(f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof CoverageError) throw new CoverageRequestError(`${e.code}: ${e.message}`);
+    if (e instanceof CoverageError) throw new BadInputError(`${e.code}: ${e.message}`);
     throw e;
   }
 }

@@ -1,12 +1,7 @@
-import { BadRequestException, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { type ApiCaller, auditActor, Caller, Roles } from '../security/access.decorators';
 import { CredentialsError, CredentialsService, type CredentialSummary, type IssuedCredentials } from './credentials.service';
-
-function edge(e: unknown): never {
-  if (e instanceof CredentialsError && e.code === 'BAD_UNIT_ID') throw new BadRequestException({ code: e.code, message: e.message });
-  throw e;
-}
 
 /** MQTT credentials of units (issue #8): provision/rotate, revoke, list. Passwords are shown once. */
 @ApiTags('admin')
@@ -27,14 +22,14 @@ export class CredentialsController {
   @ApiParam({ name: 'id', description: 'unit id, ^[A-Za-z0-9_-]{1,64}$; it is also the MQTT username' })
   @ApiOkResponse({ description: '{unitId, username, password, rotated, unitCreated}' })
   async provision(@Param('id') id: string, @Caller() caller: ApiCaller): Promise<IssuedCredentials> {
-    return this.creds.provision(id, auditActor(caller)).catch(edge);
+    return this.creds.provision(id, auditActor(caller));
   }
 
   @Delete(':id/credentials')
   @ApiOperation({ summary: 'Revoke a unit\'s MQTT credentials; its live connections are closed at once' })
   async revoke(@Param('id') id: string, @Caller() caller: ApiCaller): Promise<{ unitId: string; revoked: true }> {
-    const done = await this.creds.revoke(id, auditActor(caller)).catch(edge);
-    if (!done) throw new NotFoundException({ code: 'NOT_PROVISIONED', message: `unit ${id} has no active credentials` });
+    const done = await this.creds.revoke(id, auditActor(caller));
+    if (!done) throw new CredentialsError('NOT_PROVISIONED', `unit ${id} has no active credentials`);
     return { unitId: id, revoked: true };
   }
 }

@@ -1,3 +1,4 @@
+import { DomainError } from '@rescue/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -22,14 +23,7 @@ export interface CredentialSummary {
   revokedAt: string | null;
 }
 
-export class CredentialsError extends Error {
-  constructor(
-    readonly code: 'BAD_UNIT_ID' | 'NOT_PROVISIONED',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class CredentialsError extends DomainError<'BAD_UNIT_ID' | 'NOT_PROVISIONED'> {}
 
 interface UnitEntry {
   hash: string;

@@ -1,28 +1,14 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiConflictResponse, ApiOperation, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { indicatorsByStation, indicatorsCsv, taskTimesOf } from '@rescue/dispatch';
+import { BadInputError } from '@rescue/common';
+import { DispatchError, indicatorsByStation, indicatorsCsv, taskTimesOf } from '@rescue/dispatch';
 import { OrderRepository, type TaskOrderRow, TaskRepository, TaskRow } from '@rescue/persistence';
 import { CreateTaskDto, RecommendationRequestDto, TaskEventDto } from './dispatch.dto';
-import { checkTaskEvent, InputError, requestTime, toWgs84 } from './dispatch-input';
-import { DispatchError, DispatchErrorFilter } from './dispatch-error';
+import { checkTaskEvent, requestTime, toWgs84 } from './dispatch-input';
 import { RecommendationService } from './recommendation.service';
 import { TaskLifecycleService } from './task-lifecycle.service';
 import { auditActor, type ApiCaller, Caller, Roles } from '../security/access.decorators';
-
-/** The plain input checks of dispatch-input.ts, as 400s. */
-function time(name: string, raw: unknown, fallback: number): number {
-  return badRequestOn(() => requestTime(name, raw, fallback));
-}
-
-function badRequestOn<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof InputError) throw new BadRequestException(e.message);
-    throw e;
-  }
-}
 
 /** An order as the API shows it: delivered = acknowledged by the unit's terminal (收到指令). */
 function orderView(o: TaskOrderRow) {
@@ -34,7 +20,6 @@ function orderView(o: TaskOrderRow) {
 }
 
 @ApiTags('dispatch')
-@UseFilters(DispatchErrorFilter)
 @Controller()
 export class DispatchController {
   constructor(
@@ -68,7 +53,7 @@ export class DispatchController {
       emergency: body.emergency ?? true,
       incident: toWgs84(body.location),
       requiredCapabilities: body.requiredCapabilities ?? [],
-      callTakenAt: time('callTakenAt', body.callTakenAt, now),
+      callTakenAt: requestTime('callTakenAt', body.callTakenAt, now),
       actor: auditActor(caller),
     }, now);
   }
@@ -94,8 +79,8 @@ export class DispatchController {
   @ApiOperation({ summary: 'A dispatcher moves the task on: en_route, on_scene, …, task_complete, or a void ending / aborted with a reason' })
   @ApiConflictResponse({ description: 'ILLEGAL_TRANSITION, TASK_ENDED, STALE_REPORT' })
   event(@Param('id') id: string, @Body() body: TaskEventDto, @Caller() caller: ApiCaller) {
-    badRequestOn(() => checkTaskEvent(body.status, body.reason));
-    return this.lifecycle.taskEvent(id, body.status, time('ts', body.ts, Date.now()), body.reason ?? null, auditActor(caller));
+    checkTaskEvent(body.status, body.reason);
+    return this.lifecycle.taskEvent(id, body.status, requestTime('ts', body.ts, Date.now()), body.reason ?? null, auditActor(caller));
   }
 
   @Roles('planner')
@@ -109,14 +94,14 @@ export class DispatchController {
     @Query('from') from: unknown, @Query('to') to: unknown, @Query('station') station: unknown,
     @Query('format') format: unknown, @Res({ passthrough: true }) res: Response,
   ) {
-    if (!from || !to) throw new BadRequestException('`from` and `to` are required (ISO 8601)');
+    if (!from || !to) throw new BadInputError('`from` and `to` are required (ISO 8601)');
     // A repeated parameter arrives as an array (?station=a&station=b): one value each, or a 400.
-    if (station !== undefined && (typeof station !== 'string' || station.length > 64)) throw new BadRequestException('`station` is one station id (at most 64 characters)');
+    if (station !== undefined && (typeof station !== 'string' || station.length > 64)) throw new BadInputError('`station` is one station id (at most 64 characters)');
     const stationId = typeof station === 'string' ? station : null;
-    const a = time('from', from, 0);
-    const b = time('to', to, 0);
-    if (a >= b) throw new BadRequestException('`from` must be before `to`');
-    if (format !== undefined && format !== 'json' && format !== 'csv') throw new BadRequestException('`format` is json or csv');
+    const a = requestTime('from', from, 0);
+    const b = requestTime('to', to, 0);
+    if (a >= b) throw new BadInputError('`from` must be before `to`');
+    if (format !== undefined && format !== 'json' && format !== 'csv') throw new BadInputError('`format` is json or csv');
     const rows = await this.tasks.tasksBetween(a, b, stationId);
     const result = indicatorsByStation(rows.map(taskTimesOf));
     if (format === 'csv') {

@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '@rescue/config';
-import { DEFAULT_RANK_POLICY, dispatchExclusion, type DispatchNeed, type ExclusionReason, Priority, rankCandidates, RankPolicy, staleAllowed, type UnitFacts } from '@rescue/dispatch';
+import { DEFAULT_RANK_POLICY, DispatchError, dispatchExclusion, type DispatchNeed, type ExclusionReason, Priority, rankCandidates, RankPolicy, staleAllowed, type UnitFacts } from '@rescue/dispatch';
 import { freshness, LiveFleet, LiveUnit } from '@rescue/fleet';
 import { haversineM } from '@rescue/common';
 import { LineString, manyToOne, route, RoutingError, SnappedPoint } from '@rescue/routing';
 import { APP_CONFIG } from '../config.module';
 import { RoutingService } from '../routing/routing.service';
-import { DispatchError } from './dispatch-error';
 
 export interface RecommendationRequest {
   /** WGS-84 (converted at the edge when the caller sent GCJ-02). */

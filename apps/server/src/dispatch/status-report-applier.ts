@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { isUnitStatus } from '@rescue/contracts';
 import type { TaskRepository } from '@rescue/persistence';
-import { DispatchError } from './dispatch-error';
+import { DispatchError } from '@rescue/dispatch';
 import type { TaskLifecycleService } from './task-lifecycle.service';
 
 /**

@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { isUnitStatus, UnitStatus } from '@rescue/contracts';
-import { checkTransition, dispatchExclusion, TASK_ENDINGS, TASK_STATUSES } from '@rescue/dispatch';
+import { checkTransition, DispatchError, dispatchExclusion, TASK_ENDINGS, TASK_STATUSES } from '@rescue/dispatch';
 import { LiveFleet } from '@rescue/fleet';
 import { AuditRepository, isActiveTaskConflict, OrderRepository, TaskRepository, TaskRow } from '@rescue/persistence';
 import { ROOT_LOGGER } from '../logging/root-logger';
-import { DispatchError } from './dispatch-error';
 
 export interface AssignCommand {
   unitId: string | null;

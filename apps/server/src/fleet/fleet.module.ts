@@ -1,10 +1,14 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { FleetRepository } from '@rescue/persistence';
 import { LiveFleet } from '@rescue/fleet';
 import { SseLimits } from './sse-limits';
 import { UnitsController } from './units.controller';
 
-/** The live fleet, rebuilt from the database at start-up; ingest advances it after each commit. */
+/**
+ * The live fleet, rebuilt from the database at start-up; ingest advances it after each commit. Global,
+ * so modules that can do without it (coverage) inject it as optional instead of importing it.
+ */
+@Global()
 @Module({
   controllers: [UnitsController],
   providers: [

@@ -1,7 +1,8 @@
-import { BadRequestException, Controller, Get, Inject, MessageEvent, NotFoundException, Param, Query, Req, Sse } from '@nestjs/common';
+import { Controller, Get, Inject, MessageEvent, Param, Query, Req, Sse } from '@nestjs/common';
 import type { Request } from 'express';
 import { concat, interval, map, merge, Observable, of } from 'rxjs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { NotFoundError } from '@rescue/common';
 import type { AppConfig } from '@rescue/config';
 import { LiveFleet, UnitView } from '@rescue/fleet';
 import { FleetRepository } from '@rescue/persistence';
@@ -9,7 +10,7 @@ import { APP_CONFIG } from '../config.module';
 import { AllowQueryToken, type ApiCaller, Caller } from '../security/access.decorators';
 import { latestPerKeyWhenBackedUp } from './latest-per-key';
 import { SseLimits } from './sse-limits';
-import { parseTrackQuery, TrackQueryError } from './track-query';
+import { parseTrackQuery } from './track-query';
 
 /** A track replay returns at most this many fixes; ask for a shorter range for more detail. */
 export const TRACK_MAX_POINTS = 20_000;
@@ -55,15 +56,8 @@ export class UnitsController {
   @ApiQuery({ name: 'to', required: false, description: 'ISO 8601 or epoch ms; default: now' })
   @ApiOkResponse({ description: `GeoJSON Feature<LineString> with per-point times; at most ${TRACK_MAX_POINTS} points` })
   async track(@Param('id') id: string, @Query('from') fromQ: unknown, @Query('to') toQ: unknown) {
-    let from: number;
-    let to: number;
-    try {
-      ({ from, to } = parseTrackQuery(id, fromQ, toQ, Date.now()));
-    } catch (e) {
-      if (e instanceof TrackQueryError) throw new BadRequestException(e.message);
-      throw e;
-    }
-    if (!(await this.repo.unitExists(id))) throw new NotFoundException(`unknown unit ${id}`);
+    const { from, to } = parseTrackQuery(id, fromQ, toQ, Date.now());
+    if (!(await this.repo.unitExists(id))) throw new NotFoundError(`unknown unit ${id}`);
     const points = await this.repo.track(id, from, to, TRACK_MAX_POINTS + 1);
     const truncated = points.length > TRACK_MAX_POINTS;
     if (truncated) points.length = TRACK_MAX_POINTS;

@@ -1,5 +1,5 @@
 import { MATCH_MAX_POINTS, parseMatchBody } from './match-request';
-import { QueryError } from './route-query';
+import { BadInputError } from '@rescue/common';
 
 const T = Date.UTC(2026, 0, 5, 8);
 
@@ -24,7 +24,7 @@ describe('POST /routing/match body', () => {
     [{ points: [{ lat: 1, lon: 2 }, { lat: 1, lon: 2 }], sigmaM: 0 }, 'sigmaM'],
     [{ points: [], extra: 1 }, 'extra'],
   ])('%j is refused naming %s', (body, name) => {
-    expect(() => parseMatchBody(body)).toThrow(QueryError);
+    expect(() => parseMatchBody(body)).toThrow(BadInputError);
     expect(() => parseMatchBody(body)).toThrow(name);
   });
 

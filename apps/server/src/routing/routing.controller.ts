@@ -1,9 +1,8 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, HttpException, HttpStatus, Inject, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { RoutingError } from '@rescue/routing';
 import { MATCH_MAX_POINTS, parseMatchBody } from './match-request';
-import { parseAt, parseLatLon, parseOptimize, parseProfile, parseTripKind, QueryError } from './route-query';
-import { NoLearnedModelError, RoutingService } from './routing.service';
+import { parseAt, parseLatLon, parseOptimize, parseProfile, parseTripKind } from './route-query';
+import { RoutingService } from './routing.service';
 
 @ApiTags('routing')
 @Controller('routing')
@@ -28,11 +27,7 @@ export class RoutingController {
   @ApiBadRequestResponse({ description: 'Malformed or out-of-range parameters' })
   @ApiUnprocessableEntityResponse({ description: 'SNAP_TOO_FAR (a point is farther than the snap limit from any road) or UNREACHABLE' })
   route(@Query('from') from: unknown, @Query('to') to: unknown, @Query('optimize') optimize: unknown, @Query('profile') profile: unknown, @Query('at') at: unknown, @Query('trip') trip: unknown) {
-    try {
-      return this.routing.route(parseLatLon('from', from), parseLatLon('to', to), parseOptimize(optimize), parseProfile(profile), parseAt(at), parseTripKind(trip));
-    } catch (e) {
-      throw toHttp(e);
-    }
+    return this.routing.route(parseLatLon('from', from), parseLatLon('to', to), parseOptimize(optimize), parseProfile(profile), parseAt(at), parseTripKind(trip));
   }
 
   @Post('match')
@@ -46,22 +41,7 @@ export class RoutingController {
   })
   @ApiBadRequestResponse({ description: 'Malformed body, too many points, times going back' })
   match(@Body() body: unknown) {
-    try {
-      const { points, options } = parseMatchBody(body);
-      return this.routing.match(points, options);
-    } catch (e) {
-      throw toHttp(e);
-    }
+    const { points, options } = parseMatchBody(body);
+    return this.routing.match(points, options);
   }
-}
-
-/** Domain errors become HTTP statuses here and only here. */
-export function toHttp(e: unknown): unknown {
-  if (e instanceof QueryError) return new BadRequestException({ statusCode: 400, code: 'BAD_INPUT', message: e.message });
-  if (e instanceof NoLearnedModelError) return new HttpException({ statusCode: 409, code: 'NO_LEARNED_MODEL', message: e.message }, HttpStatus.CONFLICT);
-  if (e instanceof RoutingError) {
-    const status = e.code === 'BAD_INPUT' ? HttpStatus.BAD_REQUEST : HttpStatus.UNPROCESSABLE_ENTITY;
-    return new HttpException({ statusCode: status, code: e.code, message: e.message, ...e.details }, status);
-  }
-  return e;
 }

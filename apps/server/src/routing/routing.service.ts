@@ -1,3 +1,4 @@
+import { DomainError } from '@rescue/common';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { AppConfig } from '@rescue/config';
@@ -35,7 +36,11 @@ export interface TravelTimes {
 /** Gives the graph with learned times for a moment and trip kind, or null while no model exists. */
 export type LearnedTimesProvider = (atMs: number, kind: 'emergency' | 'other') => { graph: RoadGraph; times: TravelTimes } | null;
 
-export class NoLearnedModelError extends Error {}
+export class NoLearnedModelError extends DomainError<'NO_LEARNED_MODEL'> {
+  constructor(message: string) {
+    super('NO_LEARNED_MODEL', message);
+  }
+}
 
 /** Owns the road graph of the configured region: loaded once at start-up, shared by every module. */
 @Injectable()

@@ -2,14 +2,15 @@
 // only describe the API and take no part in validation, so they are stubbed here.
 jest.mock('@nestjs/swagger', () => ({ ApiProperty: () => () => undefined, ApiPropertyOptional: () => () => undefined }));
 
+import { BadInputError } from '@rescue/common';
 import 'reflect-metadata'; // class-transformer's @Type reads design metadata, as in the app
 import fc from 'fast-check';
 import { classifierFromPolygons, CoverageError } from '@rescue/coverage';
-import { CoverageRequestError, parseAnalysisBody, parseMinutes, parseRuleParam, parseSitingBody, parseStationParam } from '../../coverage/coverage-request';
-import { checkTaskEvent, InputError, MAX_TIME_MS, requestTime, toWgs84 } from '../../dispatch/dispatch-input';
+import { parseAnalysisBody, parseMinutes, parseRuleParam, parseSitingBody, parseStationParam } from '../../coverage/coverage-request';
+import { checkTaskEvent, MAX_TIME_MS, requestTime, toWgs84 } from '../../dispatch/dispatch-input';
 import { CreateTaskDto, RecommendationRequestDto, TaskEventDto } from '../../dispatch/dispatch.dto';
-import { parseTrackQuery, TrackQueryError } from '../../fleet/track-query';
-import { parseLatLon, parseOptimize, QueryError } from '../../routing/route-query';
+import { parseTrackQuery } from '../../fleet/track-query';
+import { parseLatLon, parseOptimize } from '../../routing/route-query';
 import type { Entries } from './json-arbitraries';
 import { analysisBody, bodies, queryValue, sitingBody, validBodies } from './http-arbitraries';
 import { validCreateTask, validRecommendation, validTaskEvent } from './oracles';
@@ -54,7 +55,7 @@ async function fuzzDto<T extends object>(
           return undefined;
         }
       })();
-      const o = await throughPipe(cls, text, after, InputError);
+      const o = await throughPipe(cls, text, after, BadInputError);
       bump(counts, o.ok ? 'accepted' : `refused_${o.stage}`);
       if (!refusalNamesField(o)) throw new Error(`${name}: a refusal that names no field: ${JSON.stringify(o)}`);
       if (o.ok && !oracle(reparsed)) throw new Error(`${name}: accepted a body the oracle refuses`);
@@ -117,7 +118,7 @@ describe(`HTTP body fuzzing (fast-check, seed ${SEED})`, () => {
           parse(p.body);
           bump(counts, 'accepted');
         } catch (e) {
-          if (!(e instanceof CoverageRequestError) && !(e instanceof CoverageError)) throw new Error(`${name}: unexpected ${(e as Error).name}: ${(e as Error).message} on ${text.slice(0, 300)}`);
+          if (!(e instanceof BadInputError) && !(e instanceof CoverageError)) throw new Error(`${name}: unexpected ${(e as Error).name}: ${(e as Error).message} on ${text.slice(0, 300)}`);
           if (!COVERAGE_FIELDS.some((f) => e.message.includes(f))) throw new Error(`${name}: a refusal that names no field: ${e.message}`);
           if (fromValid) throw new Error(`${name}: refused a valid body: ${e.message} on ${text.slice(0, 300)}`);
           bump(counts, 'refused_check');
@@ -177,33 +178,33 @@ describe(`HTTP body fuzzing (fast-check, seed ${SEED})`, () => {
         const [la, lo] = parseLatLon(k, v);
         if (!(Math.abs(la) <= 90 && Math.abs(lo) <= 180)) throw new Error(`parseLatLon let ${la},${lo} through`);
       }
-    }, QueryError, ['from', 'to'], n);
-    fuzzQuery('optimize', (a) => void parseOptimize(a), QueryError, ['optimize'], n);
+    }, BadInputError, ['from', 'to'], n);
+    fuzzQuery('optimize', (a) => void parseOptimize(a), BadInputError, ['optimize'], n);
     fuzzQuery('track', (a, b) => {
       const { from, to } = parseTrackQuery('AMB-01', a, b, NOW);
       // `from` defaults to an hour before `to`, so it may precede 1970; both stay Date-representable.
       if (!(Number.isFinite(from) && from < to && to <= MAX_TIME_MS)) throw new Error(`track range ${from}..${to}`);
       new Date(from).toISOString(); // the controller does this: must not throw
       new Date(to).toISOString();
-    }, TrackQueryError, ['from', 'to'], n);
+    }, BadInputError, ['from', 'to'], n);
     fuzzQuery('indicators', (a, b) => {
       const from = requestTime('from', a, 0);
       const to = requestTime('to', b, NOW);
       new Date(from).toISOString();
       new Date(to).toISOString();
-    }, InputError, ['from', 'to'], n);
+    }, BadInputError, ['from', 'to'], n);
     fuzzQuery('station', (a) => {
       const s = parseStationParam(a);
       if (s.kind === 'point' && !(Math.abs(s.lat) <= 90 && Math.abs(s.lon) <= 180)) throw new Error(`station point ${s.lat},${s.lon}`);
-    }, CoverageRequestError, ['station'], n);
+    }, BadInputError, ['station'], n);
     fuzzQuery('minutes', (a) => {
       const m = parseMinutes(a);
       if (!m.every(Number.isFinite)) throw new Error(`minutes ${m.join(',')}`);
-    }, CoverageRequestError, ['minutes'], n);
+    }, BadInputError, ['minutes'], n);
     fuzzQuery('rule', (a) => {
       const r = parseRuleParam(a, '1030');
       if (typeof r !== 'object' || r === null || typeof r.limits !== 'object') throw new Error(`rule ${typeof r}`);
-    }, CoverageRequestError, ['rule'], n);
+    }, BadInputError, ['rule'], n);
   });
 
   // What the fuzzing found (each was a TypeError or a wrong acceptance, i.e. an HTTP 500 or a bad job), kept as cases.
@@ -225,11 +226,11 @@ describe(`HTTP body fuzzing (fast-check, seed ${SEED})`, () => {
     } catch (e) {
       err = e;
     }
-    expect(err instanceof CoverageRequestError || err instanceof CoverageError).toBe(true);
+    expect(err instanceof BadInputError || err instanceof CoverageError).toBe(true);
   });
 
   it('refuses a location given as a list (the pipe used to validate each element and pass it)', async () => {
-    const o = await throughPipe(RecommendationRequestDto, '{"location":[{"lat":42.5,"lon":1.5}]}', () => undefined, InputError);
+    const o = await throughPipe(RecommendationRequestDto, '{"location":[{"lat":42.5,"lon":1.5}]}', () => undefined, BadInputError);
     expect(o.ok).toBe(false);
   });
 
