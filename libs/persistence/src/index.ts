@@ -13,3 +13,4 @@ export * from './registry.repository';
 export * from './imported-tasks.repository';
 export * from './order.repository';
 export * from './qc-report-source';
+export { type DbBigint, type DbTimestamp, execute, selectRow, selectRows } from './rows';

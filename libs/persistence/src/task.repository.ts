@@ -1,4 +1,8 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditEntry, AuditRepository } from './audit.repository';
+import { OrderRepository } from './order.repository';
+import { DbBigint, DbTimestamp, execute, selectRow, selectRows, toIso, toMs, toMsOrNull } from './rows';
+import type { Queryable } from './timescale';
 
 export interface TaskRow {
   id: string;
@@ -66,9 +70,6 @@ export const TASK_TIME_COLUMN: Readonly<Record<string, string>> = {
   at_hospital: 'at_hospital_at',
 };
 
-const ms = (v: Date | string | null): number | null => (v === null ? null : new Date(v).getTime());
-const iso = (v: number): string => new Date(v).toISOString();
-
 /** Postgres unique violation on the one-active-task-per-unit index: another assignment won. */
 export function isActiveTaskConflict(err: unknown): boolean {
   const e = err as { code?: string; driverError?: { code?: string; constraint?: string }; message?: string };
@@ -76,7 +77,75 @@ export function isActiveTaskConflict(err: unknown): boolean {
   return code === '23505' && /tasks_one_active_task_per_unit/.test(String(e.driverError?.constraint ?? e.message ?? ''));
 }
 
-function toTask(r: Record<string, any>): TaskRow {
+/** Columns of tasks as the driver returns them. */
+interface TaskColumns {
+  id: string;
+  unit_id: string | null;
+  station_id: string | null;
+  state: TaskRow['state'];
+  priority: number;
+  emergency: boolean;
+  incident_lat: number;
+  incident_lon: number;
+  incident_crs: string;
+  incident_input_lat: number;
+  incident_input_lon: number;
+  required_capabilities: string[] | null;
+  outcome: string | null;
+  outcome_reason: string | null;
+  call_taken_at: DbTimestamp;
+  order_received_at: DbTimestamp | null;
+  departed_at: DbTimestamp | null;
+  on_scene_at: DbTimestamp | null;
+  left_scene_at: DbTimestamp | null;
+  at_hospital_at: DbTimestamp | null;
+  ended_at: DbTimestamp | null;
+  source: 'live' | 'import';
+  external_id: string | null;
+  call_ring_at: DbTimestamp | null;
+  call_answered_at: DbTimestamp | null;
+  order_sent_at: DbTimestamp | null;
+  dispatcher: string | null;
+  call_type: string | null;
+  destination_hospital: string | null;
+}
+
+interface TaskEventColumns {
+  task_id: string | null;
+  unit_id: string;
+  from_status: string | null;
+  to_status: string;
+  ts: DbTimestamp;
+  source: TaskEventRow['source'];
+  reason: string | null;
+  fix_ts: DbTimestamp | null;
+  fix_lat: number | null;
+  fix_lon: number | null;
+}
+
+interface LockedUnitColumns {
+  id: string;
+  status: string | null;
+  status_ts: DbTimestamp | null;
+  station_id: string | null;
+  capabilities: string[] | null;
+}
+
+interface StatusReportColumns {
+  id: DbBigint;
+  unit_id: string;
+  ts: DbTimestamp;
+  status: string;
+  task_id: string | null;
+  source: PendingStatusReport['source'];
+}
+
+const TASK_COLUMNS = `id, unit_id, station_id, state, priority, emergency, incident_lat, incident_lon, incident_crs, incident_input_lat,
+  incident_input_lon, required_capabilities, outcome, outcome_reason, call_taken_at, order_received_at, departed_at, on_scene_at,
+  left_scene_at, at_hospital_at, ended_at, source, external_id, call_ring_at, call_answered_at, order_sent_at, dispatcher, call_type,
+  destination_hospital`;
+
+function toTask(r: TaskColumns): TaskRow {
   return {
     id: r.id,
     unitId: r.unit_id,
@@ -88,133 +157,185 @@ function toTask(r: Record<string, any>): TaskRow {
     requiredCapabilities: r.required_capabilities ?? [],
     outcome: r.outcome,
     outcomeReason: r.outcome_reason,
-    callTakenAt: ms(r.call_taken_at)!,
-    orderReceivedAt: ms(r.order_received_at),
-    departedAt: ms(r.departed_at),
-    onSceneAt: ms(r.on_scene_at),
-    leftSceneAt: ms(r.left_scene_at),
-    atHospitalAt: ms(r.at_hospital_at),
-    endedAt: ms(r.ended_at),
+    callTakenAt: toMs(r.call_taken_at),
+    orderReceivedAt: toMsOrNull(r.order_received_at),
+    departedAt: toMsOrNull(r.departed_at),
+    onSceneAt: toMsOrNull(r.on_scene_at),
+    leftSceneAt: toMsOrNull(r.left_scene_at),
+    atHospitalAt: toMsOrNull(r.at_hospital_at),
+    endedAt: toMsOrNull(r.ended_at),
     source: r.source,
     externalId: r.external_id,
-    callRingAt: ms(r.call_ring_at),
-    callAnsweredAt: ms(r.call_answered_at),
-    orderSentAt: ms(r.order_sent_at),
+    callRingAt: toMsOrNull(r.call_ring_at),
+    callAnsweredAt: toMsOrNull(r.call_answered_at),
+    orderSentAt: toMsOrNull(r.order_sent_at),
     dispatcher: r.dispatcher,
     callType: r.call_type,
     destinationHospital: r.destination_hospital,
   };
 }
 
-/**
- * Data access of dispatch. The rules (which transition is legal) live in libs/dispatch and the
- * service that uses this; here only statements, each taking the transaction's EntityManager.
- */
-export class TaskRepository {
-  constructor(private readonly db: DataSource) {}
+/** Statements of one transaction; the handle stays in here, never in a service. */
+export class TaskTransaction {
+  constructor(
+    protected readonly m: EntityManager,
+    private readonly auditTrail: AuditRepository,
+    protected readonly orders: OrderRepository,
+  ) {}
 
-  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.db.transaction(work);
-  }
-
-  /** Locks the unit row for the rest of the transaction: concurrent changes of one unit queue here. */
-  async lockUnit(m: EntityManager, unitId: string): Promise<LockedUnit | null> {
-    const rows: Array<Record<string, any>> = await m.query(
-      `SELECT id, status, status_ts, station_id, capabilities FROM units WHERE id = $1 FOR UPDATE`,
-      [unitId],
-    );
-    const r = rows[0];
-    return r ? { id: r.id, status: r.status, statusTs: ms(r.status_ts), stationId: r.station_id, capabilities: r.capabilities ?? [] } : null;
-  }
-
-  async activeTaskId(m: EntityManager, unitId: string): Promise<string | null> {
-    const rows: Array<{ id: string }> = await m.query(`SELECT id FROM tasks WHERE unit_id = $1 AND state = 'active'`, [unitId]);
-    return rows[0]?.id ?? null;
-  }
-
-  async activeTaskIdOutside(unitId: string): Promise<string | null> {
-    return this.activeTaskId(this.db.manager, unitId);
-  }
-
-  async insertTask(m: EntityManager, t: TaskRow): Promise<void> {
-    await m.query(
+  async insertTask(t: TaskRow): Promise<void> {
+    await execute(
+      this.m,
       `INSERT INTO tasks (id, unit_id, station_id, state, priority, emergency, incident_lat, incident_lon, incident_crs,
          incident_input_lat, incident_input_lon, required_capabilities, call_taken_at, order_received_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
       [t.id, t.unitId, t.stationId, t.state, t.priority, t.emergency, t.incident.lat, t.incident.lon, t.incident.crs,
-        t.incident.inputLat, t.incident.inputLon, t.requiredCapabilities, iso(t.callTakenAt), t.orderReceivedAt === null ? null : iso(t.orderReceivedAt)],
+        t.incident.inputLat, t.incident.inputLon, t.requiredCapabilities, toIso(t.callTakenAt), t.orderReceivedAt === null ? null : toIso(t.orderReceivedAt)],
     );
   }
 
-  async setUnitStatus(m: EntityManager, unitId: string, status: string, ts: number, taskId: string | null): Promise<void> {
-    await m.query(`UPDATE units SET status = $2, status_ts = $3, task_id = $4 WHERE id = $1`, [unitId, status, iso(ts), taskId]);
+  /** An audit record that commits with the change, or not at all. */
+  async audit(entry: AuditEntry): Promise<void> {
+    await this.auditTrail.append(entry, this.m);
+  }
+}
+
+/** A transaction holding one unit's row lock: concurrent changes of that unit queue behind it. */
+export class UnitTransaction extends TaskTransaction {
+  constructor(
+    m: EntityManager,
+    auditTrail: AuditRepository,
+    orders: OrderRepository,
+    /** The unit as locked. */
+    readonly unit: LockedUnit,
+  ) {
+    super(m, auditTrail, orders);
+  }
+
+  /** The dispatch order of a new assignment, to be sent down to this unit. */
+  createOrder(taskId: string, commandId: string): Promise<void> {
+    return this.orders.create(taskId, this.unit.id, commandId, this.m);
+  }
+
+  /** The unit's terminal confirmed the order of its task. */
+  markOrderAcked(taskId: string, ts: number, source: string): Promise<void> {
+    return this.orders.markAcked(this.m, taskId, ts, source);
+  }
+
+  activeTaskId(): Promise<string | null> {
+    return activeTaskId(this.m, this.unit.id);
+  }
+
+  async setStatus(status: string, ts: number, taskId: string | null): Promise<void> {
+    await execute(this.m, `UPDATE units SET status = $2, status_ts = $3, task_id = $4 WHERE id = $1`, [this.unit.id, status, toIso(ts), taskId]);
   }
 
   /** Stamps the task's time for a lifecycle step (first report wins) and, for an ending, closes it. */
-  async recordTaskStep(m: EntityManager, taskId: string, status: string, ts: number, reason: string | null): Promise<void> {
+  async recordTaskStep(taskId: string, status: string, ts: number, reason: string | null): Promise<void> {
     const column = TASK_TIME_COLUMN[status];
     if (column) {
-      await m.query(`UPDATE tasks SET ${column} = coalesce(${column}, $2) WHERE id = $1`, [taskId, iso(ts)]);
+      await execute(this.m, `UPDATE tasks SET ${column} = coalesce(${column}, $2) WHERE id = $1`, [taskId, toIso(ts)]);
       return;
     }
     const state = status === 'task_complete' ? 'completed' : 'void';
-    await m.query(
-      `UPDATE tasks SET state = $2, outcome = $3, outcome_reason = $4, ended_at = $5 WHERE id = $1`,
-      [taskId, state, status, reason, iso(ts)],
-    );
+    await execute(this.m, `UPDATE tasks SET state = $2, outcome = $3, outcome_reason = $4, ended_at = $5 WHERE id = $1`, [taskId, state, status, reason, toIso(ts)]);
   }
 
-  /** The unit's last stored fix at or before ts (the position recorded with a transition). */
-  async fixAt(m: EntityManager, unitId: string, ts: number): Promise<TaskEventRow['fix']> {
-    const rows: Array<Record<string, any>> = await m.query(
+  /** Records the unit's status change with its last stored fix at or before e.ts. */
+  async insertEvent(e: Omit<TaskEventRow, 'unitId' | 'fix'>): Promise<void> {
+    const fix = await selectRow<{ ts: DbTimestamp; lat: number; lon: number }>(
+      this.m,
       `SELECT ts, lat, lon FROM unit_positions WHERE unit_id = $1 AND ts <= $2 ORDER BY ts DESC LIMIT 1`,
-      [unitId, iso(ts)],
+      [this.unit.id, toIso(e.ts)],
     );
-    const r = rows[0];
-    return r ? { ts: ms(r.ts)!, lat: Number(r.lat), lon: Number(r.lon) } : null;
-  }
-
-  async insertEvent(m: EntityManager, e: TaskEventRow): Promise<void> {
-    await m.query(
+    await execute(
+      this.m,
       `INSERT INTO task_events (task_id, unit_id, from_status, to_status, ts, source, reason, fix_ts, fix_lat, fix_lon)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [e.taskId, e.unitId, e.fromStatus, e.toStatus, iso(e.ts), e.source, e.reason,
-        e.fix ? iso(e.fix.ts) : null, e.fix?.lat ?? null, e.fix?.lon ?? null],
+      [e.taskId, this.unit.id, e.fromStatus, e.toStatus, toIso(e.ts), e.source, e.reason, fix ? toIso(toMs(fix.ts)) : null, fix ? Number(fix.lat) : null, fix ? Number(fix.lon) : null],
     );
+  }
+}
+
+async function activeTaskId(db: Queryable, unitId: string): Promise<string | null> {
+  return (await selectRow<{ id: string }>(db, `SELECT id FROM tasks WHERE unit_id = $1 AND state = 'active'`, [unitId]))?.id ?? null;
+}
+
+/**
+ * Data access of dispatch. The rules (which transition is legal) live in libs/dispatch and the
+ * service that uses this; here only statements. A change runs in withUnitLocked or withTransaction,
+ * whose transaction object carries the statements, so no transaction handle reaches a service.
+ */
+export class TaskRepository {
+  private readonly auditTrail: AuditRepository;
+  private readonly orders: OrderRepository;
+
+  constructor(private readonly db: DataSource) {
+    this.auditTrail = new AuditRepository(db);
+    this.orders = new OrderRepository(db);
+  }
+
+  withTransaction<T>(work: (tx: TaskTransaction) => Promise<T>): Promise<T> {
+    return this.db.transaction((m) => work(new TaskTransaction(m, this.auditTrail, this.orders)));
+  }
+
+  /**
+   * Runs `work` in one transaction that first locks the unit's row (SELECT … FOR UPDATE), so
+   * concurrent changes of one unit are serialised by the database. Throws missing() if there is no
+   * such unit.
+   */
+  withUnitLocked<T>(unitId: string, work: (tx: UnitTransaction) => Promise<T>, missing: () => Error): Promise<T> {
+    return this.db.transaction(async (m) => {
+      const r = await selectRow<LockedUnitColumns>(m, `SELECT id, status, status_ts, station_id, capabilities FROM units WHERE id = $1 FOR UPDATE`, [unitId]);
+      if (!r) throw missing();
+      const unit: LockedUnit = { id: r.id, status: r.status, statusTs: toMsOrNull(r.status_ts), stationId: r.station_id, capabilities: r.capabilities ?? [] };
+      return work(new UnitTransaction(m, this.auditTrail, this.orders, unit));
+    });
+  }
+
+  /** The unit's active task, read outside any transaction (after a lost race, to name the winner). */
+  activeTaskIdOutside(unitId: string): Promise<string | null> {
+    return activeTaskId(this.db, unitId);
   }
 
   async task(taskId: string): Promise<TaskRow | null> {
-    const rows: Array<Record<string, any>> = await this.db.query(`SELECT * FROM tasks WHERE id = $1`, [taskId]);
-    return rows[0] ? toTask(rows[0]) : null;
+    const r = await selectRow<TaskColumns>(this.db, `SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $1`, [taskId]);
+    return r ? toTask(r) : null;
   }
 
   async events(taskId: string): Promise<TaskEventRow[]> {
-    const rows: Array<Record<string, any>> = await this.db.query(`SELECT * FROM task_events WHERE task_id = $1 ORDER BY id`, [taskId]);
+    const rows = await selectRows<TaskEventColumns>(
+      this.db,
+      `SELECT task_id, unit_id, from_status, to_status, ts, source, reason, fix_ts, fix_lat, fix_lon FROM task_events WHERE task_id = $1 ORDER BY id`,
+      [taskId],
+    );
     return rows.map((r) => ({
-      taskId: r.task_id, unitId: r.unit_id, fromStatus: r.from_status, toStatus: r.to_status, ts: ms(r.ts)!, source: r.source, reason: r.reason,
-      fix: r.fix_ts === null ? null : { ts: ms(r.fix_ts)!, lat: Number(r.fix_lat), lon: Number(r.fix_lon) },
+      taskId: r.task_id, unitId: r.unit_id, fromStatus: r.from_status, toStatus: r.to_status, ts: toMs(r.ts), source: r.source, reason: r.reason,
+      fix: r.fix_ts === null ? null : { ts: toMs(r.fix_ts), lat: Number(r.fix_lat), lon: Number(r.fix_lon) },
     }));
   }
 
   /** Tasks whose call was taken in [from, to), optionally of one station. */
   async tasksBetween(from: number, to: number, stationId: string | null): Promise<TaskRow[]> {
-    const rows: Array<Record<string, any>> = await this.db.query(
-      `SELECT * FROM tasks WHERE call_taken_at >= $1 AND call_taken_at < $2 AND ($3::text IS NULL OR station_id = $3)
+    const rows = await selectRows<TaskColumns>(
+      this.db,
+      `SELECT ${TASK_COLUMNS} FROM tasks WHERE call_taken_at >= $1 AND call_taken_at < $2 AND ($3::text IS NULL OR station_id = $3)
        ORDER BY call_taken_at, id`,
-      [iso(from), iso(to), stationId],
+      [toIso(from), toIso(to), stationId],
     );
     return rows.map(toTask);
   }
 
   async pendingStatusReports(limit: number): Promise<PendingStatusReport[]> {
-    const rows: Array<Record<string, any>> = await this.db.query(
+    const rows = await selectRows<StatusReportColumns>(
+      this.db,
       `SELECT id, unit_id, ts, status, task_id, source FROM unit_status_reports WHERE applied IS NULL ORDER BY id LIMIT $1`,
       [limit],
     );
-    return rows.map((r) => ({ id: Number(r.id), unitId: r.unit_id, ts: ms(r.ts)!, status: r.status, taskId: r.task_id, source: r.source }));
+    return rows.map((r) => ({ id: Number(r.id), unitId: r.unit_id, ts: toMs(r.ts), status: r.status, taskId: r.task_id, source: r.source }));
   }
 
-  async markStatusReport(m: EntityManager, id: number, applied: boolean, verdict: string): Promise<void> {
-    await m.query(`UPDATE unit_status_reports SET applied = $2, verdict = $3 WHERE id = $1`, [id, applied, verdict]);
+  async markStatusReport(id: number, applied: boolean, verdict: string): Promise<void> {
+    await execute(this.db, `UPDATE unit_status_reports SET applied = $2, verdict = $3 WHERE id = $1`, [id, applied, verdict]);
   }
 }

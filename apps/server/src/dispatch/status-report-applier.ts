@@ -57,6 +57,6 @@ export class StatusReportApplier {
       verdict = `${e.code}: ${e.message}`;
       this.log.warn({ unitId: r.unitId, status: r.status, code: e.code }, 'terminal status report refused');
     }
-    await this.repo.transaction((m) => this.repo.markStatusReport(m, r.id, applied, verdict));
+    await this.repo.markStatusReport(r.id, applied, verdict);
   }
 }

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { isUnitStatus, UnitStatus } from '@rescue/contracts';
 import { checkTransition, DispatchError, dispatchExclusion, TASK_ENDINGS, TASK_STATUSES } from '@rescue/dispatch';
 import { LiveFleet } from '@rescue/fleet';
-import { AuditRepository, isActiveTaskConflict, OrderRepository, TaskRepository, TaskRow } from '@rescue/persistence';
+import { isActiveTaskConflict, TaskRepository, TaskRow } from '@rescue/persistence';
 import { ROOT_LOGGER } from '../logging/root-logger';
 
 export interface AssignCommand {
@@ -53,9 +53,7 @@ export class TaskLifecycleService {
 
   constructor(
     private readonly repo: TaskRepository,
-    @Inject(OrderRepository) private readonly orders: OrderRepository,
     private readonly fleet: LiveFleet,
-    @Inject(AuditRepository) private readonly audit: AuditRepository,
     @Inject(ROOT_LOGGER) root: Logger,
   ) {
     this.log = root.child({ module: 'task-lifecycle' });
@@ -71,19 +69,18 @@ export class TaskLifecycleService {
       atHospitalAt: null, endedAt: null,
     };
     if (!cmd.unitId) {
-      await this.repo.transaction(async (m) => {
-        await this.repo.insertTask(m, base);
-        await this.audit.append({ actor: cmd.actor, action: 'task.create', subject: `task:${taskId}`, detail: taskDetail(base) }, m);
+      await this.repo.withTransaction(async (tx) => {
+        await tx.insertTask(base);
+        await tx.audit({ actor: cmd.actor, action: 'task.create', subject: `task:${taskId}`, detail: taskDetail(base) });
       });
       return base;
     }
     const unitId = cmd.unitId;
     let task: TaskRow;
     try {
-      task = await this.repo.transaction(async (m) => {
-        const unit = await this.repo.lockUnit(m, unitId);
-        if (!unit) throw new DispatchError('UNIT_NOT_FOUND', `unknown unit ${unitId}`);
-        const holder = await this.repo.activeTaskId(m, unitId);
+      task = await this.repo.withUnitLocked(unitId, async (tx) => {
+        const unit = tx.unit;
+        const holder = await tx.activeTaskId();
         // the dispatcher names the unit (it may be reached by phone): presence and position are not asked
         const why = dispatchExclusion(
           { status: unit.status, taskId: holder, online: false, capabilities: unit.capabilities, fixAgeS: null },
@@ -93,17 +90,14 @@ export class TaskLifecycleService {
         if (why?.reason === 'lacking_capability') throw new DispatchError('UNIT_NOT_AVAILABLE', `unit ${unitId} ${why.detail}`, { missing: why.missing });
         if (why) throw new DispatchError('UNIT_NOT_AVAILABLE', `unit ${unitId} cannot take a task: ${why.detail}`, { status: unit.status });
         const t = { ...base, stationId: unit.stationId };
-        await this.repo.insertTask(m, t);
+        await tx.insertTask(t);
         // The task and its assignment are one act, so they are one record.
-        await this.audit.append({ actor: cmd.actor, action: 'task.assign', subject: `task:${taskId}`, detail: { ...taskDetail(t), from: unit.status, to: 'order_received' } }, m);
-        await this.repo.setUnitStatus(m, unitId, 'order_received', now, taskId);
-        await this.orders.create(taskId, unitId, `O-${randomUUID()}`, m);
-        await this.repo.insertEvent(m, {
-          taskId, unitId, fromStatus: unit.status, toStatus: 'order_received', ts: now, source: 'dispatcher', reason: null,
-          fix: await this.repo.fixAt(m, unitId, now),
-        });
+        await tx.audit({ actor: cmd.actor, action: 'task.assign', subject: `task:${taskId}`, detail: { ...taskDetail(t), from: unit.status, to: 'order_received' } });
+        await tx.setStatus('order_received', now, taskId);
+        await tx.createOrder(taskId, `O-${randomUUID()}`);
+        await tx.insertEvent({ taskId, fromStatus: unit.status, toStatus: 'order_received', ts: now, source: 'dispatcher', reason: null });
         return t;
-      });
+      }, () => unknownUnit(unitId));
     } catch (e) {
       if (isActiveTaskConflict(e)) {
         const holder = await this.repo.activeTaskIdOutside(unitId);
@@ -124,24 +118,20 @@ export class TaskLifecycleService {
 
   /** Applies one status change, checked against the lifecycle, with the fix at that moment. */
   async transition(cmd: TransitionCommand): Promise<TransitionResult> {
-    const result = await this.repo.transaction(async (m) => {
-      const unit = await this.repo.lockUnit(m, cmd.unitId);
-      if (!unit) throw new DispatchError('UNIT_NOT_FOUND', `unknown unit ${cmd.unitId}`);
-      const activeTaskId = await this.repo.activeTaskId(m, cmd.unitId);
+    const result = await this.repo.withUnitLocked(cmd.unitId, async (tx) => {
+      const unit = tx.unit;
+      const activeTaskId = await tx.activeTaskId();
       const from = isUnitStatus(unit.status) ? unit.status : null;
       const v = checkTransition({ from, to: cmd.to, activeTaskId, taskId: cmd.taskId });
       if (v.ok && v.acknowledges) {
         // The terminal confirms its order: an event with its own time and source; the status stays
         // (a late acknowledgement may come after en_route), so no staleness check either.
-        await this.orders.markAcked(m, activeTaskId!, cmd.ts, cmd.source);
-        await this.repo.insertEvent(m, {
-          taskId: activeTaskId, unitId: cmd.unitId, fromStatus: unit.status, toStatus: 'order_received', ts: cmd.ts, source: cmd.source, reason: cmd.reason,
-          fix: await this.repo.fixAt(m, cmd.unitId, cmd.ts),
-        });
-        await this.audit.append({
+        await tx.markOrderAcked(activeTaskId!, cmd.ts, cmd.source);
+        await tx.insertEvent({ taskId: activeTaskId, fromStatus: unit.status, toStatus: 'order_received', ts: cmd.ts, source: cmd.source, reason: cmd.reason });
+        await tx.audit({
           actor: cmd.actor, action: 'task.order_acknowledged', subject: `task:${activeTaskId}`,
           detail: { unitId: cmd.unitId, status: unit.status, ts: new Date(cmd.ts).toISOString(), source: cmd.source },
-        }, m);
+        });
         return { unitId: cmd.unitId, from: unit.status, to: cmd.to, taskId: activeTaskId, noop: false, acknowledged: true };
       }
       if (unit.statusTs !== null && cmd.ts < unit.statusTs) {
@@ -153,18 +143,15 @@ export class TaskLifecycleService {
       if (v.noop) return { unitId: cmd.unitId, from: unit.status, to: cmd.to, taskId: activeTaskId, noop: true };
       const partOfTask = TASK_STATUSES.includes(cmd.to) || TASK_ENDINGS.includes(cmd.to);
       const taskId = partOfTask ? activeTaskId : null;
-      if (taskId) await this.repo.recordTaskStep(m, taskId, cmd.to, cmd.ts, cmd.reason);
-      await this.repo.setUnitStatus(m, cmd.unitId, cmd.to, cmd.ts, v.endsTask ? null : taskId);
-      await this.repo.insertEvent(m, {
-        taskId, unitId: cmd.unitId, fromStatus: unit.status, toStatus: cmd.to, ts: cmd.ts, source: cmd.source, reason: cmd.reason,
-        fix: await this.repo.fixAt(m, cmd.unitId, cmd.ts),
-      });
-      await this.audit.append({
+      if (taskId) await tx.recordTaskStep(taskId, cmd.to, cmd.ts, cmd.reason);
+      await tx.setStatus(cmd.to, cmd.ts, v.endsTask ? null : taskId);
+      await tx.insertEvent({ taskId, fromStatus: unit.status, toStatus: cmd.to, ts: cmd.ts, source: cmd.source, reason: cmd.reason });
+      await tx.audit({
         actor: cmd.actor, action: taskId ? 'task.event' : 'unit.status', subject: taskId ? `task:${taskId}` : `unit:${cmd.unitId}`,
         detail: { unitId: cmd.unitId, from: unit.status, to: cmd.to, ts: new Date(cmd.ts).toISOString(), source: cmd.source, reason: cmd.reason },
-      }, m);
+      });
       return { unitId: cmd.unitId, from: unit.status, to: cmd.to, taskId, noop: false };
-    });
+    }, () => unknownUnit(cmd.unitId));
     if (result.acknowledged) {
       this.log.info({ unitId: cmd.unitId, taskId: result.taskId, source: cmd.source }, 'order acknowledged by the unit');
       return result;
@@ -191,6 +178,10 @@ function taskDetail(t: TaskRow): Record<string, unknown> {
     incident: { lat: t.incident.lat, lon: t.incident.lon }, requiredCapabilities: t.requiredCapabilities,
     callTakenAt: new Date(t.callTakenAt).toISOString(),
   };
+}
+
+function unknownUnit(unitId: string): DispatchError {
+  return new DispatchError('UNIT_NOT_FOUND', `unknown unit ${unitId}`);
 }
 
 function busy(unitId: string, holder: string | null): DispatchError {
