@@ -161,6 +161,21 @@ export class Jt808Gateway {
     this.server = null;
   }
 
+  /** What the connections hold right now, for the memory bounds (fuzz test, health). */
+  stats(): { connections: number; maxReaderBytes: number; maxQueuedFrames: number; maxSubpackageBytes: number; maxInFlight: number } {
+    let maxReaderBytes = 0;
+    let maxQueuedFrames = 0;
+    let maxSubpackageBytes = 0;
+    let maxInFlight = 0;
+    for (const c of this.conns) {
+      maxReaderBytes = Math.max(maxReaderBytes, c.reader.buffered);
+      maxQueuedFrames = Math.max(maxQueuedFrames, c.queue.length);
+      maxSubpackageBytes = Math.max(maxSubpackageBytes, c.session.subpackageBytes);
+      maxInFlight = Math.max(maxInFlight, c.inFlight);
+    }
+    return { connections: this.conns.size, maxReaderBytes, maxQueuedFrames, maxSubpackageBytes, maxInFlight };
+  }
+
   /** Is the unit's terminal connected and authenticated here? */
   isConnected(unitId: string): boolean {
     return this.byUnit.has(unitId);
