@@ -96,7 +96,9 @@ async function main(): Promise<void> {
   await sleep(1000);
   const stored = (await count(stack, 'J%')) - rowsBefore;
   const [dup] = await stack.ds.query(`SELECT count(*)::int - count(DISTINCT (unit_id, ts))::int AS d FROM unit_positions WHERE unit_id LIKE 'J%'`);
-  out(`paced: ${p.sent} fixes sent in ${p.seconds.toFixed(0)} s (${(p.sent / CFG.seconds).toFixed(0)} fixes/s), ${p.acked} acknowledged (0x8001), ${stored} stored; lost ${p.sent - stored} (acknowledged but not stored: ${Math.max(0, p.acked - stored)}), duplicated rows ${dup.d}; ${p.disconnected} terminals disconnected`);
+  // Lost = acknowledged (0x8001) but not stored: the promise broken. Sent but not yet stored when the
+  // phase ends is a backlog (its terminals got no 0x8001 and would resend), reported apart.
+  out(`paced: ${p.sent} fixes sent in ${p.seconds.toFixed(0)} s (${(p.sent / CFG.seconds).toFixed(0)} fixes/s), ${p.acked} acknowledged (0x8001), ${stored} stored; lost (acknowledged, not stored) ${Math.max(0, p.acked - stored)}; not yet stored at the end (no 0x8001, backlog) ${p.sent - stored}; duplicated rows ${dup.d}; ${p.disconnected} terminals disconnected`);
   out(`paced: frame → committed (0x8001) p50 ${ms(p.latency.p50)}, p99 ${ms(p.latency.p99)}, max ${ms(p.latency.max)}`);
 
   // (3) flat out: JT/T 808, then the MQTT pipeline with the same number of fixes
@@ -114,7 +116,7 @@ async function main(): Promise<void> {
   flatFleet.send({ type: 'flat', perTerminal: CFG.flatPerTerminal, window: CFG.flatWindow, baseTs });
   const f = await next('flat-done');
   const jtRate = f.acked / f.seconds;
-  out(`flat out JT/T 808: ${f.acked}/${f.sent} fixes committed and acknowledged in ${f.seconds.toFixed(1)} s = ${jtRate.toFixed(0)} fixes/s (p50 ${ms(f.latency.p50)}, p99 ${ms(f.latency.p99)})`);
+  out(`flat out JT/T 808: ${f.acked}/${f.sent} (of ${CFG.flatTerminals * CFG.flatPerTerminal} planned) fixes committed and acknowledged in ${f.seconds.toFixed(1)} s = ${jtRate.toFixed(0)} fixes/s (p50 ${ms(f.latency.p50)}, p99 ${ms(f.latency.p99)})`);
   flatFleet.send({ type: 'exit' });
 
   const mqttFixes = CFG.flatTerminals * CFG.flatPerTerminal;
