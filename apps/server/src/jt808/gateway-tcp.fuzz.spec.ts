@@ -4,7 +4,7 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import type { Jt808RegisterOutcome, Jt808TerminalRow, Jt808TerminalsRepository } from '@rescue/persistence';
 import { JT808_MSG, locationBody } from '@rescue/telemetry';
-import { jt808Arbitrary } from '../../../../libs/telemetry/src/fuzz/jt808-arbitraries';
+import { jt808Arbitrary } from '@rescue/telemetry/testing';
 import { Jt808Gateway } from './gateway';
 import { Jt808TerminalClient } from './terminal-client';
 import { Jt808Directory } from './terminal-directory';

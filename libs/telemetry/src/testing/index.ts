@@ -4,3 +4,4 @@ export * from './samples';
 export { shenzhenTaxiFixes } from './shenzhen-trace';
 export { FUZZ_CONFIG, FUZZ_TARGETS, TEST_RUNS, TEST_SEED, runFuzz, type FuzzResult, type FuzzTargetName } from '../fuzz/runner';
 export * from './datum-vectors';
+export { jt808Arbitrary } from '../fuzz/jt808-arbitraries';
