@@ -133,7 +133,12 @@ describe('audit trail of a full task lifecycle (built server, embedded stack)', 
     expect((await srv.api(`/audit?subject=task:${task.id}`, {}, 'viewer')).status).toBe(403);
     const res = await srv.api(`/audit?subject=task:${task.id}`);
     expect(res.status).toBe(200);
-    const { records } = (await res.json()) as { records: AuditJson[] };
+    const { records: all } = (await res.json()) as { records: AuditJson[] };
+    // every GET /tasks/:id above was a read of personal data, on the trail as such (issue #18)
+    const reads = all.filter((r) => r.action === 'read.task');
+    expect(reads.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(reads.map((r) => r.actor))).toEqual(new Set(['key:test-admin']));
+    const records = all.filter((r) => r.action !== 'read.task');
     expect(records.map((r) => [r.action, r.actor, r.detail.from ?? null, r.detail.to ?? null])).toEqual([
       ['task.assign', 'key:test-dispatcher', 'available_at_station', 'order_received'],
       ['task.event', `unit:${UNIT}`, 'order_received', 'en_route'],

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { request as httpsRequest } from 'node:https';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +40,7 @@ export interface ServerProcess {
  * data directory (or the given one, to test a restart), and waits until GET /health answers 200.
  * `env` overrides anything (DATABASE_URL, MQTT_URL, SIMULATOR, …).
  */
-export async function startServer(env: Record<string, string> = {}, opts: { dataDir?: string; timeoutMs?: number } = {}): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string> = {}, opts: { dataDir?: string; timeoutMs?: number; ca?: Buffer } = {}): Promise<ServerProcess> {
   const port = await freePort();
   const mqttPort = await freePort();
   const jt808Port = await freePort();
@@ -53,14 +54,15 @@ export async function startServer(env: Record<string, string> = {}, opts: { data
   let out = '';
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
+  // With TLS_CERT_FILE the server speaks HTTPS only; `ca` is the test certificate to trust.
+  const url = `${opts.ca ? 'https' : 'http'}://127.0.0.1:${port}`;
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   const until = Date.now() + (opts.timeoutMs ?? 60_000);
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}:\n${out.slice(-3000)}`);
     try {
-      const res = await fetch(`${url}/health`);
-      if (res.status === 200) break;
+      const status = opts.ca ? (await httpsGet(`${url}/health`, opts.ca)).status : (await fetch(`${url}/health`)).status;
+      if (status === 200) break;
     } catch {
       /* not listening yet */
     }
@@ -91,4 +93,18 @@ export async function startServer(env: Record<string, string> = {}, opts: { data
     stop: (removeData = true) => finish('SIGTERM', removeData),
     kill: () => finish('SIGKILL', false),
   };
+}
+
+/** GET over HTTPS trusting `ca` (fetch cannot be given a CA): status, headers and body. */
+export function httpsGet(url: string, ca: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { ca, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }

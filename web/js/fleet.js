@@ -58,8 +58,10 @@ export class FleetView {
       conn.textContent = t(`conn.${state}`);
     };
     set('connecting');
-    // EventSource cannot send headers: the key goes as access_token (accepted on this stream only).
-    const es = new EventSource(`/units/stream?access_token=${encodeURIComponent(apiKey() ?? '')}`);
+    // EventSource cannot send headers: an API key goes as access_token (accepted on this stream only);
+    // a person's session cookie goes by itself.
+    const key = apiKey();
+    const es = new EventSource(key ? `/units/stream?access_token=${encodeURIComponent(key)}` : '/units/stream');
     es.addEventListener('open', () => set('open'));
     es.addEventListener('error', () => {
       set('error');

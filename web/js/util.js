@@ -7,11 +7,14 @@ export class HttpError extends Error {
   }
 }
 
-// ------------------------------------------------------------------------------------- API key
-// The key comes from the link the demo prints (#key=…, a fragment: never sent to the server) or from
-// the login form; it lives in sessionStorage (this tab only, gone when it closes), never in a cookie.
+// ------------------------------------------------------------------------------------- login
+// People log in with their account: the server sets an HttpOnly session cookie that the browser sends
+// with every same-origin request (and the event stream); no script here ever sees it. Machines' API keys
+// still work: from the link the demo prints (#key=…, a fragment: never sent to the server) or the key
+// form; a key lives in sessionStorage (this tab only) and goes as Authorization: Bearer.
 const KEY_STORE = 'rc.apiKey';
 let loginShown = null;
+let passwordShown = null;
 
 export const apiKey = () => sessionStorage.getItem(KEY_STORE);
 
@@ -23,39 +26,130 @@ export function takeKeyFromUrl() {
   history.replaceState(null, '', location.pathname + location.search);
 }
 
-/** Shows the login form (once, however many requests wait) and resolves when a key is entered. */
+const L = {
+  zh: { title: '登录', user: '用户名', pass: '密码', ok: '登录', key: '使用 API 密钥', account: '使用账号登录', change: '修改密码', current: '当前密码', next: '新密码', again: '再次输入新密码', mismatch: '两次输入的新密码不一致', rule: '至少 10 个字符，包含小写字母、大写字母、数字、符号中的至少三类，不得包含用户名。', logout: '退出' },
+  en: { title: 'Log in', user: 'Username', pass: 'Password', ok: 'Log in', key: 'Use an API key', account: 'Log in with an account', change: 'Change password', current: 'Current password', next: 'New password', again: 'New password again', mismatch: 'The new passwords differ', rule: 'At least 10 characters, three of: lower case, upper case, digits, symbols; not containing the username.', logout: 'Log out' },
+};
+const tr = (k) => (localStorage.getItem('rc.lang') === 'en' ? L.en : L.zh)[k];
+
+function overlay(id, html) {
+  const form = document.createElement('form');
+  form.id = id;
+  form.className = 'overlay';
+  form.innerHTML = `<div class="login-box">${html}</div>`;
+  document.body.append(form);
+  return form;
+}
+
+function showError(form, message) {
+  const p = form.querySelector('p.msg');
+  p.textContent = message ?? '';
+  p.hidden = !message;
+}
+
+/**
+ * The login form (once, however many requests wait): username and password by default, an API key on
+ * request. Resolves when the server accepted an account (cookie set) or a key was entered.
+ */
 export function login(message) {
   loginShown ??= new Promise((resolve) => {
-    const form = document.createElement('form');
-    form.id = 'login';
-    form.innerHTML = `<div class="login-box"><h2>API key</h2><p class="msg error" ${message ? '' : 'hidden'}></p>
-      <input name="key" type="password" autocomplete="off" required placeholder="rc_…" aria-label="API key">
-      <button type="submit">OK</button></div>`;
-    form.querySelector('p').textContent = message ?? '';
-    form.addEventListener('submit', (ev) => {
+    const form = overlay('login', `<h2>${tr('title')}</h2><p class="msg error" hidden></p>
+      <div class="by-account"><input name="username" autocomplete="username" placeholder="${tr('user')}" aria-label="${tr('user')}">
+      <input name="password" type="password" autocomplete="current-password" placeholder="${tr('pass')}" aria-label="${tr('pass')}"></div>
+      <div class="by-key" hidden><input name="key" type="password" autocomplete="off" placeholder="rc_…" aria-label="API key"></div>
+      <button type="submit">${tr('ok')}</button> <button type="button" class="link" data-toggle>${tr('key')}</button>`);
+    showError(form, message);
+    let byKey = false;
+    const toggle = form.querySelector('[data-toggle]');
+    toggle.addEventListener('click', () => {
+      byKey = !byKey;
+      form.querySelector('.by-account').hidden = byKey;
+      form.querySelector('.by-key').hidden = !byKey;
+      toggle.textContent = byKey ? tr('account') : tr('key');
+      (byKey ? form.key : form.username).focus();
+    });
+    form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
-      sessionStorage.setItem(KEY_STORE, form.key.value.trim());
+      if (byKey) {
+        sessionStorage.setItem(KEY_STORE, form.key.value.trim());
+      } else {
+        const res = await fetch('/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: form.username.value.trim(), password: form.password.value }) });
+        const body = await res.json().catch(() => null);
+        if (!res.ok) return showError(form, body?.message ?? `HTTP ${res.status}`);
+        sessionStorage.removeItem(KEY_STORE);
+        if (body.mustChangePassword) await changePassword();
+      }
       form.remove();
       loginShown = null;
+      showLogout();
       resolve();
     });
-    document.body.append(form);
-    form.key.focus();
+    form.username.focus();
   });
   return loginShown;
 }
 
-/** Asks for a key first if none is stored yet. */
-export async function ensureKey() {
-  if (!apiKey()) await login();
+/** The change-password form, required at first login, after a reset and when the password is too old. */
+export function changePassword(message) {
+  passwordShown ??= new Promise((resolve) => {
+    const form = overlay('password', `<h2>${tr('change')}</h2><p class="msg error" hidden></p><p class="hint">${tr('rule')}</p>
+      <input name="current" type="password" autocomplete="current-password" placeholder="${tr('current')}" aria-label="${tr('current')}" required>
+      <input name="next" type="password" autocomplete="new-password" placeholder="${tr('next')}" aria-label="${tr('next')}" required>
+      <input name="again" type="password" autocomplete="new-password" placeholder="${tr('again')}" aria-label="${tr('again')}" required>
+      <button type="submit">OK</button>`);
+    showError(form, message);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      if (form.next.value !== form.again.value) return showError(form, tr('mismatch'));
+      const res = await fetch('/auth/password', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ currentPassword: form.current.value, newPassword: form.next.value }) });
+      if (!res.ok) return showError(form, (await res.json().catch(() => null))?.message ?? `HTTP ${res.status}`);
+      form.remove();
+      passwordShown = null;
+      resolve();
+    });
+    form.current.focus();
+  });
+  return passwordShown;
 }
 
-/** Same-origin request with the key; on 401 the login form comes back and the request is retried. */
+/** A logout button in the header while a person is logged in (not for an API key). */
+function showLogout() {
+  if (apiKey() || document.getElementById('logout')) return;
+  const b = document.createElement('button');
+  b.id = 'logout';
+  b.type = 'button';
+  b.textContent = tr('logout');
+  b.addEventListener('click', async () => {
+    await fetch('/auth/logout', { method: 'POST' });
+    location.reload();
+  });
+  document.querySelector('header').append(b);
+}
+
+/** Before the first request: a key from the link, or a live session (cookie), or the login form. */
+export async function ensureKey() {
+  if (apiKey()) return;
+  const me = await fetch('/auth/session').then((r) => r.json()).catch(() => null);
+  if (!me?.loggedIn) return login();
+  if (me.mustChangePassword) await changePassword();
+  showLogout();
+}
+
+/** Same-origin request (key as a header, or the session cookie); 401 brings the login back, 403 PASSWORD_CHANGE_REQUIRED the password form. */
 async function call(path, { method = 'GET', body } = {}) {
   for (;;) {
-    const headers = { Authorization: `Bearer ${apiKey() ?? ''}` };
+    const headers = {};
+    const key = apiKey();
+    if (key) headers.Authorization = `Bearer ${key}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (res.status === 403) {
+      const data = await res.clone().json().catch(() => null);
+      if (data?.code === 'PASSWORD_CHANGE_REQUIRED') {
+        await changePassword();
+        continue;
+      }
+    }
     if (res.status !== 401) return res;
     sessionStorage.removeItem(KEY_STORE);
     await login((await res.json().catch(() => null))?.message ?? 'HTTP 401');

@@ -26,6 +26,7 @@ import { RoutingModule } from './routing/routing.module';
 import type { LoadedApiKeys } from './security/api-key-file';
 import { SecurityModule } from './security/security.module';
 import { AuditModule } from './audit/audit.module';
+import { AccountsModule } from './accounts/accounts.module';
 import { SimulatorModule } from './simulator/simulator.module';
 import { VALIDATION_OPTIONS } from './validation-options';
 
@@ -43,6 +44,7 @@ import { VALIDATION_OPTIONS } from './validation-options';
     ErrorsModule,
     DatabaseModule,
     AuditModule,
+    AccountsModule,
     EmbeddedJobsModule,
     CredentialsModule,
     BrokerModule,

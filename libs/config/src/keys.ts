@@ -165,5 +165,17 @@ export const CONFIG_KEYS = {
     env: 'API_KEYS_FILE', default: null, defaultText: '`$DATA_DIR/api-keys`',
     doc: 'API keys, `name role sha256-hex` a line (roles admin, dispatcher, planner, viewer), created with one generated admin key on first start; `npm run api-key -- add` writes it ([Security](#security))',
   }),
+  sessionIdleTimeoutS: int({ env: 'SESSION_IDLE_TIMEOUT_S', default: 900, min: 1, max: 86_400, unit: 's', doc: "a person's session ends after this long unused (401 `SESSION_IDLE`) ([Security](#security))" }),
+  sessionMaxAgeS: int({ env: 'SESSION_MAX_AGE_S', default: 43_200, min: 1, max: 30 * 86_400, unit: 's', doc: 'a session ends after this long however active (a 12-hour shift)' }),
+  sessionCookieSecure: flag({
+    env: 'SESSION_COOKIE_SECURE', default: true,
+    doc: 'the console session cookie is `Secure` (`__Host-rc_session`); browsers keep it over https and on http://127.0.0.1/localhost; false only for plain HTTP on another address',
+  }),
+  passwordMaxAgeDays: int({ env: 'PASSWORD_MAX_AGE_DAYS', default: 90, min: 0, max: 3650, unit: 'days', doc: 'a password older than this must be changed before anything else (0: never)' }),
+  loginMaxFailures: int({ env: 'LOGIN_MAX_FAILURES', default: 5, min: 1, max: 1000, unit: 'attempts', doc: 'failed logins of one account, or from one address, within `LOGIN_FAILURE_WINDOW_S` that lock it (423 / 429)' }),
+  loginFailureWindowS: int({ env: 'LOGIN_FAILURE_WINDOW_S', default: 900, min: 1, max: 86_400, unit: 's', doc: 'window in which failed logins are counted' }),
+  loginLockS: int({ env: 'LOGIN_LOCK_S', default: 900, min: 1, max: 86_400, unit: 's', doc: 'how long a locked account or address stays locked' }),
+  tlsCertFile: text({ env: 'TLS_CERT_FILE', default: null, defaultText: '(plain HTTP)', doc: 'PEM certificate (chain); with `TLS_KEY_FILE` the API serves HTTPS only' }),
+  tlsKeyFile: text({ env: 'TLS_KEY_FILE', default: null, defaultText: '(plain HTTP)', doc: 'PEM private key of `TLS_CERT_FILE`; set both or neither' }),
   logLevel: choice({ env: 'LOG_LEVEL', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', doc: 'pino level (logs are JSON lines)' }),
 };

@@ -14,3 +14,4 @@ export * from './imported-tasks.repository';
 export * from './order.repository';
 export * from './qc-report-source';
 export { type DbBigint, type DbTimestamp, execute, selectRow, selectRows } from './rows';
+export * from './accounts.repository';

@@ -4,3 +4,6 @@ export * from './device-credentials';
 export * from './topic-acl';
 export * from './mosquitto-files';
 export * from './emqx';
+export * from './account-passwords';
+export * from './login-throttle';
+export * from './session-tokens';

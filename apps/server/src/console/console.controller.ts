@@ -9,21 +9,6 @@ import { roadNetworkGeoJson } from './road-network';
 import { findWebRoot, leafletDist, StaticFile, StaticRoot } from './static-files';
 
 const WEB_PREFIX = '/console/app/';
-/**
- * The page may load only from this server; the one exception is the optional online OSM tile layer
- * an operator can tick. The browser itself then refuses any other outside request.
- */
-export const CONSOLE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  // Leaflet positions map panes with inline style attributes
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: https://tile.openstreetmap.org",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 const LEAFLET_PREFIX = '/console/vendor/leaflet/';
 
 /**
@@ -52,7 +37,7 @@ export class ConsoleController {
   @Get()
   @ApiExcludeEndpoint()
   index(@Res() res: Response): void {
-    res.setHeader('Content-Security-Policy', CONSOLE_CSP);
+    // Its Content-Security-Policy, like every response's, comes from security/security-headers.ts.
     send(res, this.web?.get('index.html') ?? null, 'no-cache');
   }
 

@@ -3,7 +3,7 @@ import { ApiConflictResponse, ApiOperation, ApiQuery, ApiTags, ApiUnprocessableE
 import type { Response } from 'express';
 import { BadInputError } from '@rescue/common';
 import { DispatchError, indicatorsByStation, indicatorsCsv, taskTimesOf } from '@rescue/dispatch';
-import { OrderRepository, type TaskOrderRow, TaskRepository, TaskRow } from '@rescue/persistence';
+import { AuditRepository, OrderRepository, type TaskOrderRow, TaskRepository, TaskRow } from '@rescue/persistence';
 import { CreateTaskDto, RecommendationRequestDto, TaskEventDto } from './dispatch.dto';
 import { checkTaskEvent, requestTime, toWgs84 } from './dispatch-input';
 import { RecommendationService } from './recommendation.service';
@@ -27,6 +27,7 @@ export class DispatchController {
     private readonly lifecycle: TaskLifecycleService,
     private readonly tasks: TaskRepository,
     @Inject(OrderRepository) private readonly orders: OrderRepository,
+    @Inject(AuditRepository) private readonly audit: AuditRepository,
   ) {}
 
   @Roles('dispatcher')
@@ -60,11 +61,14 @@ export class DispatchController {
 
   @Get('tasks/:id')
   @ApiOperation({ summary: 'A task with its lifecycle events (time, source, fix at that moment)' })
-  async task(@Param('id') id: string) {
+  async task(@Param('id') id: string, @Caller() caller: ApiCaller) {
     const task = await this.tasks.task(id);
     if (!task) throw new DispatchError('TASK_NOT_FOUND', `unknown task ${id}`);
     const order = await this.orders.get(id);
-    return { ...task, order: order ? orderView(order) : null, events: await this.tasks.events(id) };
+    const events = await this.tasks.events(id);
+    // A task holds a patient's location and condition: who read it is on the trail (GB/T 22239 audit).
+    await this.audit.append({ actor: auditActor(caller), action: 'read.task', subject: `task:${id}` });
+    return { ...task, order: order ? orderView(order) : null, events };
   }
 
   @Get('orders/undelivered')

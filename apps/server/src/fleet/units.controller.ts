@@ -5,9 +5,9 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestj
 import { NotFoundError } from '@rescue/common';
 import type { AppConfig } from '@rescue/config';
 import { LiveFleet, UnitView } from '@rescue/fleet';
-import { FleetRepository } from '@rescue/persistence';
+import { AuditRepository, FleetRepository } from '@rescue/persistence';
 import { APP_CONFIG } from '../config.module';
-import { AllowQueryToken, type ApiCaller, Caller } from '../security/access.decorators';
+import { AllowQueryToken, type ApiCaller, auditActor, Caller } from '../security/access.decorators';
 import { latestPerKeyWhenBackedUp } from './latest-per-key';
 import { SseLimits } from './sse-limits';
 import { parseTrackQuery } from './track-query';
@@ -23,6 +23,7 @@ export class UnitsController {
     private readonly repo: FleetRepository,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
     @Inject(SseLimits) private readonly sse: SseLimits,
+    @Inject(AuditRepository) private readonly audit: AuditRepository,
   ) {}
 
   @Get()
@@ -55,12 +56,14 @@ export class UnitsController {
   @ApiQuery({ name: 'from', required: false, description: 'ISO 8601 or epoch ms; default: one hour before `to`' })
   @ApiQuery({ name: 'to', required: false, description: 'ISO 8601 or epoch ms; default: now' })
   @ApiOkResponse({ description: `GeoJSON Feature<LineString> with per-point times; at most ${TRACK_MAX_POINTS} points` })
-  async track(@Param('id') id: string, @Query('from') fromQ: unknown, @Query('to') toQ: unknown) {
+  async track(@Param('id') id: string, @Query('from') fromQ: unknown, @Query('to') toQ: unknown, @Caller() caller: ApiCaller) {
     const { from, to } = parseTrackQuery(id, fromQ, toQ, Date.now());
     if (!(await this.repo.unitExists(id))) throw new NotFoundError(`unknown unit ${id}`);
     const points = await this.repo.track(id, from, to, TRACK_MAX_POINTS + 1);
     const truncated = points.length > TRACK_MAX_POINTS;
     if (truncated) points.length = TRACK_MAX_POINTS;
+    // Where a crew (and its patient) went is personal data: who replayed it is on the trail.
+    await this.audit.append({ actor: auditActor(caller), action: 'read.track', subject: `unit:${id}`, detail: { from: new Date(from).toISOString(), to: new Date(to).toISOString(), count: points.length } });
     const coordinates = points.map((p) => [p.lon, p.lat]);
     return {
       type: 'Feature',

@@ -16,10 +16,23 @@ export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => Set
  */
 export const AllowQueryToken = (): MethodDecorator => SetMetadata(QUERY_TOKEN, true);
 
-/** Who called: the key's name and role, set on the request by the guard. */
+/**
+ * Reachable by a person whose password must be changed first (first login, reset, expired): the auth
+ * endpoints themselves. Everything else answers 403 PASSWORD_CHANGE_REQUIRED until it is changed.
+ */
+export const PASSWORD_CHANGE_EXEMPT = 'rc:password-change-exempt';
+export const PasswordChangeExempt = (): MethodDecorator => SetMetadata(PASSWORD_CHANGE_EXEMPT, true);
+
+/**
+ * Who called, set on the request by the guard: a machine's API key (`key`) or a person's session
+ * (`user`), by name, with its role. `sessionHash`: the session's token hash (people only).
+ */
 export interface ApiCaller {
+  kind: 'key' | 'user';
   name: string;
   role: Role;
+  sessionHash?: string;
+  mustChangePassword?: boolean;
 }
 
 export const CALLER = Symbol('rc:caller');
@@ -31,5 +44,5 @@ export const Caller = createParamDecorator((_: unknown, ctx: ExecutionContext): 
   return caller;
 });
 
-/** How an API caller is named in the audit trail. */
-export const auditActor = (c: ApiCaller): string => `key:${c.name}`;
+/** How a caller is named in the audit trail: `key:<key name>` for a machine, `user:<username>` for a person. */
+export const auditActor = (c: ApiCaller): string => `${c.kind}:${c.name}`;
