@@ -284,12 +284,15 @@ describeNeeding(needChromium(CHROMIUM))('operations console (Chromium, offline)'
     expect(readFileSync(path, 'utf8')).toMatch(/^scope,tasks,/);
   });
 
-  it('without a key asks for one; an unknown key brings the form back; a viewer key opens the console', async () => {
+  it('without a key or session asks for a login; an unknown key brings the form back; a viewer key opens the console', async () => {
     // a fresh context: its own sessionStorage, no key
     const ctx = await browser.newContext({ viewport: { width: 1000, height: 700 } });
     const p = await ctx.newPage();
     try {
       await p.goto(`${srv.url}/`);
+      // the form opens for an account (issue #18); the key form is one click away
+      await p.waitForSelector('#login input[name="username"]');
+      await p.click('#login [data-toggle]');
       await p.waitForSelector('#login input[name="key"]');
       expect(await p.getAttribute('body', 'data-ready')).toBeNull();
       await p.fill('#login input[name="key"]', 'rc_not-a-key');

@@ -51,7 +51,7 @@ function showError(form, message) {
  * The login form (once, however many requests wait): username and password by default, an API key on
  * request. Resolves when the server accepted an account (cookie set) or a key was entered.
  */
-export function login(message) {
+export function login(message, mode = 'account') {
   loginShown ??= new Promise((resolve) => {
     const form = overlay('login', `<h2>${tr('title')}</h2><p class="msg error" hidden></p>
       <div class="by-account"><input name="username" autocomplete="username" placeholder="${tr('user')}" aria-label="${tr('user')}">
@@ -61,13 +61,17 @@ export function login(message) {
     showError(form, message);
     let byKey = false;
     const toggle = form.querySelector('[data-toggle]');
-    toggle.addEventListener('click', () => {
-      byKey = !byKey;
+    const show = (key) => {
+      byKey = key;
       form.querySelector('.by-account').hidden = byKey;
       form.querySelector('.by-key').hidden = !byKey;
       toggle.textContent = byKey ? tr('account') : tr('key');
+    };
+    toggle.addEventListener('click', () => {
+      show(!byKey);
       (byKey ? form.key : form.username).focus();
     });
+    show(mode === 'key');
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       if (byKey) {
@@ -84,7 +88,7 @@ export function login(message) {
       showLogout();
       resolve();
     });
-    form.username.focus();
+    (byKey ? form.key : form.username).focus();
   });
   return loginShown;
 }
@@ -152,7 +156,8 @@ async function call(path, { method = 'GET', body } = {}) {
     }
     if (res.status !== 401) return res;
     sessionStorage.removeItem(KEY_STORE);
-    await login((await res.json().catch(() => null))?.message ?? 'HTTP 401');
+    // a refused key brings back the key form; an ended session the account form
+    await login((await res.json().catch(() => null))?.message ?? 'HTTP 401', key ? 'key' : 'account');
   }
 }
 
