@@ -78,7 +78,8 @@ describe('API keys and roles (built server, embedded stack)', () => {
     expect((await srv.api(`/tasks/${id}`, {}, 'viewer')).status).toBe(200);
     // a request no unit could serve is audited as created, by the dispatcher's key
     const trail = (await (await srv.api(`/audit?subject=task:${id}`)).json()) as { records: Array<{ action: string; actor: string }> };
-    expect(trail.records.map((r) => [r.action, r.actor])).toEqual([['task.create', 'key:test-dispatcher']]);
+    // and the viewer's read of it too (a task is personal data, issue #18)
+    expect(trail.records.map((r) => [r.action, r.actor])).toEqual([['task.create', 'key:test-dispatcher'], ['read.task', 'key:test-viewer']]);
     expect((await srv.api('/indicators?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z', {}, 'planner')).status).toBe(200);
     expect((await srv.api('/indicators?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z', {}, 'admin')).status).toBe(200);
     expect((await srv.api('/audit', {}, 'admin')).status).toBe(200);

@@ -33,7 +33,7 @@ export class AuthController {
     const r = await this.logins.login(body.username, body.password, address, body.bearer ? 'bearer' : 'cookie');
     if (!r.ok) {
       if ('retryAfterS' in r) res.setHeader('Retry-After', String(r.retryAfterS));
-      throw new HttpException({ statusCode: r.status, code: r.code, message: r.message }, r.status);
+      throw new HttpException({ statusCode: r.status, code: r.code, message: r.message, ...('lockedUntil' in r ? { lockedUntil: r.lockedUntil } : {}) }, r.status);
     }
     if (!body.bearer) setSessionCookie(res, r.token, this.cfg.sessionCookieSecure, this.sessions.maxAgeMs);
     return {

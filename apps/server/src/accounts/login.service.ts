@@ -7,8 +7,8 @@ import { SessionService } from './session.service';
 export type LoginResult =
   | { ok: true; account: AccountRow; token: string; mustChangePassword: boolean }
   | { ok: false; status: 401; code: 'INVALID_CREDENTIALS'; message: string }
-  | { ok: false; status: 423; code: 'ACCOUNT_LOCKED'; message: string; retryAfterS: number }
-  | { ok: false; status: 429; code: 'ADDRESS_LOCKED'; message: string; retryAfterS: number }
+  | { ok: false; status: 423; code: 'ACCOUNT_LOCKED'; message: string; retryAfterS: number; lockedUntil: string }
+  | { ok: false; status: 429; code: 'ADDRESS_LOCKED'; message: string; retryAfterS: number; lockedUntil: string }
   | { ok: false; status: 503; code: 'LOGIN_BUSY'; message: string; retryAfterS: number };
 
 /** Password checks running at once (scrypt takes 32 MiB and a thread each) and waiting, at most. */
@@ -52,7 +52,7 @@ export class LoginService {
     const addrLock = this.byAddress.lockedUntil(address, now);
     if (addrLock !== null) {
       await this.record('auth.login_failure', subject, { address, reason: 'address_locked' });
-      return { ok: false, status: 429, code: 'ADDRESS_LOCKED', message: `登录失败次数过多，此地址已锁定 / too many failed logins from this address; locked until ${new Date(addrLock).toISOString()}`, retryAfterS: secondsUntil(addrLock, now) };
+      return { ok: false, status: 429, code: 'ADDRESS_LOCKED', message: `登录失败次数过多，此地址已锁定 / too many failed logins from this address; locked until ${new Date(addrLock).toISOString()}`, retryAfterS: secondsUntil(addrLock, now), lockedUntil: new Date(addrLock).toISOString() };
     }
     const gate = await this.enter();
     if (!gate) return { ok: false, status: 503, code: 'LOGIN_BUSY', message: 'too many logins at once; try again in a moment', retryAfterS: 1 };
@@ -63,15 +63,17 @@ export class LoginService {
       this.leave();
     }
     if (!account || !good || account.disabledAt !== null) {
+      // the lock runs from when the failure is known, not from the request's start (hashing takes time)
+      const failedAt = this.now();
       const reason = !account ? 'unknown_user' : !good ? 'bad_password' : 'disabled';
       await this.record('auth.login_failure', subject, { address, reason });
-      const addrLocked = this.byAddress.fail(address, now);
+      const addrLocked = this.byAddress.fail(address, failedAt);
       if (addrLocked !== null) await this.record('auth.lockout', `address:${address}`, { scope: 'address', address, until: new Date(addrLocked).toISOString(), lastUsername: username.slice(0, 64) });
-      const acctLocked = account ? this.byAccount.fail(username, now) : null;
+      const acctLocked = account ? this.byAccount.fail(username, failedAt) : null;
       if (account && acctLocked !== null) {
         await this.accounts.lock(username, acctLocked, 'system:auth', { scope: 'account', address });
         this.log.warn({ username, address }, 'account locked after repeated failed logins');
-        return locked(acctLocked, now);
+        return locked(acctLocked, failedAt);
       }
       return { ok: false, status: 401, code: 'INVALID_CREDENTIALS', message: '用户名或密码错误 / wrong username or password' };
     }
@@ -117,5 +119,5 @@ export class LoginService {
 const secondsUntil = (t: number, now: number): number => Math.max(1, Math.ceil((t - now) / 1000));
 
 function locked(until: number, now: number): LoginResult {
-  return { ok: false, status: 423, code: 'ACCOUNT_LOCKED', message: `登录失败次数过多，账号已锁定 / account locked after repeated failed logins, until ${new Date(until).toISOString()}`, retryAfterS: secondsUntil(until, now) };
+  return { ok: false, status: 423, code: 'ACCOUNT_LOCKED', message: `登录失败次数过多，账号已锁定 / account locked after repeated failed logins, until ${new Date(until).toISOString()}`, retryAfterS: secondsUntil(until, now), lockedUntil: new Date(until).toISOString() };
 }
