@@ -19,7 +19,8 @@ interface AuditJson {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const LOCK_S = 4;
-const IDLE_S = 3;
+// long enough that a loaded host's slow scrypt between two requests of one flow does not idle it out
+const IDLE_S = 30;
 
 async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
   const until = Date.now() + timeoutMs;
@@ -65,7 +66,7 @@ describe('personal accounts, login and sessions (built server)', () => {
   }
 
   beforeAll(async () => {
-    srv = await startServer({ SIMULATOR: 'false', SESSION_IDLE_TIMEOUT_S: String(IDLE_S), LOGIN_LOCK_S: String(LOCK_S), LOGIN_FAILURE_WINDOW_S: '60' });
+    srv = await startServer({ SIMULATOR: 'false', SESSION_IDLE_TIMEOUT_S: String(IDLE_S), LOGIN_LOCK_S: String(LOCK_S), LOGIN_FAILURE_WINDOW_S: '60' }, { timeoutMs: 150_000 });
     terminal = await connectTerminals(srv, [UNIT]);
     const now = Date.now();
     await terminal.publishAsync(`ems/v1/units/${UNIT}/presence`, 'online', { qos: 1, retain: true });
@@ -143,9 +144,12 @@ describe('personal accounts, login and sessions (built server)', () => {
 
   it('ends a session left idle (401 SESSION_IDLE); one in use stays; logout ends it at once', async () => {
     const token = await person('sun.idle', 'viewer', 'Idle-Pass-2026');
-    for (let i = 0; i < 4; i++) {
-      await sleep(1000);
-      expect((await asUser(token, '/units')).status).toBe(200);
+    // used every IDLE_S/6 for longer than IDLE_S: still valid
+    const until = Date.now() + IDLE_S * 1000 + 2000;
+    while (Date.now() < until) {
+      await sleep((IDLE_S * 1000) / 6);
+      const r = await asUser(token, '/units');
+      expect([r.status, r.status === 200 ? null : ((await r.json()) as { code: string }).code]).toEqual([200, null]);
     }
     await sleep(IDLE_S * 1000 + 500);
     const idle = await asUser(token, '/units');
@@ -200,6 +204,15 @@ describe('personal accounts, login and sessions (built server)', () => {
     expect(trail.filter((r) => r.actor === 'key:test-admin').map((r) => [r.action, r.detail['to'] ?? null])).toEqual([
       ['user.create', null], ['user.role', 'planner'], ['user.disable', null],
     ]);
+    // the assessor's export: CSV of a period, admin only, itself on the trail
+    const q = `from=${new Date(Date.now() - 3_600_000).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}`;
+    expect((await srv.api(`/audit/export?${q}`, {}, 'viewer')).status).toBe(403);
+    const csv = await srv.api(`/audit/export?${q}`);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = (await csv.text()).replace(/^\ufeff/, '').trim().split('\n');
+    expect(lines[0]).toBe('id,at,actor,action,subject,detail');
+    expect(lines.some((l) => l.includes(',key:test-admin,user.role,user:zhou.role,"{') && l.includes('""to"":""planner""'))).toBe(true);
+    expect((await audit('actor=key:test-admin')).map((r) => r.action)).toContain('audit.export');
   });
 
   it('sends the security headers on every response', async () => {
@@ -219,7 +232,7 @@ describe('personal accounts, login and sessions (built server)', () => {
 describe('the embedded demo\'s one admin account', () => {
   it('is created with a random password printed once, which must be changed at first login', async () => {
     // API_KEYS_FILE empty: the demo makes its own key file, as `npm start` on a fresh clone does
-    const first = await startServer({ SIMULATOR: 'false', API_KEYS_FILE: '' });
+    const first = await startServer({ SIMULATOR: 'false', API_KEYS_FILE: '' }, { timeoutMs: 150_000 });
     await waitFor('the demo banner', async () => first.output().includes('demo account'), 10_000);
     const printed = [...first.output().matchAll(/demo account \(shown once[^)]*\): (\S+) \/ (\S+)/g)];
     const dataDir = first.dataDir;
@@ -232,7 +245,7 @@ describe('the embedded demo\'s one admin account', () => {
       const res = await fetch(`${first.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password, bearer: true }) });
       expect(await res.json()).toMatchObject({ username: 'admin', role: 'admin', mustChangePassword: true });
       await first.stop(false);
-      const second = await startServer({ SIMULATOR: 'false', API_KEYS_FILE: '' }, { dataDir });
+      const second = await startServer({ SIMULATOR: 'false', API_KEYS_FILE: '' }, { dataDir, timeoutMs: 150_000 });
       await waitFor('the demo banner', async () => second.output().includes('admin API key'), 10_000);
       expect(second.output()).not.toContain('demo account');
       await second.stop(false);
@@ -252,7 +265,7 @@ describe('HTTPS with TLS_CERT_FILE/TLS_KEY_FILE (a certificate made in the test)
     execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
       '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'pipe' });
     ca = readFileSync(join(dir, 'cert.pem'));
-    srv = await startServer({ SIMULATOR: 'false', TLS_CERT_FILE: join(dir, 'cert.pem'), TLS_KEY_FILE: join(dir, 'key.pem') }, { ca });
+    srv = await startServer({ SIMULATOR: 'false', TLS_CERT_FILE: join(dir, 'cert.pem'), TLS_KEY_FILE: join(dir, 'key.pem') }, { ca, timeoutMs: 150_000 });
   });
   afterAll(async () => {
     await srv?.stop();

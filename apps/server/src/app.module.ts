@@ -27,6 +27,7 @@ import type { LoadedApiKeys } from './security/api-key-file';
 import { SecurityModule } from './security/security.module';
 import { AuditModule } from './audit/audit.module';
 import { AccountsModule } from './accounts/accounts.module';
+import { BackupModule } from './backup/backup.module';
 import { SimulatorModule } from './simulator/simulator.module';
 import { VALIDATION_OPTIONS } from './validation-options';
 
@@ -45,6 +46,7 @@ import { VALIDATION_OPTIONS } from './validation-options';
     DatabaseModule,
     AuditModule,
     AccountsModule,
+    BackupModule,
     EmbeddedJobsModule,
     CredentialsModule,
     BrokerModule,

@@ -66,4 +66,16 @@ export class AuditRepository {
       detail: typeof r.detail === 'string' ? (JSON.parse(r.detail) as Record<string, unknown>) : (r.detail ?? {}),
     }));
   }
+
+  /** Records with `from <= at < to`, oldest first, `limit` at most after `afterId` (paging through an export). */
+  async range(from: number, to: number, afterId: number, limit: number): Promise<AuditRecord[]> {
+    const rows: Array<Record<string, any>> = await this.db.query(
+      `SELECT id, at, actor, action, subject, detail FROM audit_log WHERE at >= $1 AND at < $2 AND id > $3 ORDER BY id LIMIT $4`,
+      [new Date(from).toISOString(), new Date(to).toISOString(), afterId, limit],
+    );
+    return rows.map((r) => ({
+      id: Number(r.id), at: new Date(r.at).getTime(), actor: r.actor, action: r.action, subject: r.subject,
+      detail: typeof r.detail === 'string' ? (JSON.parse(r.detail) as Record<string, unknown>) : (r.detail ?? {}),
+    }));
+  }
 }

@@ -15,3 +15,4 @@ export * from './order.repository';
 export * from './qc-report-source';
 export { type DbBigint, type DbTimestamp, execute, selectRow, selectRows } from './rows';
 export * from './accounts.repository';
+export * from './backup';

@@ -1,0 +1,56 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import type { Extension } from '@electric-sql/pglite';
+import type { DataSource } from 'typeorm';
+
+/**
+ * Backups of the embedded database (PGlite): its whole data directory as a gzipped tarball, taken by the
+ * process that holds it (PGlite is one process's), and restored into an empty directory. Consistent
+ * while ingest runs: the dump holds the one session (ExclusivePGlitePool) after a CHECKPOINT, so no
+ * statement runs while the files are read, and a transaction in flight is either whole in it or absent
+ * (its commit is what the ingest acknowledges, so an acknowledged fix is in every later backup).
+ * PostgreSQL is backed up with pg_dump instead (apps/cli/backup.ts).
+ */
+export async function dumpEmbeddedDatabase(ds: DataSource): Promise<Buffer> {
+  const qr = ds.createQueryRunner();
+  await qr.connect(); // the exclusive session: ingest and every other query wait until release
+  try {
+    await qr.query('CHECKPOINT');
+    const { PGliteInstance } = await import('typeorm-pglite/dist/pglite-instance');
+    const pg = await PGliteInstance.getInstance();
+    const blob = await pg.dumpDataDir('gzip');
+    return Buffer.from(await blob.arrayBuffer());
+  } finally {
+    await qr.release();
+  }
+}
+
+/** A gzip stream (an embedded backup) starts 1f 8b; a pg_dump custom-format archive with "PGDMP". */
+export function backupKind(head: Buffer): 'embedded' | 'pg_dump' | null {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'embedded';
+  if (head.subarray(0, 5).toString('latin1') === 'PGDMP') return 'pg_dump';
+  return null;
+}
+
+export class RestoreError extends Error {}
+
+/**
+ * Restores an embedded backup into `pgliteDir`, which must not hold a database (never over a live one).
+ * Opens it once, with TimescaleDB, so a damaged archive fails here rather than at the next start.
+ */
+export async function restoreEmbeddedDatabase(file: string, pgliteDir: string): Promise<{ bytes: number }> {
+  if (existsSync(pgliteDir) && readdirSync(pgliteDir).length > 0) {
+    throw new RestoreError(`${pgliteDir} is not empty: restore into an empty data directory (stop the server, move the old one aside)`);
+  }
+  const data = readFileSync(file);
+  if (backupKind(data) !== 'embedded') throw new RestoreError(`${file} is not an embedded (PGlite) backup`);
+  mkdirSync(pgliteDir, { recursive: true });
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { timescaledb } = require('@electric-sql/pglite/timescaledb') as { timescaledb: Extension };
+  const pg = await PGlite.create({ dataDir: pgliteDir, loadDataDir: new Blob([data]), extensions: { timescaledb } });
+  try {
+    await pg.query('SELECT 1');
+  } finally {
+    await pg.close();
+  }
+  return { bytes: data.length };
+}
