@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { describeNeeding, needChromium } from '../support/needs';
 import { type ServerProcess, startServer } from '../support/server-process';
 
 /**
@@ -10,9 +10,7 @@ import { type ServerProcess, startServer } from '../support/server-process';
 declare const document: any;
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const maybe = existsSync(CHROMIUM) ? describe : describe.skip;
-
-maybe('console login with a personal account (Chromium, CSP on)', () => {
+describeNeeding(needChromium(CHROMIUM))('console login with a personal account (Chromium, CSP on)', () => {
   let srv: ServerProcess;
   let browser: Browser;
   let page: Page;

@@ -1,24 +1,24 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import type { Extension } from '@electric-sql/pglite';
 import type { DataSource } from 'typeorm';
+import { embeddedServerOf } from './data-source';
 
 /**
  * Backups of the embedded database (PGlite): its whole data directory as a gzipped tarball, taken by the
  * process that holds it (PGlite is one process's), and restored into an empty directory. Consistent
- * while ingest runs: the dump holds the one session (ExclusivePGlitePool) after a CHECKPOINT, so no
- * statement runs while the files are read, and a transaction in flight is either whole in it or absent
- * (its commit is what the ingest acknowledges, so an acknowledged fix is in every later backup).
- * PostgreSQL is backed up with pg_dump instead (apps/cli/backup.ts).
+ * while ingest runs: this holds the data source's one pooled connection (the embedded database is one
+ * session, pool size 1) while the database thread checkpoints and reads its files, so no statement runs
+ * meanwhile and a transaction is either whole in the backup or absent. Its commit is what the ingest
+ * acknowledges, so an acknowledged fix is in every later backup. PostgreSQL: pg_dump (apps/cli/backup.ts).
  */
 export async function dumpEmbeddedDatabase(ds: DataSource): Promise<Buffer> {
+  const server = embeddedServerOf(ds);
+  if (!server) throw new Error('not an embedded database: back PostgreSQL up with pg_dump');
   const qr = ds.createQueryRunner();
-  await qr.connect(); // the exclusive session: ingest and every other query wait until release
+  await qr.connect(); // the one connection: ingest and every other query wait until release
   try {
-    await qr.query('CHECKPOINT');
-    const { PGliteInstance } = await import('typeorm-pglite/dist/pglite-instance');
-    const pg = await PGliteInstance.getInstance();
-    const blob = await pg.dumpDataDir('gzip');
-    return Buffer.from(await blob.arrayBuffer());
+    await qr.query('SELECT 1');
+    return await server.dump();
   } finally {
     await qr.release();
   }

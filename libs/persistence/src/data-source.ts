@@ -69,6 +69,11 @@ export async function closeDatabase(dataSource: DataSource): Promise<void> {
   await server?.stop();
 }
 
+/** The embedded database thread behind a data source (null for a real server). */
+export function embeddedServerOf(dataSource: DataSource): PgliteServer | null {
+  return embeddedServers.get(dataSource) ?? null;
+}
+
 export function pgliteDirFor(dataDir: string): string {
   return join(dataDir, 'pglite');
 }

@@ -9,9 +9,14 @@ export interface PgliteServer {
   url: string;
   /** Stops the socket server, closes PGlite (flushing its files) and ends the thread. */
   stop(): Promise<void>;
+  /**
+   * The data directory as a gzipped tarball (PGlite's dumpDataDir), after a CHECKPOINT. The caller holds
+   * the one pooled connection meanwhile, so no statement runs while the files are read.
+   */
+  dump(): Promise<Buffer>;
 }
 
-type FromWorker = { type: 'ready' } | { type: 'error'; message: string } | { type: 'stopped' };
+type FromWorker = { type: 'ready' } | { type: 'error'; message: string } | { type: 'stopped' } | { type: 'dumped'; data: ArrayBuffer };
 
 /**
  * The worker's code, evaluated as CommonJS so it runs the same from the compiled server, tsx and Jest
@@ -31,6 +36,16 @@ const { PGLiteSocketServer } = require(workerData.modules.socket);
   const server = new PGLiteSocketServer({ db, path: workerData.socketPath, maxConnections: workerData.maxConnections });
   await server.start();
   parentPort.on('message', async (m) => {
+    if (m === 'dump') {
+      try {
+        await db.exec('CHECKPOINT');
+        const data = await (await db.dumpDataDir('gzip')).arrayBuffer();
+        parentPort.postMessage({ type: 'dumped', data }, [data]);
+      } catch (err) {
+        parentPort.postMessage({ type: 'error', message: String(err && err.stack || err) });
+      }
+      return;
+    }
     if (m !== 'stop') return;
     await server.stop();
     await db.close();
@@ -93,7 +108,15 @@ export async function startPgliteServer(dataDir: string, opts: { startTimeoutMs?
     throw err;
   }
   let stopping: Promise<void> | null = null;
+  let dumping: Promise<Buffer> | null = null;
   return {
+    dump: () =>
+      (dumping ??= (async () => {
+        const done = messages('dumped');
+        worker.postMessage('dump');
+        const m = (await done) as { type: 'dumped'; data: ArrayBuffer };
+        return Buffer.from(m.data);
+      })().finally(() => (dumping = null))),
     url: `postgres://postgres@localhost/postgres?host=${encodeURIComponent(socketDir)}`,
     stop: () =>
       (stopping ??= (async () => {
