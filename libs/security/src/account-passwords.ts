@@ -3,7 +3,8 @@ import { randomBytes, randomInt, scrypt, type ScryptOptions, timingSafeEqual } f
 /**
  * Passwords of people's accounts (not units': those are random and live in device-credentials.ts).
  * Hashed with scrypt, memory-hard and built into node (no native add-on, no install script), at one of
- * OWASP's equivalent settings, N=2^15 r=8 p=3: 32 MiB and ~0.1 s per hash on one core. The parameters
+ * OWASP's equivalent settings, N=2^15 r=8 p=3: 32 MiB per hash (1.3-2.2 s each measured on the shared
+ * 2-core development host under load average ~12, 2026-12-07 22:20 UTC; less on an idle core). The parameters
  * are part of each stored value, `scrypt$<logN>$<r>$<p>$<salt b64>$<key b64>`, so they can be raised
  * later without invalidating older hashes.
  */
