@@ -53,8 +53,8 @@ describeNeeding(needPostgres())('audited credential changes on the real PostgreS
 
   it('the CLI and the server path write the same records: provision, revoke, rotate, by their actor', async () => {
     expect(await unitsCli(url, 'provision', 'CHG-1')).toMatchObject({ code: 0, out: expect.stringMatching(/CHG-1 \(new unit\): credentials provisioned/) });
-    expect(await unitsCli(url, 'revoke', 'CHG-1')).toMatchObject({ code: 0, out: expect.stringMatching(/CHG-1: credentials revoked/) });
-    expect(await unitsCli(url, 'revoke', 'CHG-1')).toMatchObject({ code: 1, out: expect.stringMatching(/no active credentials/) }); // no record
+    expect(await unitsCli(url, 'revoke', 'CHG-1')).toMatchObject({ code: 0, out: expect.stringMatching(/CHG-1: MQTT credentials revoked/) });
+    expect(await unitsCli(url, 'revoke', 'CHG-1')).toMatchObject({ code: 1, out: expect.stringMatching(/had no active MQTT credentials/) }); // no record
     expect(await provisionUnitCredentials(ds, 'CHG-1', await hashPassword(generatePassword()), 'key:ops')).toEqual({ unitCreated: false, rotated: true });
     expect(await trail('CHG-1')).toEqual([
       { actor: 'system:cli', action: 'credential.provision', detail: { unitCreated: true } },
