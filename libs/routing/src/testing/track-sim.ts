@@ -1,4 +1,4 @@
-import { EARTH_RADIUS_M, haversineM } from '@rescue/common';
+import { EARTH_RADIUS_M, haversineM, seededRandom } from '@rescue/common';
 import { edgeOnMainNetwork, type RoadGraph } from '../graph';
 import type { EdgeTraversal } from '../matching/assemble';
 import type { TrackPoint } from '../matching/match';
@@ -51,16 +51,8 @@ export interface SimTrack {
   to: SnappedPoint;
 }
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The repo's one seeded PRNG, under the name the matching specs and bench use. */
+export const rng = seededRandom;
 
 function gauss(r: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
