@@ -30,6 +30,28 @@ function psql(url: string, sql: string): string {
   return r.stdout.trim();
 }
 
+/** The major version of a PostgreSQL client tool (`pg_dump (PostgreSQL) 15.20 (Debian …)` → 15). */
+function clientMajor(tool: string): number {
+  const r = spawnSync(tool, ['--version'], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) throw new CliError(`${tool} not found (install the PostgreSQL client of the server's major version)`);
+  const m = /\(PostgreSQL\)\s+(\d+)/.exec(r.stdout);
+  if (!m) throw new CliError(`${tool} --version said ${JSON.stringify(r.stdout.trim())}: not a PostgreSQL client`);
+  return Number(m[1]);
+}
+
+/**
+ * pg_dump refuses a server newer than itself, and pg_restore an archive newer than itself: the client
+ * tools must be at least the server's major version; the same major is what the drill tests.
+ */
+function checkClientVersion(tool: 'pg_dump' | 'pg_restore', url: string): void {
+  const server = Math.floor(Number(psql(url, 'SHOW server_version_num')) / 10000);
+  const client = clientMajor(tool);
+  if (client < server) {
+    throw new CliError(`${tool} is PostgreSQL ${client} but the server is ${server}: use the ${server} client tools (e.g. /usr/lib/postgresql/${server}/bin)`);
+  }
+  if (client > server) say(`note: ${tool} is PostgreSQL ${client}, the server ${server}; restore with pg_restore ${client} or newer`);
+}
+
 /** Written beside the target and renamed over it: a failed backup never leaves a truncated file under the name. */
 function writeAtomically(path: string, data: Buffer): void {
   const tmp = `${path}.partial-${process.pid}`;
@@ -41,6 +63,7 @@ async function backup(out: string): Promise<void> {
   const cfg = loadConfig();
   const started = Date.now();
   if (cfg.databaseUrl) {
+    checkClientVersion('pg_dump', cfg.databaseUrl);
     const tmp = `${out}.partial-${process.pid}`;
     run('pg_dump', ['--format=custom', '--no-owner', `--file=${tmp}`, cfg.databaseUrl]);
     renameSync(tmp, out);
@@ -93,6 +116,7 @@ async function restore(file: string, force: boolean): Promise<void> {
   if (kind === null) throw new CliError(`${file} is neither an embedded backup (.tar.gz) nor a pg_dump archive`);
   if (cfg.databaseUrl) {
     if (kind !== 'pg_dump') throw new CliError(`${file} is an embedded backup; unset DATABASE_URL to restore it into DATA_DIR`);
+    checkClientVersion('pg_restore', cfg.databaseUrl);
     // A TimescaleDB server wants its restore mode around pg_restore (its catalog is restored as data).
     const timescale = psql(cfg.databaseUrl, `SELECT count(*) FROM pg_extension WHERE extname = 'timescaledb'`) === '1';
     if (timescale) psql(cfg.databaseUrl, 'SELECT timescaledb_pre_restore()');
