@@ -16,5 +16,6 @@ export type { Optimize } from './search';
 export { SearchSpace, searchSpace } from './search';
 export { buildContractionHierarchy, type ContractionHierarchy } from './contraction';
 export { ManyToOnePlan, prepareManyToOne, type ManyToOne } from './many-to-one-ch';
+export { BucketManyToOne } from './bucket-many-to-one';
 export * from './matching';
 export * from './learning';
