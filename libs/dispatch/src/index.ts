@@ -4,3 +4,4 @@ export * from './indicators';
 export * from './eligibility';
 export * from './order-text';
 export * from './errors';
+export * from './recommend';

@@ -1,1 +1,2 @@
 export * from './live-fleet';
+export * from './fleet-positions';
