@@ -3,6 +3,7 @@ import type { DemandSet } from './demand';
 import { liveCoverage } from './live-coverage';
 import { parseRule } from './rules';
 import { D, handMap, RESIDENTIAL_KMH, secs } from './testing/line-map';
+import { snap } from '@rescue/routing';
 
 /*
  *   p0 --- p1 --- p2 --- p3 --- p4      street, 0.01° apart; demand weight 1,2,3,4,5
@@ -31,4 +32,13 @@ it('a unit far from any road is excluded with the reason', () => {
   expect(live.share).toBeCloseTo(3 / 15, 12);
   expect(live.excluded[0]!.id).toBe('X');
   expect(live.excluded[0]!.reason).toMatch(/SNAP_TOO_FAR/);
+});
+
+it('counts a unit where the caller has placed it on the road (the fleet keeps units placed), not where its lat/lon would snap', () => {
+  const placedAtE = snap(g, 0, 0.04, { maxDistanceM: 50 });
+  const live = liveCoverage(g, rule, [{ ...unit('U1', 0), at: placedAtE }, { ...unit('X', 0.02), at: null }], demand, uniformClassifier('x'), 50);
+  // Placed at e, U1 covers p3 p4 (9 of 15), not p0 p1 as its lat/lon would; X has no road position.
+  expect(live.units.map((u) => [u.id, u.coveredWeight])).toEqual([['U1', 9]]);
+  expect(live.share).toBeCloseTo(9 / 15, 12);
+  expect(live.excluded).toEqual([{ id: 'X', reason: expect.stringMatching(/SNAP_TOO_FAR/) }]);
 });

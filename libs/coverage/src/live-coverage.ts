@@ -1,12 +1,17 @@
 import type { RoadGraph, SnappedPoint } from '@rescue/routing';
 import type { AreaClassifier } from './area-classes';
 import type { DemandSet } from './demand';
-import { placeSites, type Site, siteReach, tripTo } from './network';
+import { type PlacedSite, placeSites, type Site, siteReach, tripTo } from './network';
 import { type CoverageRule, limitOf, meets, ruleBounds } from './rules';
 
 /** A unit that may be counted: where it is now and whether it can be sent. */
 export interface LiveUnitPosition extends Site {
   available: boolean;
+  /**
+   * Where the unit already is on the road graph, when the caller keeps units placed (FleetPositions:
+   * snapped with its heading as the fix arrived); null: its fix is too far from any road. Absent: snapped here.
+   */
+  at?: SnappedPoint | null;
 }
 
 export interface LiveCoverage {
@@ -35,12 +40,16 @@ export interface LiveCoverage {
  */
 export function liveCoverage(g: RoadGraph, rule: CoverageRule, units: readonly LiveUnitPosition[], demand: DemandSet, areas: AreaClassifier, snapMaxM: number): LiveCoverage {
   const excluded: LiveCoverage['excluded'] = units.filter((u) => !u.available).map((u) => ({ id: u.id, reason: 'not available' }));
-  const { placed, unplaced } = placeSites(
-    g,
-    units.filter((u) => u.available),
-    snapMaxM,
-  );
-  for (const u of unplaced) excluded.push({ id: u.site.id, reason: u.reason });
+  const placed: (LiveUnitPosition & PlacedSite)[] = [];
+  for (const u of units) {
+    if (!u.available) continue;
+    if (u.at === undefined) {
+      const r = placeSites(g, [u], snapMaxM);
+      placed.push(...r.placed);
+      for (const x of r.unplaced) excluded.push({ id: x.site.id, reason: x.reason });
+    } else if (u.at === null) excluded.push({ id: u.id, reason: `SNAP_TOO_FAR: no drivable road within ${snapMaxM} m of ${u.lat},${u.lon}` });
+    else placed.push({ ...u, at: u.at });
+  }
   const limits = demand.points.map((p) => limitOf(rule, p.areaClass ?? areas.classOf(p.lat, p.lon)));
   const dp = placeSites(
     g,

@@ -12,6 +12,7 @@ import { CoverageInputs } from './coverage-inputs';
 import { CoverageController } from './coverage.controller';
 import { IsochroneService } from './isochrone.service';
 import { LiveCoverageService } from './live-coverage.service';
+import { FleetPositionsService } from '../fleet/fleet-positions.service';
 import { SitingJobsService } from './siting-jobs.service';
 
 const optional = <T>(token: T) => ({ token, optional: true }) as const;
@@ -53,8 +54,9 @@ const optional = <T>(token: T) => ({ token, optional: true }) as const;
     },
     {
       provide: LiveCoverageService,
-      inject: [CoverageInputs, optional(LiveFleet)],
-      useFactory: (inputs: CoverageInputs, fleet?: LiveFleet) => new LiveCoverageService(inputs, fleet ?? null),
+      inject: [CoverageInputs, optional(LiveFleet), optional(FleetPositionsService)],
+      useFactory: (inputs: CoverageInputs, fleet?: LiveFleet, positions?: FleetPositionsService) =>
+        new LiveCoverageService(inputs, fleet ?? null, positions ? () => positions.get() : null),
     },
   ],
   exports: [IsochroneService, AnalysisJobsService, SitingJobsService, LiveCoverageService],

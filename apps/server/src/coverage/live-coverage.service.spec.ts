@@ -1,5 +1,5 @@
 import { BadInputError, NotFoundError } from '@rescue/common';
-import { LiveFleet } from '@rescue/fleet';
+import { FleetPositions, LiveFleet } from '@rescue/fleet';
 import { rule, StreetInputs } from './coverage-services.testing';
 import { LiveCoverageService } from './live-coverage.service';
 
@@ -57,5 +57,19 @@ describe('LiveCoverageService', () => {
     expect(impact.shareIfSent).toBeCloseTo(3 / 15, 12);
     expect(() => s.dispatchImpact(rule, 'U4', NOW)).toThrow(new NotFoundError('unit U4 is not counted: not available'));
     expect(() => s.dispatchImpact(rule, 'U9', NOW)).toThrow(NotFoundError);
+  });
+
+  it('reads units where the fleet update placed them (FleetPositions), snapping only without them', () => {
+    const inputs = new StreetInputs();
+    const f = fleet([{ id: 'U0', lon: 0, status: 'available_at_station' }]);
+    const positions = new FleetPositions(inputs.graph, { snapMaxM: 50 });
+    f.changes.subscribe((u) => positions.update(u));
+    // The fleet update places U0 at p4 (as a fix there would); its lat/lon in the view still say p0.
+    positions.update({ ...f.inOrder()[0]!, lastFix: { ts: NOW, lat: 0, lon: 0.04, speedKmh: 0, headingDeg: null } });
+    const pointOf = jest.fn((u: Parameters<FleetPositions['pointOf']>[0]) => positions.point(u.unitId));
+    const viaPositions = new LiveCoverageService(inputs, f, () => ({ graph: inputs.graph, pointOf })).live(rule, NOW);
+    expect(pointOf).toHaveBeenCalledTimes(1);
+    expect(viaPositions.share).toBeCloseTo(9 / 15, 12); // p3 p4
+    expect(new LiveCoverageService(inputs, f).live(rule, NOW).share).toBeCloseTo(3 / 15, 12); // p0 p1, snapped here
   });
 });

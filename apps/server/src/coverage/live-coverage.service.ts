@@ -1,7 +1,7 @@
 import { BadInputError, NotFoundError } from '@rescue/common';
 import { type CoverageRule, type LiveCoverage, liveCoverage } from '@rescue/coverage';
 import { dispatchExclusion } from '@rescue/dispatch';
-import type { LiveFleet } from '@rescue/fleet';
+import type { FleetPositions, LiveFleet } from '@rescue/fleet';
 import type { CoverageInputs } from './coverage-inputs';
 
 /** Coverage by the live fleet where it is now, and what sending one unit would take away. */
@@ -10,12 +10,17 @@ export class LiveCoverageService {
   constructor(
     private readonly inputs: CoverageInputs,
     private readonly fleet: Pick<LiveFleet, 'list'> | null = null,
+    /** Units as the fleet update placed them on the road (null: snapped here from their last fix). */
+    private readonly positions: (() => Pick<FleetPositions, 'graph' | 'pointOf'>) | null = null,
   ) {}
 
   /** Share of demand the available units can reach within the rule where they are now. */
   live(rule: CoverageRule, now = Date.now()): LiveCoverage & { rule: string; at: string } {
     if (!this.fleet) throw new BadInputError('no live fleet in this server');
     const cfg = this.inputs.config;
+    const g = this.inputs.graph;
+    const placed = this.positions?.() ?? null;
+    const onGraph = placed !== null && placed.graph === g;
     const units = this.fleet
       .list(now, cfg.staleAfterS)
       .filter((u) => u.lastFix !== null)
@@ -24,6 +29,7 @@ export class LiveCoverageService {
         name: u.name ?? u.unitId,
         lat: u.lastFix!.lat,
         lon: u.lastFix!.lon,
+        ...(onGraph ? { at: placed.pointOf(u) } : {}),
         // The rule dispatch uses, with a fresh fix to place the unit; the road is the analysis's own.
         available:
           dispatchExclusion(
@@ -31,7 +37,6 @@ export class LiveCoverageService {
             { requiredCapabilities: [], staleAfterS: cfg.staleAfterS, staleAllowed: false },
           ) === null,
       }));
-    const g = this.inputs.graph;
     return { rule: rule.id, at: new Date(now).toISOString(), ...liveCoverage(g, rule, units, this.inputs.demand(null), this.inputs.areas(null), cfg.routingSnapMaxM) };
   }
 
