@@ -9,6 +9,11 @@ export interface OsmMember {
 /** What a reader hands over, element by element; a pass leaves out the kinds it does not need. */
 export interface OsmVisitor {
   node?(id: number, lat: number, lon: number): void;
+  /**
+   * Nodes that carry tags (POIs, place nodes, addresses), with them. Only a pass that asks for it pays
+   * for reading node tags; when both are given, node() still sees every node.
+   */
+  taggedNode?(id: number, lat: number, lon: number, tags: Tags): void;
   way?(id: number, refs: number[], tags: Tags): void;
   relation?(id: number, members: OsmMember[], tags: Tags): void;
 }

@@ -170,7 +170,7 @@ export function decodeBlock(data: Buffer, v: OsmVisitor): number {
   const gran = !f.granularity || f.granularity === 100 ? 1e7 : 1e9 / f.granularity;
   const latOff = f.latOffset * 1e-9;
   const lonOff = f.lonOffset * 1e-9;
-  const strings = v.way || v.relation ? f.strings.map((s) => s.toString('utf8')) : [];
+  const strings = v.way || v.relation || v.taggedNode ? f.strings.map((s) => s.toString('utf8')) : [];
   for (const [start, end] of f.groups) {
     pbf.pos = start;
     while (pbf.pos < end) {
@@ -182,8 +182,8 @@ export function decodeBlock(data: Buffer, v: OsmVisitor): number {
         continue;
       }
       kinds |= tag <= 2 ? HAS_NODES : tag === 3 ? HAS_WAYS : tag === 4 ? HAS_RELATIONS : 0;
-      if (tag === 2 && v.node) decodeDense(pbf, fieldEnd, gran, latOff, lonOff, v.node);
-      else if (tag === 1 && v.node) decodeNode(pbf, fieldEnd, gran, latOff, lonOff, v.node);
+      if (tag === 2 && (v.node || v.taggedNode)) decodeDense(pbf, fieldEnd, gran, latOff, lonOff, v, strings);
+      else if (tag === 1 && (v.node || v.taggedNode)) decodeNode(pbf, fieldEnd, gran, latOff, lonOff, v, strings);
       else if (tag === 3 && v.way) decodeWay(pbf, fieldEnd, strings, v.way);
       else if (tag === 4 && v.relation) decodeRelation(pbf, fieldEnd, strings, v.relation);
       else if (tag === 5) throw new RoutingError('BAD_EXTRACT', 'unsupported PBF content: changesets');
@@ -193,14 +193,13 @@ export function decodeBlock(data: Buffer, v: OsmVisitor): number {
   return kinds;
 }
 
-type NodeFn = NonNullable<OsmVisitor['node']>;
-
 function packedEnd(p: Pbf): number {
   return p.readVarint() + p.pos;
 }
 
-function decodeDense(p: Pbf, end: number, gran: number, latOff: number, lonOff: number, node: NodeFn): void {
+function decodeDense(p: Pbf, end: number, gran: number, latOff: number, lonOff: number, v: OsmVisitor, strings: string[]): void {
   let ids: number[] = [], lats: number[] = [], lons: number[] = [];
+  const keysVals: number[] = [];
   while (p.pos < end) {
     const val = p.readVarint();
     const tag = val >> 3;
@@ -211,33 +210,53 @@ function decodeDense(p: Pbf, end: number, gran: number, latOff: number, lonOff: 
       if (tag === 1) ids = arr;
       else if (tag === 8) lats = arr;
       else lons = arr;
+    } else if ((val & 7) === 2 && tag === 10 && v.taggedNode) {
+      packedVarints(p, keysVals, false);
     } else {
       p.skip(val);
     }
   }
   if (ids.length !== lats.length || ids.length !== lons.length) throw new RoutingError('BAD_EXTRACT', 'dense nodes: id/lat/lon lengths differ');
+  // keys_vals: for each node its key,value string indices, then a 0; absent when no node has tags.
+  let kv = 0;
   let id = 0, lat = 0, lon = 0;
   for (let i = 0; i < ids.length; i++) {
     id += ids[i]!;
     lat += lats[i]!;
     lon += lons[i]!;
-    node(id, latOff + lat / gran, lonOff + lon / gran);
+    const la = latOff + lat / gran, lo = lonOff + lon / gran;
+    v.node?.(id, la, lo);
+    if (kv < keysVals.length && keysVals[kv] !== 0) {
+      const tags: Record<string, string> = {};
+      while (kv + 1 < keysVals.length && keysVals[kv] !== 0) {
+        tags[strings[keysVals[kv]!]!] = strings[keysVals[kv + 1]!]!;
+        kv += 2;
+      }
+      v.taggedNode!(id, la, lo, tags);
+    }
+    kv++; // the 0 that ends this node's pairs
   }
 }
 
-function decodeNode(p: Pbf, end: number, gran: number, latOff: number, lonOff: number, node: NodeFn): void {
+function decodeNode(p: Pbf, end: number, gran: number, latOff: number, lonOff: number, v: OsmVisitor, strings: string[]): void {
   let id = 0, lat = 0, lon = 0;
+  const keys: number[] = [], vals: number[] = [];
   while (p.pos < end) {
     const val = p.readVarint();
     const tag = val >> 3;
+    const packed = (val & 7) === 2;
     if (tag === 1) id = p.readSVarint();
     else if (tag === 8) lat = p.readSVarint();
     else if (tag === 9) lon = p.readSVarint();
+    else if (tag === 2 && packed && v.taggedNode) packedVarints(p, keys, false);
+    else if (tag === 3 && packed && v.taggedNode) packedVarints(p, vals, false);
     else {
       p.skip(val);
     }
   }
-  node(id, latOff + lat / gran, lonOff + lon / gran);
+  const la = latOff + lat / gran, lo = lonOff + lon / gran;
+  v.node?.(id, la, lo);
+  if (keys.length > 0) v.taggedNode?.(id, la, lo, readTags(keys, vals, strings));
 }
 
 function readTags(keys: number[], vals: number[], strings: string[]): Record<string, string> {

@@ -179,13 +179,13 @@ export function scanPass(path: string, pbf: PbfFile | null, refs: BlobRef[], v: 
   return kinds;
 }
 
-/** Every element of an extract (.osm.pbf or .osm) in one pass, in file order. */
-export function scanExtract(path: string, v: OsmVisitor): void {
+/** Every element of an extract (.osm.pbf or .osm) in one pass, in file order; progress in bytes read. */
+export function scanExtract(path: string, v: OsmVisitor, onProgress?: (done: number, total: number) => void): void {
   const pbf = formatOf(path) === 'pbf' ? new PbfFile(path) : null;
   try {
     const blobs = pbf ? pbf.blobs() : [];
     if (pbf) checkHeader(pbf.data(blobs[0]!), path);
-    scanPass(path, pbf, blobs.filter((b) => b.type === 'OSMData'), v, 'read');
+    scanPass(path, pbf, blobs.filter((b) => b.type === 'OSMData'), v, 'read', onProgress && ((_, done, total) => onProgress(done, total)));
   } finally {
     pbf?.close();
   }

@@ -11,6 +11,7 @@ export class XmlScanner {
 
   constructor(v: OsmVisitor) {
     let cur: { kind: 'way' | 'relation'; id: number; refs: number[]; members: OsmMember[]; tags: Record<string, string> } | null = null;
+    let node: { id: number; lat: number; lon: number; tags: Record<string, string> } | null = null;
     this.p.onerror = (err) => {
       throw new RoutingError('BAD_EXTRACT', `malformed OSM XML: ${err.message.split('\n')[0]}`);
     };
@@ -21,7 +22,11 @@ export class XmlScanner {
           this.sawOsm = true;
           break;
         case 'node':
-          if (a['action'] !== 'delete') v.node?.(Number(a['id']), Number(a['lat']), Number(a['lon']));
+          if (a['action'] !== 'delete') {
+            const id = Number(a['id']), lat = Number(a['lat']), lon = Number(a['lon']);
+            v.node?.(id, lat, lon);
+            if (v.taggedNode) node = { id, lat, lon, tags: {} };
+          }
           break;
         case 'way':
         case 'relation': {
@@ -36,11 +41,17 @@ export class XmlScanner {
           cur?.members.push({ type: a['type'] ?? '', ref: Number(a['ref']), role: a['role'] ?? '' });
           break;
         case 'tag':
-          if (cur && a['k'] !== undefined) cur.tags[a['k']] = a['v'] ?? '';
+          if (a['k'] === undefined) break;
+          if (cur) cur.tags[a['k']] = a['v'] ?? '';
+          else if (node) node.tags[a['k']] = a['v'] ?? '';
           break;
       }
     };
     this.p.onclosetag = (name) => {
+      if (name === 'node' && node) {
+        if (Object.keys(node.tags).length > 0) v.taggedNode?.(node.id, node.lat, node.lon, node.tags);
+        node = null;
+      }
       if ((name === 'way' || name === 'relation') && cur) {
         if (cur.kind === 'way') v.way?.(cur.id, cur.refs, cur.tags);
         else v.relation?.(cur.id, cur.members, cur.tags);
