@@ -12,6 +12,7 @@ import { DispatchModule } from './dispatch/dispatch.module';
 import { EmbeddedJobsModule } from './database/embedded-jobs.module';
 import { ErrorsModule } from './errors/errors.module';
 import { FleetModule } from './fleet/fleet.module';
+import { GeocodeModule } from './geocode/geocode.module';
 import { HealthController } from './health/health.controller';
 import { IngestModule } from './ingest/ingest.module';
 import { Jt808Module } from './jt808/jt808.module';
@@ -52,6 +53,7 @@ import { VALIDATION_OPTIONS } from './validation-options';
     BrokerModule,
     FleetModule,
     RoutingModule,
+    GeocodeModule,
     LearningModule,
     DispatchModule,
     CoverageModule,
