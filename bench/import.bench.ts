@@ -1,7 +1,8 @@
 // npm run bench:import: historical task import (issue 13 item 2), rows/s for a generated export of
 // BENCH_IMPORT_TASKS (default 100,000) tasks, on PostgreSQL (PG_URL, default the local server; goal
 // ≥ 10,000 rows/s) and on the embedded PGlite, with the process's peak RSS and heap (the file is
-// streamed in batches, so memory must not grow with the file). Baseline measured in the same run:
+// streamed in batches, so memory must not grow with the file). Each stack runs twice: with the foreign keys
+// checked row by row (the default, live writers unaffected) and --exclusive (keys checked once at the end). Baseline measured in the same run:
 // reading and checking the rows without a database (the importer's own ceiling).
 import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,8 +68,8 @@ const nullStore: TasksStore = {
   transaction: (work) => work({ units: async () => new Map(UNITS.map((u) => [u.id, u.stationId])), upsertTasks: async (b) => ({ inserted: b.length, updated: 0, unchanged: 0 }), auditImport: async () => undefined }),
 };
 
-async function run(name: string, store: TasksStore, file: string): Promise<number> {
-  const m = await measured(() => importTasks(store, createReadStream(file), { format: 'csv', crs: 'GCJ02', mapping: {}, dryRun: false, actor: 'system:bench', source: 'bench' }));
+async function run(name: string, store: TasksStore, file: string, exclusive = false): Promise<number> {
+  const m = await measured(() => importTasks(store, createReadStream(file), { format: 'csv', crs: 'GCJ02', mapping: {}, dryRun: false, actor: 'system:bench', source: 'bench', exclusive }));
   const r = m.result;
   const rate = r.rows / m.s;
   out(`${name.padEnd(28)} ${r.rows} rows in ${m.s.toFixed(1)} s = ${Math.round(rate).toLocaleString('en')} rows/s  (inserted ${r.inserted}, unchanged ${r.unchanged}, rejected ${r.rejected})  peak RSS ${m.rssMB.toFixed(0)} MB, heap ${m.heapMB.toFixed(0)} MB`);
@@ -88,33 +89,52 @@ async function main(): Promise<void> {
     out(`[skip] PostgreSQL at ${PG_URL}: ${e.message}`);
   });
   if (pgOk) {
-    const db = `rc_bench_import_${process.pid}`;
-    await admin.query(`CREATE DATABASE ${db}`);
-    const url = new URL(PG_URL);
-    url.pathname = `/${db}`;
-    const { dataSource } = await openDatabase({ databaseUrl: url.toString(), pgliteDir: '' });
+    /** A fresh database per mode, so each first import starts from the same empty tables. */
+    const onPostgres = async (work: (ds: DataSource) => Promise<void>) => {
+      const db = `rc_bench_import_${process.pid}`;
+      await admin.query(`CREATE DATABASE ${db}`);
+      const url = new URL(PG_URL);
+      url.pathname = `/${db}`;
+      const { dataSource } = await openDatabase({ databaseUrl: url.toString(), pgliteDir: '' });
+      try {
+        await seedRegistry(dataSource);
+        await work(dataSource);
+      } finally {
+        await dataSource.destroy();
+        await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+      }
+    };
     try {
-      await seedRegistry(dataSource);
-      const first = await run('PostgreSQL: first import', importedTasksStore(dataSource), file);
-      await run('PostgreSQL: re-import (no-op)', importedTasksStore(dataSource), file);
-      out(`  PostgreSQL first import / baseline = ${(first / base).toFixed(2)}; goal ≥ 10,000 rows/s: ${first >= 10_000 ? 'met' : 'NOT met'}`);
+      let shared = 0;
+      let exclusive = 0;
+      await onPostgres(async (ds) => {
+        shared = await run('PostgreSQL: first import', importedTasksStore(ds), file);
+        await run('PostgreSQL: re-import (no-op)', importedTasksStore(ds), file);
+      });
+      await onPostgres(async (ds) => {
+        exclusive = await run('PostgreSQL: first, --exclusive', importedTasksStore(ds), file, true);
+        await run('PostgreSQL: re-import, --exclusive', importedTasksStore(ds), file, true);
+      });
+      out(`  PostgreSQL first import / baseline = ${(shared / base).toFixed(2)} (row-by-row key checks), ${(exclusive / base).toFixed(2)} (--exclusive)`);
+      out(`  goal ≥ 10,000 rows/s: row-by-row ${shared >= 10_000 ? 'met' : 'NOT met'}, --exclusive ${exclusive >= 10_000 ? 'met' : 'NOT met'}`);
     } finally {
-      await dataSource.destroy();
-      await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
       await admin.end();
     }
   }
 
-  const dir = mkdtempSync(join(tmpdir(), 'rc-bench-import-'));
-  const { dataSource } = await openDatabase({ databaseUrl: null, pgliteDir: dir });
-  try {
-    await seedRegistry(dataSource);
-    const first = await run('embedded PGlite: first import', importedTasksStore(dataSource), file);
-    await run('embedded PGlite: re-import', importedTasksStore(dataSource), file);
-    out(`  PGlite first import / baseline = ${(first / base).toFixed(2)}`);
-  } finally {
-    await closeDatabase(dataSource);
-    rmSync(dir, { recursive: true, force: true });
+  for (const exclusive of [false, true]) {
+    const dir = mkdtempSync(join(tmpdir(), 'rc-bench-import-'));
+    const { dataSource } = await openDatabase({ databaseUrl: null, pgliteDir: dir });
+    const mode = exclusive ? ', --exclusive' : '';
+    try {
+      await seedRegistry(dataSource);
+      const first = await run(`embedded PGlite: first${mode}`, importedTasksStore(dataSource), file, exclusive);
+      await run(`embedded PGlite: re-import${mode}`, importedTasksStore(dataSource), file, exclusive);
+      out(`  PGlite first import${mode} / baseline = ${(first / base).toFixed(2)}`);
+    } finally {
+      await closeDatabase(dataSource);
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
 

@@ -101,6 +101,22 @@ describeNeeding(needPostgres())('historical task import and the indicators of a 
     await importTasks(importedTasksStore(ds), lines(rows), opts()); // back to the original
   });
 
+  it('--exclusive drops the foreign keys only inside its transaction: they are back, and enforced, after an import and a dry run', async () => {
+    const keys = async () =>
+      (await ds.query(`SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE contype = 'f' AND conrelid IN ('tasks'::regclass, 'task_events'::regclass) ORDER BY conname`)) as unknown[];
+    const before = await keys();
+    expect(before.length).toBeGreaterThanOrEqual(3);
+    const changed = rows.map((x, i) => (i === 20 ? { ...x, 任务结果: '病人不去', 病人上车时间: '', 到达医院时间: '' } : x));
+    expect(await importTasks(importedTasksStore(ds), lines(changed), opts({ exclusive: true, dryRun: true }))).toMatchObject({ updated: 1, applied: false });
+    expect(await keys()).toEqual(before);
+    expect(await importTasks(importedTasksStore(ds), lines(changed), opts({ exclusive: true }))).toMatchObject({ updated: 1, unchanged: N - 1, applied: true });
+    expect(await keys()).toEqual(before);
+    const ev: Array<{ to_status: string }> = await ds.query(`SELECT to_status FROM task_events WHERE task_id = $1 ORDER BY ts, id`, [`import-${rows[20]!.任务编号}`]);
+    expect(ev.map((e) => e.to_status).at(-1)).toBe('refused');
+    await expect(ds.query(`INSERT INTO task_events (task_id, unit_id, to_status, ts, source) VALUES ('no-such-task', 'U1', 'en_route', now(), 'import')`)).rejects.toThrow(/foreign key/);
+    expect(await importTasks(importedTasksStore(ds), lines(rows), opts({ exclusive: true }))).toMatchObject({ updated: 1, unchanged: N - 1 });
+  });
+
   it('the indicators of the imported month equal those computed by hand from the generated rows', async () => {
     const from = Date.parse('2026-11-01T00:00:00+08:00');
     const to = Date.parse('2026-12-01T00:00:00+08:00');

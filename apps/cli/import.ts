@@ -1,5 +1,5 @@
 // npm run import -- stations|units|hospitals|tasks <file> [--crs WGS84|GCJ02|BD09] [--mapping columns.json]
-//                   [--dry-run] [--format csv|xlsx|geojson] [--json]
+//                   [--dry-run] [--exclusive] [--format csv|xlsx|geojson] [--json]
 // A centre's own data (issue 13). With DATABASE_URL it imports into the database directly; without, through
 // the running embedded server's admin API (RC_API_URL, RC_API_KEY), which holds the single-process PGlite.
 // Both run the same import (libs/registry over libs/persistence).
@@ -20,6 +20,8 @@ const USAGE = `usage: npm run import -- stations|units|hospitals|tasks <file> [o
   --crs SYSTEM        coordinates in the file: WGS84 (GPS, default), GCJ02 (高德/腾讯), BD09 (百度)
   --mapping FILE      columns.json: {"field": "column header"} for headers other than the defaults (docs/registry.md)
   --dry-run           check every row and show what would change; write nothing
+  --exclusive         tasks: hold the task tables alone and check references once at the end (about twice as
+                      fast for a large history; live dispatch waits until the import commits: before go-live or off-peak)
   --format FORMAT     csv, xlsx or geojson when the file name does not say
   --json              print the full result as JSON
 Stations, units and hospitals are applied whole or not at all; historical tasks import the good rows and list
@@ -57,7 +59,7 @@ async function viaDatabase(databaseUrl: string, r: ImportRequest, file: string):
 }
 
 async function viaApi(base: string, key: string | undefined, r: ImportRequest, file: string): Promise<Result> {
-  const q = new URLSearchParams({ format: r.format, crs: r.crs, dryRun: String(r.dryRun), source: basename(file) });
+  const q = new URLSearchParams({ format: r.format, crs: r.crs, dryRun: String(r.dryRun), exclusive: String(r.exclusive), source: basename(file) });
   if (Object.keys(r.mapping).length > 0) q.set('mapping', JSON.stringify(r.mapping));
   let res: Response;
   try {
@@ -94,7 +96,7 @@ async function main(): Promise<void> {
   }
   const format = flag(args, '--format') ?? formatFromName(file);
   if (!format) throw new CliError(`${file}: cannot tell the format from the name; add --format csv|xlsx|geojson`);
-  const r = importRequest({ kind, format, crs: flag(args, '--crs') ?? 'WGS84', mapping, dryRun: args.includes('--dry-run') });
+  const r = importRequest({ kind, format, crs: flag(args, '--crs') ?? 'WGS84', mapping, dryRun: args.includes('--dry-run'), exclusive: args.includes('--exclusive') });
   const cfg = loadConfig();
   const demoKey = join(cfg.dataDir, 'admin-api-key');
   const key = process.env.RC_API_KEY ?? (existsSync(demoKey) ? readFileSync(demoKey, 'utf8').trim() : undefined);

@@ -15,9 +15,17 @@ export interface ImportRequest {
   crs: ImportCrs;
   mapping: ColumnMapping;
   dryRun: boolean;
+  /** Tasks only: hold the task tables alone and check references once at the end (faster; live writers wait). */
+  exclusive: boolean;
 }
 
-export function importRequest(raw: { kind: unknown; format: unknown; crs?: unknown; mapping?: unknown; dryRun?: unknown }): ImportRequest {
+function flagValue(name: string, d: unknown): boolean {
+  const on = d === true || d === 'true' || d === '1';
+  if (d !== undefined && !on && d !== false && d !== 'false' && d !== '0') throw new ImportError(`${name}: true or false (got ${JSON.stringify(d)})`);
+  return on;
+}
+
+export function importRequest(raw: { kind: unknown; format: unknown; crs?: unknown; mapping?: unknown; dryRun?: unknown; exclusive?: unknown }): ImportRequest {
   const kind = raw.kind;
   if (typeof kind !== 'string' || !(IMPORT_KINDS as readonly string[]).includes(kind)) throw new ImportError(`what to import: one of ${IMPORT_KINDS.join(', ')} (got ${JSON.stringify(kind)})`);
   const format = raw.format;
@@ -34,8 +42,7 @@ export function importRequest(raw: { kind: unknown; format: unknown; crs?: unkno
       throw e;
     }
   }
-  const d = raw.dryRun;
-  const dryRun = d === true || d === 'true' || d === '1';
-  if (d !== undefined && !dryRun && d !== false && d !== 'false' && d !== '0') throw new ImportError(`dryRun: true or false (got ${JSON.stringify(d)})`);
-  return { kind: kind as ImportKind, format: format as TableFormat, crs, mapping, dryRun };
+  const exclusive = flagValue('exclusive', raw.exclusive);
+  if (exclusive && kind !== 'tasks') throw new ImportError('exclusive applies to tasks only (registry imports are small)');
+  return { kind: kind as ImportKind, format: format as TableFormat, crs, mapping, dryRun: flagValue('dryRun', raw.dryRun), exclusive };
 }
