@@ -29,3 +29,12 @@ export { networkCandidates } from './siting/network-candidates';
 export { classesCsv, demandCsv, demandGeoJson, OSM_ATTRIBUTION, roadsGeoJson, stationsCsv, stationsGeoJson, toCsv } from './report/report-tables';
 export { renderReportHtml, type ReportAssets, type ReportInput, type SitingSummary } from './report/html-report';
 export { MAX_STATIONS, parseStationsFile, stationsFromGeoJson, stationsFromPois } from './stations';
+export {
+  type AreaGeometry, MAX_POPULATION_AREAS, MAX_POPULATION_CELLS, type PopulationArea, type PopulationCell, type PopulationFormat, populationFormatOf, type PopulationInput,
+  populationToWgs84, readPopulation, readPopulationRaster,
+} from './population/population-input';
+export { type PopulationDemand, populationDemand, type PopulationDemandOptions } from './population/population-demand';
+export {
+  describePopulationImport, importPopulation, type PopulationChanges, populationFromRows, type PopulationImportOptions, type PopulationImportResult, type PopulationRow,
+  populationRows, type PopulationStore, type PopulationTx,
+} from './population/population-import';

@@ -16,3 +16,4 @@ export * from './qc-report-source';
 export { type DbBigint, type DbTimestamp, execute, selectRow, selectRows } from './rows';
 export * from './accounts.repository';
 export * from './backup';
+export * from './population.repository';
