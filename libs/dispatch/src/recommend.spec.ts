@@ -85,7 +85,8 @@ describe('recommend() on positions kept by the fleet update', () => {
         if (rand() < 0.03) silentUntil.set(id, step + 6 + Math.floor(rand() * 10)); // terminal quiet for minutes: stale
         if (rand() < 0.75 && (silentUntil.get(id) ?? -1) < step) {
           const [lat, lon] = rand() < 0.1 ? vertexPoint() : at.get(id)!;
-          const off = rand() < 0.03 ? 0.05 : 4e-4;
+          // Parked (the same lat/lon again), driving on (tens of metres), or far off the road.
+          const off = rand() < 0.25 ? 0 : rand() < 0.03 ? 0.05 : 4e-4;
           const p: [number, number] = [lat + (rand() - 0.5) * off, lon + (rand() - 0.5) * off];
           if (off < 0.01) at.set(id, p);
           const moving = rand() < 0.6;

@@ -25,7 +25,8 @@ export interface PositionUpkeep {
  * live coverage and dispatch impact read the same positions.
  */
 export class FleetPositions {
-  private readonly placed = new Map<string, { fixTs: number; point: SnappedPoint | null }>();
+  /** Per unit: the fix placed, what it was snapped from (lat, lon, heading used or null), and where it landed. */
+  private readonly placed = new Map<string, { fixTs: number; lat: number; lon: number; heading: number | null; point: SnappedPoint | null }>();
   private readonly buckets: BucketManyToOne | null;
   private readonly movingKmh: number;
   readonly upkeep: PositionUpkeep = { fixes: 0, snapS: 0, bucketS: 0 };
@@ -70,18 +71,24 @@ export class FleetPositions {
       return null;
     }
     if (known && known.fixTs === fix.ts) return known.point;
+    // A moving unit's heading picks the carriageway it is on.
+    const heading = fix.headingDeg !== null && (fix.speedKmh ?? 0) > this.movingKmh ? fix.headingDeg : null;
+    if (known && known.lat === fix.lat && known.lon === fix.lon && known.heading === heading) {
+      // Same place, same way (a unit waiting at its station): snapping would give the same point.
+      known.fixTs = fix.ts;
+      this.upkeep.fixes++;
+      return known.point;
+    }
     const t0 = performance.now();
     let point: SnappedPoint | null = null;
     try {
-      // A moving unit's heading picks the carriageway it is on.
-      const moving = fix.headingDeg !== null && (fix.speedKmh ?? 0) > this.movingKmh;
-      point = snap(this.g, fix.lat, fix.lon, { maxDistanceM: this.opts.snapMaxM, ...(moving ? { headingDeg: fix.headingDeg! } : {}) });
+      point = snap(this.g, fix.lat, fix.lon, { maxDistanceM: this.opts.snapMaxM, ...(heading === null ? {} : { headingDeg: heading }) });
     } catch (e) {
       if (!(e instanceof RoutingError)) throw e;
     }
     const t1 = performance.now();
     this.buckets?.set(unit.unitId, point);
-    this.placed.set(unit.unitId, { fixTs: fix.ts, point });
+    this.placed.set(unit.unitId, { fixTs: fix.ts, lat: fix.lat, lon: fix.lon, heading, point });
     this.upkeep.fixes++;
     this.upkeep.snapS += (t1 - t0) / 1000;
     this.upkeep.bucketS += (performance.now() - t1) / 1000;
