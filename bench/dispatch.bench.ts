@@ -7,11 +7,18 @@
 //   (3) on the same incidents, the common CAD approach (nearest 5 by straight line, then road ETA
 //       for those 5) against the true fastest unit by road, on unit positions read from GET /units,
 //       computed in this process on the same graph the server loads.
+//   (4) the way dispatch systems call: one call per incident, spaced 1 s and 10 s apart while the
+//       fleet keeps moving (SIMULATOR_SPEEDUP: BENCH_SIM_SPEEDUP=1 real time, 10 = 10×), with the
+//       server's own time per call (Server-Timing), its CPU per call above idle, its event-loop delay
+//       and the cost moved into the fleet update (µs per fix placed: snap + bucket upkeep);
+//       BENCH_UNITS=5000 BENCH_EXTRACT=<province .osm.pbf> BENCH_GRAPH_CACHE=<dir> for the large run.
 // Figures and the goal are printed, never asserted: the exit code is non-zero only on an error.
 // See bench/README.md ("Dispatch") for the method and the figures measured.
 import { haversineM, seededRandom } from '@rescue/common';
 import { Agent, request } from 'node:http';
+import { mkdtempSync, symlinkSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { loadGraph, prepareManyToOne, type RoadGraph, RoutingError, snap, type SnappedPoint } from '@rescue/routing';
 import { scratchPostgres } from '../test/support/databases';
 import { buildServer, REPO_ROOT, type ServerProcess, startServer } from '../test/support/server-process';
@@ -52,9 +59,24 @@ const CFG = {
   quietWaitMs: env('BENCH_QUIET_WAIT_MS', 90_000),
   /** BENCH_CAD=0 skips the CAD comparison (and its settle wait): latency only. */
   cad: process.env.BENCH_CAD !== '0',
+  /** BENCH_B2B=0 skips the back-to-back passes (sequential and concurrent). */
+  backToBack: process.env.BENCH_B2B !== '0',
+  /** Road network of the server and the incidents (OSM_EXTRACT). */
+  extract: process.env.BENCH_EXTRACT ?? 'data/osm/andorra.osm.pbf',
+  /** A graph cache directory (e.g. $DATA_DIR/scale/graph-cache after `npm run province` + `npm run graph -- build`), shared with the server. */
+  graphCache: process.env.BENCH_GRAPH_CACHE ?? '',
+  /** The simulator's speed-up (1 = real time). */
+  simSpeedup: env('BENCH_SIM_SPEEDUP', 10),
+  /** Spaced phases: seconds between calls, and calls in each (BENCH_SPACED=0 skips them). */
+  spacedS: (process.env.BENCH_SPACED ?? '1,10').split(',').map(Number).filter((x) => x > 0),
+  spacedCalls: (process.env.BENCH_SPACED_CALLS ?? '120,24').split(',').map(Number),
 };
 const GOAL_P99_MS = 20;
-const EXTRACT = 'data/osm/andorra.osm.pbf';
+/** Issue 19, spaced 1 s with the fleet moving, over HTTP: p50 ≤ 3 ms and p99 ≤ 10 ms at 500 units; p99 ≤ 15 ms at 5,000 on the province. */
+const SPACED_GOAL = CFG.units >= 5000 ? { p50: Infinity, p99: 15 } : { p50: 3, p99: 10 };
+/** Issue 19: added cost in the fleet update, µs per fix. */
+const GOAL_UPKEEP_US = 20;
+const EXTRACT = CFG.extract;
 /** Same as the server's defaults (ROUTING_SNAP_MAX_M, MAX_ETA_S in recommendation.service.ts). */
 const SNAP_MAX_M = 500;
 const MAX_ETA_S = 2 * 3600;
@@ -74,8 +96,8 @@ const f = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : '�
 
 interface Http {
   get<T>(path: string): Promise<T>;
-  /** POST JSON; resolves with the status, the body text and the time to the last body byte (ms). */
-  post(path: string, body: unknown): Promise<{ status: number; text: string; ms: number }>;
+  /** POST JSON; resolves with the status, the body text, the time to the last body byte (ms) and the server's own time (Server-Timing, ms; NaN without). */
+  post(path: string, body: unknown): Promise<{ status: number; text: string; ms: number; serverMs: number }>;
   close(): void;
 }
 
@@ -85,7 +107,7 @@ function http(baseUrl: string, maxSockets: number, key: string): Http {
   if (u.hostname !== '127.0.0.1' && u.hostname !== 'localhost') throw new Error(`loopback only: ${baseUrl}`);
   const agent = new Agent({ keepAlive: true, maxSockets });
   const call = (method: string, path: string, payload: string | null) =>
-    new Promise<{ status: number; text: string; ms: number }>((resolve, reject) => {
+    new Promise<{ status: number; text: string; ms: number; serverMs: number }>((resolve, reject) => {
       const t0 = performance.now();
       const req = request(
         {
@@ -95,7 +117,8 @@ function http(baseUrl: string, maxSockets: number, key: string): Http {
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t0 }));
+          const timing = /dur=([0-9.]+)/.exec(String(res.headers['server-timing'] ?? ''));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t0, serverMs: timing ? Number(timing[1]) : NaN }));
           res.on('error', reject);
         },
       );
@@ -129,7 +152,11 @@ interface UnitRow {
 const recommendable = (u: UnitRow): boolean =>
   !u.taskId && (u.status ?? '').startsWith('available') && u.online && u.lastFix !== null && !u.stale;
 
-interface MetricsSnap { received: number; gcS: number; gcMajorS: number; lagP99Ms: number; lagMaxMs: number }
+interface MetricsSnap {
+  received: number; gcS: number; gcMajorS: number; lagP99Ms: number; lagMaxMs: number;
+  /** Fleet update: fixes placed on the road graph, seconds snapping them, seconds keeping the buckets. */
+  placed: number; snapS: number; bucketS: number; bucketEntries: number;
+}
 
 /** Sum of a metric's samples (all label sets); NaN when absent. */
 const metric = (text: string, name: string): number => {
@@ -146,6 +173,8 @@ async function metricsSnap(api: Http): Promise<MetricsSnap> {
   return {
     received, gcS: metric(text, 'rc_nodejs_gc_duration_seconds_sum'), gcMajorS: metric(text, 'rc_nodejs_gc_duration_seconds_sum\\{kind="major"\\}'),
     lagP99Ms: metric(text, 'rc_nodejs_eventloop_lag_p99_seconds') * 1000, lagMaxMs: metric(text, 'rc_nodejs_eventloop_lag_max_seconds') * 1000,
+    placed: metric(text, 'rc_fleet_position_fixes_total'), snapS: metric(text, 'rc_fleet_position_update_seconds_total\\{part="snap"\\}'),
+    bucketS: metric(text, 'rc_fleet_position_update_seconds_total\\{part="buckets"\\}'), bucketEntries: metric(text, 'rc_fleet_position_bucket_entries'),
   };
 }
 
@@ -174,6 +203,8 @@ function incidents(g: RoadGraph, n: number, seed: number): Array<{ lat: number; 
 interface Pass {
   name: string;
   ms: number[];
+  /** The server's own time per call (Server-Timing around recommend()). */
+  serverMs: number[];
   wallS: number;
   ingestRate: number;
   ok: number;
@@ -198,6 +229,7 @@ async function latencyPass(
   const probe = await new PhaseProbe(async () => serverPid()).begin();
   const t0 = performance.now();
   const ms: number[] = new Array(points.length);
+  const serverMs: number[] = [];
   let next = 0, noCandidate = 0, candidates = 0, ranked = 0;
   const worker = async () => {
     while (next < points.length) {
@@ -212,6 +244,7 @@ async function latencyPass(
       const r = await api.post(path, { location: { lat: p.lat, lon: p.lon }, limit: CFG.limit });
       if (r.status !== 200) throw new Error(`POST ${path} ${p.lat},${p.lon}: ${r.status} ${r.text.slice(0, 300)}`);
       ms[i] = r.ms;
+      if (!Number.isNaN(r.serverMs)) serverMs.push(r.serverMs);
       const body = JSON.parse(r.text) as { candidates: unknown[]; ranked: number };
       if (body.candidates.length === 0) noCandidate++;
       candidates += body.candidates.length;
@@ -224,7 +257,7 @@ async function latencyPass(
   const after = await metricsSnap(api);
   const spanS = (performance.now() - t0) / 1000;
   return {
-    name, ms, wallS, ingestRate: (after.received - before.received) / spanS, ok: points.length, noCandidate,
+    name, ms, serverMs, wallS, ingestRate: (after.received - before.received) / spanS, ok: points.length, noCandidate,
     candidatesMean: candidates / points.length, rankedMean: ranked / points.length, load1: load1(), probe: probeResult,
     lagP99Ms: after.lagP99Ms, lagMaxMs: after.lagMaxMs, gcMsPerS: ((after.gcS - before.gcS) * 1000) / spanS,
     gcMajorMsPerS: ((after.gcMajorS - before.gcMajorS) * 1000) / spanS,
@@ -362,6 +395,65 @@ function printPass(p: Pass): void {
       ` server event-loop delay p99 ${f(p.lagP99Ms, 1)} / max ${f(p.lagMaxMs, 1)} ms, GC ${f(p.gcMsPerS, 0)} ms/s (major ${f(p.gcMajorMsPerS, 0)})`,
   );
   out(`  ${''.padEnd(28)} server CPU per request (ingest's share included): ${f(((p.probe.servicesCpuPct ?? NaN) / 100) * p.wallS * 1000 / p.ok, 2)} ms`);
+  if (p.serverMs.length > 0) out(`  ${''.padEnd(28)} in the server (Server-Timing, recommend() alone): p50 ${f(pct(p.serverMs, 50), 3)}  p99 ${f(pct(p.serverMs, 99), 3)}  max ${f(Math.max(...p.serverMs), 3)} ms`);
+}
+
+interface SpacedPass {
+  name: string;
+  ms: number[];
+  serverMs: number[];
+  wallS: number;
+  probe: ProbeResult;
+  before: MetricsSnap;
+  after: MetricsSnap;
+  load1: number;
+}
+
+/**
+ * One call per incident, `spacingS` apart (start to start), the fleet moving in between: what a
+ * dispatch system does. Metrics are scraped right before and after, so the event-loop delay and the
+ * fleet-update upkeep cover this pass alone.
+ */
+async function spacedPass(api: Http, name: string, points: ReadonlyArray<{ lat: number; lon: number }>, spacingS: number): Promise<SpacedPass> {
+  const before = await metricsSnap(api);
+  const probe = await new PhaseProbe(async () => serverPid()).begin();
+  const t0 = performance.now();
+  const ms: number[] = [];
+  const serverMs: number[] = [];
+  for (let i = 0; i < points.length; i++) {
+    const wait = t0 + i * spacingS * 1000 - performance.now();
+    if (wait > 0) await sleep(wait);
+    const p = points[i]!;
+    const r = await api.post('/dispatch/recommendations', { location: { lat: p.lat, lon: p.lon }, limit: CFG.limit });
+    if (r.status !== 200) throw new Error(`POST /dispatch/recommendations ${p.lat},${p.lon}: ${r.status} ${r.text.slice(0, 300)}`);
+    ms.push(r.ms);
+    if (!Number.isNaN(r.serverMs)) serverMs.push(r.serverMs);
+  }
+  await sleep(Math.max(0, t0 + points.length * spacingS * 1000 - performance.now()));
+  const wallS = (performance.now() - t0) / 1000;
+  const pr = await probe.stop();
+  const after = await metricsSnap(api);
+  return { name, ms, serverMs, wallS, probe: pr, before, after, load1: load1() };
+}
+
+function printSpaced(p: SpacedPass, idleCpuPct: number): { p50: number; p99: number; upkeepUs: number } {
+  const p50 = pct(p.ms, 50), p99 = pct(p.ms, 99);
+  out(`  ${p.name.padEnd(28)} n=${p.ms.length}  p50 ${f(p50)}  p90 ${f(pct(p.ms, 90))}  p99 ${f(p99)}  max ${f(Math.max(...p.ms))} ms  | load1 ${f(p.load1)}`);
+  out(`  ${''.padEnd(28)} in the server (Server-Timing, recommend() alone): p50 ${f(pct(p.serverMs, 50), 3)}  p99 ${f(pct(p.serverMs, 99), 3)}  max ${f(Math.max(...p.serverMs), 3)} ms`);
+  const cpuPct = p.probe.servicesCpuPct ?? NaN;
+  const calls = p.ms.length;
+  out(
+    `  ${''.padEnd(28)} server CPU ${f(cpuPct, 0)} % of a core (idle ${f(idleCpuPct, 0)} %): per call above idle ${f((((cpuPct - idleCpuPct) / 100) * p.wallS * 1000) / calls, 2)} ms,` +
+      ` all included ${f(((cpuPct / 100) * p.wallS * 1000) / calls, 1)} ms; event-loop delay p99 ${f(p.after.lagP99Ms, 1)} / max ${f(p.after.lagMaxMs, 1)} ms; host busy ${f(p.probe.hostCpuPct, 0)} % of 2 cores`,
+  );
+  const fixes = p.after.placed - p.before.placed;
+  const snapUs = ((p.after.snapS - p.before.snapS) * 1e6) / fixes;
+  const upkeepUs = ((p.after.bucketS - p.before.bucketS) * 1e6) / fixes;
+  out(
+    `  ${''.padEnd(28)} fleet update: ${f(fixes / p.wallS, 0)} fixes/s placed (ingest ${f((p.after.received - p.before.received) / p.wallS, 0)} msg/s); per fix: snap ${f(snapUs, 1)} µs (moved off the call path),` +
+      ` bucket upkeep ${f(upkeepUs, 1)} µs (added); buckets ${f(p.after.bucketEntries, 0)} entries`,
+  );
+  return { p50, p99, upkeepUs };
 }
 
 async function main(): Promise<void> {
@@ -370,7 +462,8 @@ async function main(): Promise<void> {
   const t = performance.now();
   buildServer();
   out(`server built in ${f((performance.now() - t) / 1000, 1)} s`);
-  const { graph, loadMs } = loadGraph(`${REPO_ROOT}/${EXTRACT}`, { cacheDir: null });
+  const extractPath = resolve(REPO_ROOT, EXTRACT);
+  const { graph, loadMs } = loadGraph(extractPath, { cacheDir: CFG.graphCache || null });
   const warm = incidents(graph, CFG.warmup, CFG.seed + 1000);
   const list = incidents(graph, CFG.incidents, CFG.seed);
   out(`graph ${EXTRACT}: ${graph.vertexCount} vertices (loaded in ${f(loadMs, 0)} ms); ${list.length} incidents, seed ${CFG.seed}`);
@@ -388,19 +481,30 @@ async function main(): Promise<void> {
       scratch = await scratchPostgres('rc_dispatch_bench');
     }
     const dbEnv: Record<string, string> = scratch ? { DATABASE_URL: scratch.target.databaseUrl! } : {};
-    server = await startServer({ SIMULATOR: 'true', SIMULATOR_UNITS: String(CFG.units), LOG_LEVEL: 'warn', HTTP_RATE_LIMIT_PER_S: '0', ...profEnv, ...dbEnv }, { timeoutMs: 120_000 });
+    // A shared graph cache (the province takes minutes to build): linked into the server's data directory.
+    const dataDir = mkdtempSync(join(tmpdir(), 'rc-dispatch-bench-'));
+    if (CFG.graphCache) symlinkSync(resolve(CFG.graphCache), join(dataDir, 'graph-cache'));
+    server = await startServer(
+      {
+        SIMULATOR: 'true', SIMULATOR_UNITS: String(CFG.units), SIMULATOR_SPEEDUP: String(CFG.simSpeedup), OSM_EXTRACT: extractPath,
+        LOG_LEVEL: 'warn', HTTP_RATE_LIMIT_PER_S: '0', ...profEnv, ...dbEnv,
+      },
+      { timeoutMs: 300_000, dataDir },
+    );
     out(`server ${server.url} (embedded aedes + ${scratch ? 'PostgreSQL (scratch database)' : 'PGlite'}, simulator ${CFG.units} units, data ${server.dataDir})`);
     api = http(server.url, Math.max(1, CFG.concurrency), server.apiKeys.admin);
     const fleet = await waitForFleet(api);
     out(`fleet ready: ${fleet.ready} units available with a fresh fix after ${f(fleet.waitedS, 0)} s`);
 
     await latencyPass(api, 'warm-up', warm, 1);
+    let idleCpuPct = NaN;
     {
       const before = await metricsSnap(api);
       const probe = await new PhaseProbe(async () => serverPid()).begin();
       await sleep(CFG.idleS * 1000);
       const pr = await probe.stop();
       const after = await metricsSnap(api);
+      idleCpuPct = pr.servicesCpuPct ?? NaN;
       out(
         `no requests for ${CFG.idleS} s (ingest + simulator only): server CPU ${f(pr.servicesCpuPct ?? NaN, 0)} % of a core, ingest ${f((after.received - before.received) / CFG.idleS, 0)} msg/s,` +
           ` event-loop delay p99 ${f(after.lagP99Ms, 1)} / max ${f(after.lagMaxMs, 1)} ms, GC ${f(((after.gcS - before.gcS) * 1000) / CFG.idleS, 0)} ms/s; host busy ${f(pr.hostCpuPct, 0)} % of 2 cores`,
@@ -409,34 +513,54 @@ async function main(): Promise<void> {
     const quiet = await quietHost(25, CFG.quietWaitMs);
     out(`host before measuring: ${f(quiet.busyPct, 0)} % busy after waiting ${f(quiet.waitedMs / 1000, 0)} s for < 25 % (the simulator and ingest alone use some)`);
     out('');
-    out(`GET /health, sequential, same moment (the floor: HTTP + event loop shared with ingest):`);
-    printPass(await latencyPass(api, 'GET /health', list, 1, '/health'));
-    out(`POST /dispatch/recommendations (limit ${CFG.limit}, routes included), time to the last response byte:`);
-    const pids = serverPid();
-    if (CFG.cpuProf) {
-      if (pids.length !== 1) throw new Error(`BENCH_CPU_PROF: expected one server process, found ${pids.length}`);
-      process.kill(pids[0]!, 'SIGWINCH');
-      await sleep(200);
+    if (CFG.backToBack) {
+      out(`GET /health, sequential, same moment (the floor: HTTP + event loop shared with ingest):`);
+      printPass(await latencyPass(api, 'GET /health', list, 1, '/health'));
+      out(`POST /dispatch/recommendations (limit ${CFG.limit}, routes included), time to the last response byte:`);
+      const pids = serverPid();
+      if (CFG.cpuProf) {
+        if (pids.length !== 1) throw new Error(`BENCH_CPU_PROF: expected one server process, found ${pids.length}`);
+        process.kill(pids[0]!, 'SIGWINCH');
+        await sleep(200);
+      }
+      const seq = await latencyPass(api, 'sequential (1 connection)', list, 1);
+      if (CFG.cpuProf) {
+        process.kill(pids[0]!, 'SIGWINCH');
+        await sleep(1500);
+      }
+      printPass(seq);
+      if (CFG.cpuProf) {
+        const prof = summarizeProfile(profOut);
+        out(`  server CPU profile of the sequential pass (${profOut}), ${f(prof.windowS, 1)} s sampled:`);
+        for (const b of prof.buckets) out(`    ${b.name.padEnd(40)} ${f(b.ms, 0).padStart(7)} ms  ${f(b.pct, 1).padStart(5)} %`);
+        out('    inside recommend(), self time:');
+        for (const x of prof.insideRecommend) out(`      ${f(x.ms, 0).padStart(6)} ms  ${x.fn}`);
+        out('    outside recommend() (idle excluded), self time:');
+        for (const x of prof.outside) out(`      ${f(x.ms, 0).padStart(6)} ms  ${x.fn}`);
+      }
+      const conc = await latencyPass(api, `concurrent (${CFG.concurrency} connections)`, list, CFG.concurrency);
+      printPass(conc);
+      const p99 = pct(seq.ms, 99);
+      out(`  goal p99 < ${GOAL_P99_MS} ms over HTTP (sequential): ${p99 < GOAL_P99_MS ? 'MET' : 'NOT MET'} (p99 ${f(p99)} ms)`);
     }
-    const seq = await latencyPass(api, 'sequential (1 connection)', list, 1);
-    if (CFG.cpuProf) {
-      process.kill(pids[0]!, 'SIGWINCH');
-      await sleep(1500);
+
+    if (CFG.spacedS.length > 0) {
+      out('');
+      out(`Spaced calls, the fleet moving in between (simulator at ${CFG.simSpeedup}×, ${CFG.units} units), one connection, limit ${CFG.limit}, routes included:`);
+      let from = 0;
+      for (let k = 0; k < CFG.spacedS.length; k++) {
+        const spacing = CFG.spacedS[k]!;
+        const calls = CFG.spacedCalls[k] ?? CFG.spacedCalls[CFG.spacedCalls.length - 1]!;
+        const pts = Array.from({ length: calls }, (_, i) => list[(from + i) % list.length]!);
+        from += calls;
+        const r = printSpaced(await spacedPass(api, `every ${spacing} s`, pts, spacing), idleCpuPct);
+        if (spacing === 1) {
+          const ok = r.p50 <= SPACED_GOAL.p50 && r.p99 <= SPACED_GOAL.p99;
+          out(`  goal (spaced 1 s, fleet moving, HTTP): ${Number.isFinite(SPACED_GOAL.p50) ? `p50 ≤ ${SPACED_GOAL.p50} ms, ` : ''}p99 ≤ ${SPACED_GOAL.p99} ms: ${ok ? 'MET' : 'NOT MET'};` +
+            ` bucket upkeep ≤ ${GOAL_UPKEEP_US} µs per fix: ${r.upkeepUs <= GOAL_UPKEEP_US ? 'MET' : 'NOT MET'} (${f(r.upkeepUs, 1)} µs)`);
+        }
+      }
     }
-    printPass(seq);
-    if (CFG.cpuProf) {
-      const prof = summarizeProfile(profOut);
-      out(`  server CPU profile of the sequential pass (${profOut}), ${f(prof.windowS, 1)} s sampled:`);
-      for (const b of prof.buckets) out(`    ${b.name.padEnd(40)} ${f(b.ms, 0).padStart(7)} ms  ${f(b.pct, 1).padStart(5)} %`);
-      out('    inside recommend(), self time:');
-      for (const x of prof.insideRecommend) out(`      ${f(x.ms, 0).padStart(6)} ms  ${x.fn}`);
-      out('    outside recommend() (idle excluded), self time:');
-      for (const x of prof.outside) out(`      ${f(x.ms, 0).padStart(6)} ms  ${x.fn}`);
-    }
-    const conc = await latencyPass(api, `concurrent (${CFG.concurrency} connections)`, list, CFG.concurrency);
-    printPass(conc);
-    const p99 = pct(seq.ms, 99);
-    out(`  goal p99 < ${GOAL_P99_MS} ms over HTTP (sequential): ${p99 < GOAL_P99_MS ? 'MET' : 'NOT MET'} (p99 ${f(p99)} ms)`);
 
     if (!CFG.cad) return;
     const settle = fleet.at + CFG.cadSettleS * 1000 - Date.now();

@@ -3,8 +3,8 @@
 // copies of the real Anhui tile and others joined by trunk roads) and on the real Anhui tile alone:
 //   import (streaming read + graph + contraction hierarchy) time and peak RSS, in a child process;
 //   cache load and the RSS of a process holding the loaded graph, in another child;
-//   in this process: nearest unit for 1,000 incidents among 5,000 units (the server's plain
-//   many-to-one search and the hierarchy plan), 300 stations × 5/10/15/30-min isochrones, a 1030
+//   in this process: nearest unit for 1,000 incidents among 5,000 units (the plain many-to-one
+//   search, the hierarchy plan, and the buckets the server keeps as fixes arrive), 300 stations × 5/10/15/30-min isochrones, a 1030
 //   analysis with progress, maximal covering with 3,000 candidates and k = 30;
 //   pgRouting (pgr_dijkstraCost over the same directed edges) on a sample of the same incidents,
 //   when it is installed.
@@ -24,7 +24,7 @@ import {
   resolveRule,
   stationIsochrones,
 } from '@rescue/coverage';
-import { loadGraph, manyToOne, prepareManyToOne, type RoadGraph, snap, type SnappedPoint } from '@rescue/routing';
+import { BucketManyToOne, loadGraph, manyToOne, prepareManyToOne, type RoadGraph, snap, type SnappedPoint } from '@rescue/routing';
 import { defaultProvinceSources, provinceFileLabel, provinceNetwork } from '@rescue/routing/testing';
 import { connectPgRouting, exportEdges } from './lib/pg-graph';
 
@@ -43,6 +43,8 @@ const PG_SAMPLE = Number(process.env['BENCH_PG_SAMPLE'] ?? 5);
 const SKIP_IMPORT = (process.env['BENCH_SKIP_IMPORT'] ?? '') !== '';
 /** BENCH_PG=0: no pgRouting baseline (exporting 5M edges takes minutes on a loaded host). */
 const WITH_PG = process.env['BENCH_PG'] !== '0';
+/** BENCH_NEAREST_ONLY=1: stop after the nearest-unit phase (no pgRouting, isochrones, analysis or covering). */
+const NEAREST_ONLY = (process.env['BENCH_NEAREST_ONLY'] ?? '') !== '';
 /** Per process, so two runs never share (and drop) one table. */
 const EDGE_TABLE = `scale_edges_${process.pid}`;
 
@@ -139,6 +141,31 @@ async function benchNetwork(label: string, extract: string, cacheDir: string): P
   }
   out(`[${clock()}] nearest unit, ${UNITS} units → ${INCIDENTS} incidents, in-process:`);
   out(`  hierarchy plan (prepareManyToOne): prepare ${f1(prepMs)} ms once per fleet snapshot; query p50 ${f3(pct(chTimes, 50))} ms, p99 ${f3(pct(chTimes, 99))} ms, max ${f3(Math.max(...chTimes))} ms (goal p99 ≤ 5 ms)`);
+  // Issue 19: units kept in buckets as their fixes arrive (BucketManyToOne, what FleetPositions keeps
+  // in the fleet update); a call then runs only the incident's backward upward search and scans buckets.
+  const buckets = new BucketManyToOne(g, g.ch!);
+  const ids = units.map((_, i) => `U${i}`);
+  const tb = performance.now();
+  units.forEach((u, i) => buckets.set(ids[i]!, u));
+  const placeMs = performance.now() - tb;
+  const bTimes: number[] = [];
+  let bSame = 0;
+  for (const inc of incidents.slice(0, 50)) buckets.query(inc, ids, { maxTimeS: MAX_ETA_S }); // warm-up
+  incidents.forEach((inc, i) => {
+    const t = performance.now();
+    const r = buckets.query(inc, ids, { maxTimeS: MAX_ETA_S });
+    bTimes.push(performance.now() - t);
+    const b = argmin(r.durationS);
+    if (b === bestCh[i] || Math.abs(r.durationS[b]! - r.durationS[bestCh[i]!]!) < 1e-6) bSame++;
+  });
+  const moves = points(g, 2000, 13);
+  const tm0 = performance.now();
+  moves.forEach((p, i) => buckets.set(ids[(i * 7) % UNITS]!, p));
+  const moveUs = ((performance.now() - tm0) * 1000) / moves.length;
+  const st = buckets.stats;
+  out(`  buckets (units kept as fixes arrive): placing ${UNITS} units ${f1(placeMs)} ms (${f1((placeMs * 1000) / UNITS)} µs each; ${st.sourceVertices} source vertices, ${st.bucketEntries} entries);` +
+    ` a unit moved to a new road piece elsewhere ${f1(moveUs)} µs; query p50 ${f3(pct(bTimes, 50))} ms, p99 ${f3(pct(bTimes, 99))} ms, max ${f3(Math.max(...bTimes))} ms (goal p99 ≤ 5 ms);` +
+    ` fastest unit equal to the plan's: ${bSame}/${incidents.length}`);
   const sample = incidents.slice(0, Math.min(PLAIN_SAMPLE, INCIDENTS));
   const plainTimes: number[] = [];
   let settled = 0, agree = 0;
@@ -152,6 +179,7 @@ async function benchNetwork(label: string, extract: string, cacheDir: string): P
   }
   out(`  plain many-to-one (what POST /dispatch/recommendations runs today), ${sample.length} incidents: p50 ${f3(pct(plainTimes, 50))} ms, p99 ${f3(pct(plainTimes, 99))} ms, ${Math.round(settled / sample.length)} vertices settled per query; fastest unit equal to the plan's: ${agree}/${sample.length}`);
 
+  if (NEAREST_ONLY) return;
   const pg = WITH_PG ? await connectPgRouting() : null;
   if (pg) {
     try {
