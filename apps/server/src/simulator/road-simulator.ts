@@ -8,6 +8,7 @@ import type { LiveFleet, LiveUnit } from '@rescue/fleet';
 import type { StationRow } from '@rescue/persistence';
 import type { DemoUnit } from './demo-fleet';
 import type { Place, TripPlanner } from './trip-planner';
+import { slicesFor, StaggeredRounds } from './staggered-rounds';
 import { DEFAULT_TIMES, type ScriptTimes, UnitScript } from './unit-script';
 
 /** The incident of a task, WGS-84 (what a terminal receives with its order). */
@@ -34,6 +35,8 @@ interface SimUnit {
   client: MqttClient;
   script: UnitScript;
   base: string;
+  /** When the unit was last stepped (epoch ms): each unit keeps its own time, the fleet is stepped in slices. */
+  lastStepAt: number;
   lastFixTs: number;
   lastStatusTs: number;
   /** A task whose incident is being fetched (at most one per unit). */
@@ -53,7 +56,7 @@ export class RoadSimulator {
   private readonly sims = new Map<string, SimUnit>();
   private timer: NodeJS.Timeout | null = null;
   private sub: Subscription | null = null;
-  private lastTick = 0;
+  private rounds: StaggeredRounds<SimUnit> | null = null;
   private stopped = false;
 
   constructor(
@@ -91,11 +94,15 @@ export class RoadSimulator {
       script.resume(status, incident && view?.taskId ? { id: view.taskId, incident } : null);
       if (this.stopped) return;
       const base = `${TOPIC_PREFIX}/${unit.id}`;
-      this.sims.set(unit.id, { unit, client: this.connect(unit.id, base), script, base, lastFixTs: 0, lastStatusTs: view?.statusTs ?? 0, fetching: null });
+      this.sims.set(unit.id, { unit, client: this.connect(unit.id, base), script, base, lastStepAt: 0, lastFixTs: 0, lastStatusTs: view?.statusTs ?? 0, fetching: null });
     }
     this.sub = this.live.changes.subscribe((u) => this.onChange(u));
-    this.lastTick = Date.now();
-    this.timer = setInterval(() => this.tick(), this.opts.intervalMs);
+    // Each unit reports once per interval, at its own moment in it, like independent terminals.
+    const slices = slicesFor(this.opts.intervalMs);
+    const started = Date.now();
+    for (const s of this.sims.values()) s.lastStepAt = started;
+    this.rounds = new StaggeredRounds([...this.sims.values()], slices);
+    this.timer = setInterval(() => this.tick(), this.opts.intervalMs / slices);
     this.log.info({ units: this.sims.size, hospitals: this.hospitals.length, speedup: this.opts.speedup, everyMs: this.opts.intervalMs }, 'road simulator driving');
   }
 
@@ -118,6 +125,7 @@ export class RoadSimulator {
     this.timer = null;
     this.sub?.unsubscribe();
     this.sub = null;
+    this.rounds = null;
     await Promise.all(
       [...this.sims.values()].map(async (s) => {
         if (s.client.connected) {
@@ -192,18 +200,18 @@ export class RoadSimulator {
     }
   }
 
+  /** One slice of the fleet: each of its units moves by the time since its own last step. */
   private tick(): void {
     const now = Date.now();
-    // A stalled event loop must not teleport units: at most 5 intervals are caught up.
-    const dtWallS = Math.min(now - this.lastTick, 5 * this.opts.intervalMs) / 1000;
-    this.lastTick = now;
-    const dtSimS = dtWallS * this.opts.speedup;
-    // Distance this tick such that the speed implied between this fix and the last stays under the ingest
-    // limit: the fixes' times differ by the wall time elapsed.
-    const maxMoveM = (this.opts.maxImpliedKmh / 3.6) * dtWallS;
-    for (const s of this.sims.values()) {
+    for (const s of this.rounds?.next() ?? []) {
+      // A stalled event loop must not teleport units: at most 5 intervals are caught up.
+      const dtWallS = Math.min(now - s.lastStepAt, 5 * this.opts.intervalMs) / 1000;
+      s.lastStepAt = now;
+      // Distance such that the speed implied between this fix and the last stays under the ingest
+      // limit: the fixes' times differ by the wall time elapsed.
+      const maxMoveM = (this.opts.maxImpliedKmh / 3.6) * dtWallS;
       try {
-        this.stepUnit(s, now, dtSimS, maxMoveM);
+        this.stepUnit(s, now, dtWallS * this.opts.speedup, maxMoveM);
       } catch (e) {
         this.log.error({ unitId: s.unit.id, err: (e as Error).message }, 'simulated unit step failed');
       }
