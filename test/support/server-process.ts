@@ -40,7 +40,27 @@ export interface ServerProcess {
  * data directory (or the given one, to test a restart), and waits until GET /health answers 200.
  * `env` overrides anything (DATABASE_URL, MQTT_URL, SIMULATOR, …).
  */
-export async function startServer(env: Record<string, string> = {}, opts: { dataDir?: string; timeoutMs?: number; ca?: Buffer } = {}): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string> = {}, opts: StartOptions = {}): Promise<ServerProcess> {
+  // A port free when picked can be taken before the server binds it (ports come from the ephemeral range that
+  // outgoing connections also use): pick new ones and start again, a bounded number of times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServerOnce(env, opts);
+    } catch (e) {
+      if (!(e instanceof PortTakenError) || attempt === 3) throw e;
+    }
+  }
+}
+
+interface StartOptions {
+  dataDir?: string;
+  timeoutMs?: number;
+  ca?: Buffer;
+}
+
+class PortTakenError extends Error {}
+
+async function startServerOnce(env: Record<string, string>, opts: StartOptions): Promise<ServerProcess> {
   const port = await freePort();
   const mqttPort = await freePort();
   const jt808Port = await freePort();
@@ -59,7 +79,12 @@ export async function startServer(env: Record<string, string> = {}, opts: { data
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   const until = Date.now() + (opts.timeoutMs ?? 60_000);
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}:\n${out.slice(-3000)}`);
+    if (proc.exitCode !== null) {
+      const message = `server exited with ${proc.exitCode}:\n${out.slice(-3000)}`;
+      if (!out.includes('EADDRINUSE')) throw new Error(message);
+      if (opts.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+      throw new PortTakenError(message);
+    }
     try {
       const status = opts.ca ? (await httpsGet(`${url}/health`, opts.ca)).status : (await fetch(`${url}/health`)).status;
       if (status === 200) break;
