@@ -100,6 +100,12 @@ function labelled(names: string[], tags: Tags): { name: string; address: string 
   return name === null ? null : { name, address };
 }
 
+/** The kind, where a feature known only by its address (a house, a plain building) is an address. */
+function kindWithAddress(tags: Tags, isWay: boolean, names: string[]): { kind: FeatureKind; category: string } | null {
+  const k = kindOf(tags, isWay);
+  return k && k.kind === 'poi' && names.length === 0 ? { kind: 'address', category: k.category } : k;
+}
+
 /**
  * Named places of an extract in three passes over the file (relations, then the ways they and the
  * named features need, then nodes), reusing the road importer's block reader. Memory is the named
@@ -146,7 +152,7 @@ export function readPlaces(path: string, onProgress?: ExtractProgress): ExtractP
       nodesWithTags++;
       const names = namesOf(tags);
       const l = labelled(names, tags);
-      const k = l && kindOf(tags, false);
+      const k = l && kindWithAddress(tags, false, names);
       if (!l || !k) return;
       features.push({ id: `n${id}`, name: l.name, names: names.length > 0 ? names : [l.name], ...k, lat, lon, ...(l.address ? { address: l.address } : {}) });
     },
@@ -155,7 +161,7 @@ export function readPlaces(path: string, onProgress?: ExtractProgress): ExtractP
   const roads: NamedRoad[] = [];
   const roadWays: WayRec[] = [];
   for (const w of ways) {
-    const k = kindOf(w.tags, true)!;
+    const k = kindWithAddress(w.tags, true, namesOf(w.tags))!;
     if (k.kind === 'road') {
       roadWays.push(w);
       continue;
@@ -285,11 +291,10 @@ function roadFeatures(roadWays: WayRec[], nodes: NodeTable): GeoFeature[] {
         }
       }
       const first = g.reduce((a, b) => (a.id < b.id ? a : b));
-      const names: string[] = [];
+      const names: string[] = [name];
       for (const w of g) for (const n of namesOf(w.tags)) if (!names.includes(n)) names.push(n);
-      const ref = first.tags['ref'];
-      if (ref !== undefined && !names.includes(ref)) names.push(...ref.split(';').map((s) => s.trim()).filter((s) => s && !names.includes(s)));
-      if (names.length === 0) names.push(name);
+      // Route numbers (G3, S101) are how roads outside towns are called.
+      for (const w of g) for (const r of (w.tags['ref'] ?? '').split(';').map((s) => s.trim())) if (r && !names.includes(r)) names.push(r);
       out.push({ id: `w${first.id}`, name, names, kind: 'road', category: `highway=${first.tags['highway']}`, lat: best[0], lon: best[1] });
     }
   }

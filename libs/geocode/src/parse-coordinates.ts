@@ -70,13 +70,20 @@ function normalize(text: string): { s: string; pairOrder: AxisOrder | null } {
   return { s, pairOrder };
 }
 
-const COMPONENT = /(?:(LAT|LON)\s*[:=]?\s*)?(?:([NSEW])\s*)?([+-]?\d+(?:\.\d+)?)(?:\s*°(?:\s*(\d+(?:\.\d+)?)\s*'(?:\s*(\d+(?:\.\d+)?)\s*"?)?)?)?(?:\s*([NSEW])(?![A-Za-z0-9]))?/g;
+// A number with its optional label (LAT/LON), degrees-minutes-seconds, and hemisphere letter, which
+// stands before the numbers ("N39.9 E116.4") or after them ("39.9N 116.4E"): one style per text, as
+// "N 39.9 E 116.4" would otherwise read the E as the first number's suffix.
+const NUMBER = String.raw`([+-]?\d+(?:\.\d+)?)(?:\s*°(?:\s*(\d+(?:\.\d+)?)\s*'(?:\s*(\d+(?:\.\d+)?)\s*"?)?)?)?`;
+const LABEL = String.raw`(?:(LAT|LON)\s*[:=]?\s*)?`;
+const HEMI_BEFORE = new RegExp(String.raw`${LABEL}(?:([NSEW])\s*)?${NUMBER}`, 'g');
+const HEMI_AFTER = new RegExp(String.raw`${LABEL}${NUMBER}(?:\s*([NSEW])(?![A-Za-z]))?`, 'g');
+const LETTER_FIRST = /^[^0-9]*\b[NSEW]\s*[+-]?\d/;
 
 function components(s: string, raw: string): Component[] {
   const out: Component[] = [];
-  for (const m of s.matchAll(COMPONENT)) {
-    const [, label, hemiBefore, deg, min, sec, hemiAfter] = m;
-    if (hemiBefore && hemiAfter) throw new BadInputError(`无法识别坐标 (cannot read ${JSON.stringify(raw)}: two hemisphere letters on one number)`);
+  const before = LETTER_FIRST.test(s);
+  for (const m of s.matchAll(before ? HEMI_BEFORE : HEMI_AFTER)) {
+    const [label, hemiBefore, deg, min, sec, hemiAfter] = before ? [m[1], m[2], m[3], m[4], m[5], undefined] : [m[1], undefined, m[2], m[3], m[4], m[5]];
     const hemi = hemiBefore ?? hemiAfter;
     let value = Number(deg);
     if (min !== undefined) {
@@ -86,7 +93,7 @@ function components(s: string, raw: string): Component[] {
     }
     if (hemi === 'S' || hemi === 'W') value = -Math.abs(value);
     const axis = label === 'LAT' || hemi === 'N' || hemi === 'S' ? 'lat' : label === 'LON' || hemi === 'E' || hemi === 'W' ? 'lon' : null;
-    if (label && hemi && (label === 'LAT') !== (axis === 'lat')) throw new BadInputError(`无法识别坐标 (cannot read ${JSON.stringify(raw)}: label and hemisphere disagree)`);
+    if (label && hemi && (label === 'LAT') !== (hemi === 'N' || hemi === 'S')) throw new BadInputError(`无法识别坐标 (cannot read ${JSON.stringify(raw)}: label and hemisphere disagree)`);
     out.push({ value, axis, precise: deg!.includes('.') || min !== undefined });
   }
   return out;
@@ -156,7 +163,8 @@ export function parseCoordinates(text: string, datum: Datum, hint: ParseHint = {
   if (!valid(input)) throw new BadInputError(`坐标超出范围 (latitude must be within ±90 and longitude within ±180: ${JSON.stringify(raw)})`);
   if (input.lat === 0 && input.lon === 0) throw new BadInputError('坐标为 (0, 0)，应为漏填 (0, 0 is a missing location, not a place)');
   const warnings: string[] = [];
-  if (datum !== 'WGS84' && isOutsideChina(input.lat, input.lon)) warnings.push('点在中国境外，GCJ-02/BD-09 不作偏移 (outside China: GCJ-02 and BD-09 equal WGS-84 there)');
+  if (datum === 'GCJ02' && isOutsideChina(input.lat, input.lon)) warnings.push('点在中国境外，GCJ-02 不作偏移 (outside China: GCJ-02 equals WGS-84 there)');
+  if (datum === 'BD09' && isOutsideChina(input.lat, input.lon)) warnings.push('点在中国境外，请确认是百度坐标 (outside China: Baidu maps there usually show WGS-84; check the datum)');
   if (alternative) warnings.push('经纬度顺序不确定，按“经度,纬度”读取 (order ambiguous: read as longitude,latitude; see alternative)');
   return { wgs84: toWgs84(input, datum), input, datum, order, orderFrom, ...(alternative ? { alternative } : {}), warnings };
 }

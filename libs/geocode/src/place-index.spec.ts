@@ -51,6 +51,8 @@ describe('PlaceIndex ranking', () => {
     const typo = idx.search('淮南市第一人名医院');
     expect(typo[0]!.feature.name).toBe('淮南市第一人民医院');
     expect(typo[0]!.match).toBe('fuzzy');
+    // Sharing one character of two is no match: 丽人医院 is no answer to 淮南.
+    expect(idx.search('淮北').map((h) => h.feature.name)).toEqual([]);
   });
 
   it('a half-typed Latin word matches by prefix, and a typo in a long word by edit distance', () => {

@@ -19,6 +19,8 @@ export const NEAR_SCALE_M = 5000;
 const NEAR_GAIN = 4;
 /** Hits scoring below this share of the best one are noise (a single shared character). */
 const MIN_SHARE = 0.1;
+/** A fuzzy hit must hold this share of the query's CJK characters (2 of 2, 2 of 3, 3 of 4). */
+const MIN_CJK_COVER = 0.6;
 /** Same name within this distance: one place drawn twice (a hospital's node and its building). */
 const SAME_PLACE_M = 250;
 
@@ -116,13 +118,17 @@ export class PlaceIndex {
     });
     if (results.length === 0) return [];
     const qChars = [...new Set(terms(query).uni)];
-    const hits: PlaceHit[] = results.map((r) => {
+    const hits: PlaceHit[] = [];
+    for (const r of results) {
       const id = r.id as number;
       const match = this.matchOf(id, q);
-      // A Chinese name typed with a wrong character: favour names holding more of the typed characters.
-      const cover = match === 'fuzzy' && qChars.length > 1 ? this.coverage(id, qChars) ** 2 : 1;
-      return { feature: this.features[id]!, score: r.score * MATCH_BOOST[match] * cover, match };
-    });
+      // A Chinese name typed with a wrong character: favour names holding more of the typed
+      // characters, and drop those holding too few (书院 is no answer to 医院).
+      const cover = match === 'fuzzy' && qChars.length > 1 ? this.coverage(id, qChars) : 1;
+      if (cover < MIN_CJK_COVER) continue;
+      hits.push({ feature: this.features[id]!, score: r.score * MATCH_BOOST[match] * cover ** 2, match });
+    }
+    if (hits.length === 0) return [];
     hits.sort((a, b) => b.score - a.score);
     const floor = hits[0]!.score * MIN_SHARE;
     const out: PlaceHit[] = [];
