@@ -1,4 +1,5 @@
 import { DomainError, haversineM } from '@rescue/common';
+import fc from 'fast-check';
 import { DATUM_VECTORS } from '@rescue/telemetry/testing';
 import { parseCoordinates, parseDatum } from './parse-coordinates';
 
@@ -120,4 +121,25 @@ describe('parseCoordinates: how the text is written', () => {
     [`39°75'N 116°E`, /below 60/],
     ['1'.repeat(201), /longer than/],
   ])('refuses %j', (text, message) => fails(text, message));
+});
+
+describe('parseCoordinates on any text', () => {
+  // What a dispatcher may paste: anything. Either a point on Earth or a BAD_INPUT, never a crash.
+  const pieces = fc.constantFrom('116.404', '39.915', '-8.6', '0', '°', "'", '"', 'N', 'S', 'E', 'W', 'lat', 'lng', '经度', '纬度', '北纬', ',', '，', ' ', '=', '&', '12958160.97', '1e5', 'NaN', '.', '-');
+  const text = fc.oneof(fc.string({ maxLength: 60 }), fc.array(pieces, { maxLength: 12 }).map((xs) => xs.join('')));
+  it('returns a valid WGS-84 point or refuses with BAD_INPUT', () => {
+    fc.assert(
+      fc.property(text, fc.constantFrom('WGS84', 'GCJ02', 'BD09'), (t, datum) => {
+        try {
+          const p = parseCoordinates(t, datum as 'WGS84');
+          expect(Math.abs(p.wgs84.lat)).toBeLessThanOrEqual(90.1);
+          expect(Math.abs(p.wgs84.lon)).toBeLessThanOrEqual(180.1);
+          expect(Number.isFinite(p.wgs84.lat + p.wgs84.lon)).toBe(true);
+        } catch (e) {
+          expect((e as DomainError).code).toBe('BAD_INPUT');
+        }
+      }),
+      { numRuns: 3000, seed: 14 },
+    );
+  });
 });

@@ -1,4 +1,5 @@
 import type { GeoFeature } from './extract';
+import fc from 'fast-check';
 import { PlaceIndex, proximityBoost } from './place-index';
 
 let seq = 0;
@@ -107,5 +108,19 @@ describe('PlaceIndex ranking', () => {
     const idx = PlaceIndex.build(Array.from({ length: 30 }, (_, i) => place(`村${i}`, kmNorth(i), BASE.lon, { kind: 'village' })));
     expect(idx.search('村', { limit: 7 })).toHaveLength(7);
     expect(idx.search('   ')).toEqual([]);
+  });
+});
+
+describe('PlaceIndex on any query', () => {
+  const idx = PlaceIndex.build([place('淮南市第一人民医院', BASE.lat, BASE.lon, { kind: 'hospital' }), place('Andorra la Vella', BASE.lat, BASE.lon), place('长江路', BASE.lat, BASE.lon, { kind: 'road', address: '长江路12号' })]);
+  it('answers a list within the limit for any text (no throw on symbols, surrogates, regex characters)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.constantFrom('.*', '(', '\\', '医院??', '𠀀𠀁', '\u0000')), fc.integer({ min: 1, max: 5 }), (q, limit) => {
+        const hits = idx.search(q, { limit, near: BASE });
+        expect(hits.length).toBeLessThanOrEqual(limit);
+        for (const h of hits) expect(Number.isFinite(h.score)).toBe(true);
+      }),
+      { numRuns: 2000, seed: 14 },
+    );
   });
 });
