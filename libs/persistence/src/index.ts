@@ -17,3 +17,4 @@ export { type DbBigint, type DbTimestamp, execute, selectRow, selectRows } from 
 export * from './accounts.repository';
 export * from './backup';
 export * from './population.repository';
+export * from './webhooks.repository';

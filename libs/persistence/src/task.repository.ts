@@ -1,6 +1,8 @@
 import { DataSource, EntityManager } from 'typeorm';
+import type { EventDraft } from '@rescue/webhooks';
 import { AuditEntry, AuditRepository } from './audit.repository';
 import { OrderRepository } from './order.repository';
+import { WebhookOutbox } from './webhooks.repository';
 import { DbBigint, DbTimestamp, execute, selectRow, selectRows, toIso, toMs, toMsOrNull } from './rows';
 import type { Queryable } from './timescale';
 
@@ -177,11 +179,24 @@ function toTask(r: TaskColumns): TaskRow {
 
 /** Statements of one transaction; the handle stays in here, never in a service. */
 export class TaskTransaction {
+  /** Whether an event went into the outbox (the worker is woken after the commit). */
+  emitted = false;
+
   constructor(
     protected readonly m: EntityManager,
     private readonly auditTrail: AuditRepository,
     protected readonly orders: OrderRepository,
+    private readonly outbox: WebhookOutbox,
   ) {}
+
+  /**
+   * Publishes events out (webhooks) with this transaction: they commit with the change or not at all.
+   * Call it last, after the change's statements (see WebhookOutbox).
+   */
+  async emit(events: EventDraft | readonly EventDraft[]): Promise<void> {
+    await this.outbox.append(this.m, events);
+    this.emitted = true;
+  }
 
   async insertTask(t: TaskRow): Promise<void> {
     await execute(
@@ -206,10 +221,11 @@ export class UnitTransaction extends TaskTransaction {
     m: EntityManager,
     auditTrail: AuditRepository,
     orders: OrderRepository,
+    outbox: WebhookOutbox,
     /** The unit as locked. */
     readonly unit: LockedUnit,
   ) {
-    super(m, auditTrail, orders);
+    super(m, auditTrail, orders, outbox);
   }
 
   /** The dispatch order of a new assignment, to be sent down to this unit. */
@@ -270,13 +286,20 @@ export class TaskRepository {
   private readonly auditTrail: AuditRepository;
   private readonly orders: OrderRepository;
 
-  constructor(private readonly db: DataSource) {
+  /** `outbox`: the server's one instance, so appends wake its delivery worker (a fresh one otherwise). */
+  constructor(
+    private readonly db: DataSource,
+    private readonly outbox: WebhookOutbox = new WebhookOutbox(db),
+  ) {
     this.auditTrail = new AuditRepository(db);
     this.orders = new OrderRepository(db);
   }
 
-  withTransaction<T>(work: (tx: TaskTransaction) => Promise<T>): Promise<T> {
-    return this.db.transaction((m) => work(new TaskTransaction(m, this.auditTrail, this.orders)));
+  async withTransaction<T>(work: (tx: TaskTransaction) => Promise<T>): Promise<T> {
+    let tx: TaskTransaction | null = null;
+    const result = await this.db.transaction((m) => work((tx = new TaskTransaction(m, this.auditTrail, this.orders, this.outbox))));
+    if ((tx as TaskTransaction | null)?.emitted) this.outbox.committed();
+    return result;
   }
 
   /**
@@ -284,13 +307,16 @@ export class TaskRepository {
    * concurrent changes of one unit are serialised by the database. Throws missing() if there is no
    * such unit.
    */
-  withUnitLocked<T>(unitId: string, work: (tx: UnitTransaction) => Promise<T>, missing: () => Error): Promise<T> {
-    return this.db.transaction(async (m) => {
+  async withUnitLocked<T>(unitId: string, work: (tx: UnitTransaction) => Promise<T>, missing: () => Error): Promise<T> {
+    let tx: UnitTransaction | null = null;
+    const result = await this.db.transaction(async (m) => {
       const r = await selectRow<LockedUnitColumns>(m, `SELECT id, status, status_ts, station_id, capabilities FROM units WHERE id = $1 FOR UPDATE`, [unitId]);
       if (!r) throw missing();
       const unit: LockedUnit = { id: r.id, status: r.status, statusTs: toMsOrNull(r.status_ts), stationId: r.station_id, capabilities: r.capabilities ?? [] };
-      return work(new UnitTransaction(m, this.auditTrail, this.orders, unit));
+      return work((tx = new UnitTransaction(m, this.auditTrail, this.orders, this.outbox, unit)));
     });
+    if ((tx as UnitTransaction | null)?.emitted) this.outbox.committed();
+    return result;
   }
 
   /** The unit's active task, read outside any transaction (after a lost race, to name the winner). */

@@ -5,6 +5,7 @@ import { isUnitStatus, UnitStatus } from '@rescue/contracts';
 import { checkTransition, DispatchError, dispatchExclusion, TASK_ENDINGS, TASK_STATUSES } from '@rescue/dispatch';
 import { LiveFleet } from '@rescue/fleet';
 import { isActiveTaskConflict, TaskRepository, TaskRow } from '@rescue/persistence';
+import { newTaskEvents, statusChangeEvents } from '@rescue/webhooks';
 import { ROOT_LOGGER } from '../logging/root-logger';
 
 export interface AssignCommand {
@@ -72,6 +73,7 @@ export class TaskLifecycleService {
       await this.repo.withTransaction(async (tx) => {
         await tx.insertTask(base);
         await tx.audit({ actor: cmd.actor, action: 'task.create', subject: `task:${taskId}`, detail: taskDetail(base) });
+        await tx.emit(newTaskEvents(base, null, now));
       });
       return base;
     }
@@ -96,6 +98,7 @@ export class TaskLifecycleService {
         await tx.setStatus('order_received', now, taskId);
         await tx.createOrder(taskId, `O-${randomUUID()}`);
         await tx.insertEvent({ taskId, fromStatus: unit.status, toStatus: 'order_received', ts: now, source: 'dispatcher', reason: null });
+        await tx.emit(newTaskEvents(t, unit.status, now));
         return t;
       }, () => unknownUnit(unitId));
     } catch (e) {
@@ -150,6 +153,7 @@ export class TaskLifecycleService {
         actor: cmd.actor, action: taskId ? 'task.event' : 'unit.status', subject: taskId ? `task:${taskId}` : `unit:${cmd.unitId}`,
         detail: { unitId: cmd.unitId, from: unit.status, to: cmd.to, ts: new Date(cmd.ts).toISOString(), source: cmd.source, reason: cmd.reason },
       });
+      await tx.emit(statusChangeEvents({ unitId: cmd.unitId, taskId, from: unit.status, to: cmd.to, ts: cmd.ts, source: cmd.source, reason: cmd.reason }));
       return { unitId: cmd.unitId, from: unit.status, to: cmd.to, taskId, noop: false };
     }, () => unknownUnit(cmd.unitId));
     if (result.acknowledged) {
