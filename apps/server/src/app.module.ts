@@ -28,6 +28,7 @@ import type { LoadedApiKeys } from './security/api-key-file';
 import { SecurityModule } from './security/security.module';
 import { AuditModule } from './audit/audit.module';
 import { AccountsModule } from './accounts/accounts.module';
+import { AlarmsModule } from './alarms/alarms.module';
 import { BackupModule } from './backup/backup.module';
 import { SimulatorModule } from './simulator/simulator.module';
 import { VALIDATION_OPTIONS } from './validation-options';
@@ -52,6 +53,7 @@ import { VALIDATION_OPTIONS } from './validation-options';
     CredentialsModule,
     BrokerModule,
     FleetModule,
+    AlarmsModule,
     RoutingModule,
     GeocodeModule,
     LearningModule,

@@ -12,6 +12,7 @@ export * from './edge-speeds.repository';
 export * from './registry.repository';
 export * from './imported-tasks.repository';
 export * from './order.repository';
+export * from './unit-alarms.repository';
 export * from './qc-report-source';
 export { type DbBigint, type DbTimestamp, execute, selectRow, selectRows } from './rows';
 export * from './accounts.repository';

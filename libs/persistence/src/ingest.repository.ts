@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { Fix } from '@rescue/telemetry';
 import { numberArrayLiteral, textArrayLiteral } from './pg-array-literal';
+import { type AlarmReportRow, UnitAlarmsRepository, type UnitAlarmRow } from './unit-alarms.repository';
 
 /** A fix as stored: what the pipeline accepted, its step from the previous fix and when it arrived. */
 export interface FixRow extends Fix {
@@ -38,7 +39,12 @@ export interface IngestBatch {
   deadLetters: DeadLetterRow[];
   statuses: StatusRow[];
   presences: PresenceRow[];
+  /** JT/T 808 alarm flags of location reports (absent: none in this batch). */
+  alarmReports?: AlarmReportRow[];
 }
+
+/** Told after a commit which alarm episodes it raised or cleared. */
+export type AlarmChangesListener = (changed: UnitAlarmRow[]) => void;
 
 export interface WriteResult {
   inserted: number;
@@ -67,17 +73,31 @@ export class IngestRepository {
   private readonly knownUnits = new Set<string>();
   private static readonly KNOWN_UNITS_CAP = 200_000;
 
-  constructor(private readonly db: DataSource) {}
+  private readonly alarms: UnitAlarmsRepository;
+  private readonly alarmListeners: AlarmChangesListener[] = [];
+
+  constructor(private readonly db: DataSource) {
+    this.alarms = new UnitAlarmsRepository(db);
+  }
+
+  /** Adds a listener for alarm episodes raised or cleared by committed batches. */
+  onAlarmChanges(listener: AlarmChangesListener): void {
+    this.alarmListeners.push(listener);
+  }
 
   async write(batch: IngestBatch): Promise<WriteResult> {
-    return this.db.transaction(async (m) => {
+    let alarms: UnitAlarmRow[] = [];
+    const res = await this.db.transaction(async (m) => {
       await this.registerUnits(m, batch);
       const inserted = await this.insertFixes(m, batch.fixes);
       await this.insertDeadLetters(m, batch.deadLetters);
       await this.insertStatusReports(m, batch.statuses);
       await this.updatePresences(m, newestPerUnit(batch.presences));
+      alarms = await this.alarms.apply(m, batch.alarmReports ?? []);
       return { inserted, duplicates: batch.fixes.length - inserted };
     });
+    if (alarms.length > 0) for (const l of this.alarmListeners) l(alarms);
+    return res;
   }
 
   /** Deletes the oldest dead letters beyond maxRows; returns how many went. */
@@ -95,7 +115,7 @@ export class IngestRepository {
 
   private async registerUnits(m: EntityManager, batch: IngestBatch): Promise<void> {
     const fresh = new Set<string>();
-    for (const rows of [batch.fixes, batch.statuses, batch.presences]) {
+    for (const rows of [batch.fixes, batch.statuses, batch.presences, batch.alarmReports ?? []]) {
       for (const r of rows) if (!this.knownUnits.has(r.unitId)) fresh.add(r.unitId);
     }
     if (fresh.size === 0) return;

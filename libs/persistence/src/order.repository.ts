@@ -52,7 +52,15 @@ export class OrderRepository {
     return rows.map((r) => ({ ...row(r), task: r }));
   }
 
-  /** Orders of active tasks not acknowledged (the console's list). */
+  /** Orders of active tasks, acknowledged or not, newest first (the console's order panel). */
+  async ofActiveTasks(limit = 200): Promise<TaskOrderRow[]> {
+    const rows: Array<Record<string, any>> = await this.db.query(
+      `SELECT o.* FROM task_orders o JOIN tasks t ON t.id = o.task_id WHERE t.state = 'active' ORDER BY o.created_at DESC LIMIT $1`, [limit],
+    );
+    return rows.map(row);
+  }
+
+  /** Orders of active tasks not acknowledged (GET /orders/undelivered). */
   async undelivered(): Promise<TaskOrderRow[]> {
     const rows: Array<Record<string, any>> = await this.db.query(
       `SELECT o.* FROM task_orders o JOIN tasks t ON t.id = o.task_id WHERE o.acked_at IS NULL AND t.state = 'active' ORDER BY o.created_at`,

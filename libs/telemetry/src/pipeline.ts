@@ -143,6 +143,8 @@ export class TelemetryPipeline {
           if (d instanceof Refusal) this.reject(out, d, unitId, text);
           else {
             if (d.badExtraItems > 0) out.badExtraItems = d.badExtraItems;
+            const alarms = d.alarmReports.filter((r) => r.ts - now <= this.cfg.maxFutureMs && now - r.ts <= this.cfg.maxAgeMs);
+            if (alarms.length > 0) out.alarmReports = alarms.map((r) => ({ ...r, unitId: t.unitId }));
             this.rangeCheckAndFilter(out, d.candidates, unitId, now);
           }
           return out;

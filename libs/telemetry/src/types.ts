@@ -1,4 +1,5 @@
 import type { CRS, UnitStatus } from '@rescue/contracts';
+import type { AlarmReport } from './jt808/alarms';
 
 /** A position of a unit, as stored: WGS-84 once it has left the pipeline. */
 export interface Fix {
@@ -81,6 +82,11 @@ export interface PipelineOutput {
   rejections: Rejection[];
   /** JT/T 808 only: reports kept although their extra items were malformed (counted by ingest). */
   badExtraItems?: number;
+  /**
+   * JT/T 808 only: each location report's alarm flags, within the message's time limits (also reports
+   * whose fix was refused, e.g. not positioned: an SOS must not depend on the GNSS receiver).
+   */
+  alarmReports?: Array<AlarmReport & { unitId: string }>;
   /** JT/T 808 only: the gateway's reference of the relayed message, handed back once it is durable. */
   receipt?: string;
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, MessageEvent, Param, Query, Req, Sse } from '@nestjs/common';
+import { Controller, Get, Inject, MessageEvent, Optional, Param, Query, Req, Sse } from '@nestjs/common';
 import type { Request } from 'express';
 import { concat, interval, map, merge, Observable, of } from 'rxjs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
@@ -6,6 +6,7 @@ import { NotFoundError } from '@rescue/common';
 import type { AppConfig } from '@rescue/config';
 import { LiveFleet, UnitView } from '@rescue/fleet';
 import { AuditRepository, FleetRepository } from '@rescue/persistence';
+import { AlarmFeed } from '../alarms/alarm-feed';
 import { APP_CONFIG } from '../config.module';
 import { AllowQueryToken, type ApiCaller, auditActor, Caller } from '../security/access.decorators';
 import { latestPerKeyWhenBackedUp } from './latest-per-key';
@@ -24,6 +25,7 @@ export class UnitsController {
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
     @Inject(SseLimits) private readonly sse: SseLimits,
     @Inject(AuditRepository) private readonly audit: AuditRepository,
+    @Optional() @Inject(AlarmFeed) private readonly alarms: AlarmFeed | null = null,
   ) {}
 
   @Get()
@@ -38,15 +40,17 @@ export class UnitsController {
    */
   @Sse('stream')
   @AllowQueryToken()
-  @ApiOperation({ summary: 'SSE stream of unit changes (event "unit"), starting with a snapshot of every unit; 503 beyond SSE_MAX_CLIENTS streams, 429 beyond SSE_MAX_CLIENTS_PER_KEY streams of one API key' })
+  @ApiOperation({ summary: 'SSE stream of unit changes (event "unit"), starting with a snapshot of every unit, and terminal alarms raised or cleared (event "alarm"); 503 beyond SSE_MAX_CLIENTS streams, 429 beyond SSE_MAX_CLIENTS_PER_KEY streams of one API key' })
   stream(@Req() req: Request, @Caller() caller: ApiCaller): Observable<MessageEvent> {
     const view = (unitId: string) => this.fleet.view(unitId, Date.now(), this.cfg.staleAfterS);
     const snapshot = of(...this.fleet.list(Date.now(), this.cfg.staleAfterS)).pipe(map((u): MessageEvent => ({ type: 'unit', data: u })));
     const changes = this.fleet.changes.pipe(map((u): MessageEvent => ({ type: 'unit', data: view(u.unitId) ?? u })));
     const heartbeat = interval(15_000).pipe(map((): MessageEvent => ({ type: 'heartbeat', data: { ts: Date.now() } })));
-    const events = concat(snapshot, merge(changes, heartbeat));
-    // Bounded for a client that stops reading: latest event per unit only, disconnected after SSE_STALL_TIMEOUT_S.
-    const key = (e: MessageEvent): string => (e.type === 'unit' ? (e.data as UnitView).unitId : String(e.type));
+    const alarms = this.alarms ? this.alarms.changes.pipe(map((a): MessageEvent => ({ type: 'alarm', data: a }))) : of<MessageEvent>();
+    const events = concat(snapshot, merge(changes, alarms, heartbeat));
+    // Bounded for a client that stops reading: latest event per unit (and per alarm) only, disconnected after SSE_STALL_TIMEOUT_S.
+    const key = (e: MessageEvent): string =>
+      e.type === 'unit' ? (e.data as UnitView).unitId : e.type === 'alarm' ? `alarm:${(e.data as { id: number }).id}` : String(e.type);
     return this.sse.admit(caller.name, latestPerKeyWhenBackedUp(events, key, req.res!, this.sse.stallMs, () => this.sse.stalled()));
   }
 

@@ -20,6 +20,7 @@ export class OpenBatch {
     for (const k of ['fixes', 'deadLetters', 'statuses', 'presences'] as const) {
       for (const r of other.rows[k]) (this.rows[k] as unknown[]).push(r);
     }
+    if (other.rows.alarmReports) for (const r of other.rows.alarmReports) (this.rows.alarmReports ??= []).push(r);
     for (const a of other.acks) this.acks.push(a);
     for (const r of other.receipts) this.receipts.push(r);
     this.messages += other.messages;

@@ -138,6 +138,10 @@ export class IngestWorker implements DurableIngest {
       batch.rows.statuses.push({ unitId: st.unitId, ts: st.ts, status: st.status, taskId: st.taskId, source: st.source, receivedAt });
     }
     if (out.presence) batch.rows.presences.push({ ...out.presence, ts: receivedAt });
+    if (out.alarmReports) {
+      const rows = (batch.rows.alarmReports ??= []);
+      for (const a of out.alarmReports) rows.push({ unitId: a.unitId, ts: a.ts, flags: a.flags, lat: a.lat, lon: a.lon, receivedAt });
+    }
     if (out.receipt !== undefined) batch.receipts.push(out.receipt);
     if (out.badExtraItems) this.metrics.jt808BadExtraItems.inc(out.badExtraItems);
   }

@@ -1,4 +1,5 @@
 import { decodeJt808Body } from '../jt808/decode';
+import type { AlarmReport } from '../jt808/alarms';
 import { jt808LocationToCandidate } from '../jt808/to-fix';
 import { JT808_MSG, type Jt808Header, type Jt808Location } from '../jt808/types';
 import type { FixCandidate } from '../types';
@@ -10,9 +11,8 @@ export interface Jt808Decoded {
   candidates: FixCandidate[];
   /** Reports whose extra items stopped early (the fix was kept). */
   badExtraItems: number;
-  /** Alarm flags of the newest report with any set (0 when none). */
-  alarm: number;
-  alarmTs: number | null;
+  /** Every report's alarm flags (0 too: a report without a bit clears it), for the unit's alarm events. */
+  alarmReports: AlarmReport[];
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -46,14 +46,12 @@ export function validateJt808(el: unknown, unitId: string): Jt808Decoded | Refus
   else if (decoded.kind === 'location_batch') locations = decoded.locations;
   else return new Refusal('unsupported_type', `JT/T 808 body ${decoded.kind}`);
   if (locations.length === 0) return new Refusal('schema', 'empty 0x0704 batch');
-  const out: Jt808Decoded = { candidates: [], badExtraItems: 0, alarm: 0, alarmTs: null };
+  const out: Jt808Decoded = { candidates: [], badExtraItems: 0, alarmReports: [] };
   for (const loc of locations) {
     out.candidates.push(jt808LocationToCandidate(loc, unitId, Buffer.from(loc.raw).toString('hex')));
     if (loc.extraError !== null) out.badExtraItems++;
-    if (loc.alarm !== 0 && (out.alarmTs === null || loc.ts >= out.alarmTs)) {
-      out.alarm = loc.alarm;
-      out.alarmTs = loc.ts;
-    }
+    // an SOS from a receiver without a fix still counts: the alarm keeps the report, not the position
+    out.alarmReports.push({ ts: loc.ts, flags: loc.alarm >>> 0, lat: loc.positioned ? loc.lat : null, lon: loc.positioned ? loc.lon : null });
   }
   return out;
 }
