@@ -23,6 +23,8 @@ const DICT = {
     respP90: '反应时间 P90', roadMean: '平均途中时间', sceneMean: '平均现场时间', callMean: '平均出诊时间', satisfaction: '需求满足率',
     missing: '缺失', downloadCsv: '下载 CSV', noTasks: '该时段没有任务。', chartDep3: '3 分钟出车率（按站点）', chartResp: '平均反应时间（分钟，按站点）',
     attribution: '地图数据 © OpenStreetMap 贡献者，ODbL 1.0',
+    'alarm.title': '终端报警', 'order.title': '调度指令', 'order.acknowledged': '已确认', 'order.undelivered': '未确认', 'order.unsent': '未发出', 'order.sent': '已发送',
+    'order.times': '次', 'order.retries': '重发', 'order.at': '时间', 'order.by.terminal': '车载终端', 'order.by.dispatcher': '调度员',
   },
   en: {
     title: '120 Dispatch Console', 'tab.fleet': 'Fleet', 'tab.dispatch': 'Dispatch', 'tab.planning': 'Planning', 'tab.indicators': 'Indicators',
@@ -46,6 +48,8 @@ const DICT = {
     respP90: 'Response P90', roadMean: 'Mean road time', sceneMean: 'Mean on-scene', callMean: 'Mean on-call', satisfaction: 'Demand satisfaction',
     missing: 'missing', downloadCsv: 'Download CSV', noTasks: 'No tasks in this period.', chartDep3: '3-minute departure rate by station', chartResp: 'Mean response time (min) by station',
     attribution: 'Map data © OpenStreetMap contributors, ODbL 1.0',
+    'alarm.title': 'Terminal alarms', 'order.title': 'Dispatch orders', 'order.acknowledged': 'acknowledged', 'order.undelivered': 'not acknowledged', 'order.unsent': 'not sent yet', 'order.sent': 'sent',
+    'order.times': '×', 'order.retries': 'Retries', 'order.at': 'Time', 'order.by.terminal': 'terminal', 'order.by.dispatcher': 'dispatcher',
   },
 };
 

@@ -4,6 +4,8 @@ import { FleetView } from './fleet.js';
 import { DispatchView } from './dispatch.js';
 import { PlanningView } from './planning.js';
 import { IndicatorsView } from './indicators.js';
+import { OrdersPanel } from './orders.js';
+import { AlarmsPanel } from './alarms.js';
 import { api, ensureKey, takeKeyFromUrl } from './util.js';
 
 /** Boot: labels, map with the offline basemap, then the four views; `window.rc` is for tests and debugging. */
@@ -41,9 +43,12 @@ async function main() {
     if (current === 'dispatch') views.dispatch.onMapClick(ev.latlng);
   });
   await views.fleet.start();
+  // On every view: terminal alarms and the orders sent down to the vehicles (issue 12).
+  const panels = { alarms: new AlarmsPanel(ctx, document.getElementById('ops-alarms'), views.fleet), orders: new OrdersPanel(document.getElementById('ops-orders')) };
+  await Promise.all([panels.alarms.start(), panels.orders.start()]);
   const initial = location.hash.slice(1);
   if (views[initial]) ctx.showView(initial);
-  window.rc = { ctx, views, ready: true };
+  window.rc = { ctx, views, panels, ready: true };
   document.body.dataset.ready = 'true';
 }
 

@@ -75,6 +75,12 @@ export class DispatchController {
     return { ...task, order: order ? orderView(order) : null, events };
   }
 
+  @Get('orders/active')
+  @ApiOperation({ summary: 'Dispatch orders of active tasks, acknowledged or not (the console\'s order panel), newest first' })
+  async active() {
+    return { orders: (await this.orders.ofActiveTasks()).map(orderView) };
+  }
+
   @Get('orders/undelivered')
   @ApiOperation({ summary: 'Dispatch orders of active tasks the unit has not acknowledged yet (未确认的调度指令), oldest first; they are being resent' })
   async undelivered() {
