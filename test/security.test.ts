@@ -51,6 +51,7 @@ describe('API keys and roles (built server, embedded stack)', () => {
     // a key in the query string is not accepted outside the SSE stream
     expect((await probe(`${srv.url}/units?access_token=${srv.apiKeys.admin}`)).status).toBe(401);
     expect((await probe(`${srv.url}/tasks`, JSON_POST({ location: INCIDENT }))).status).toBe(401);
+    expect((await probe(`${srv.url}/geocode/search?q=Canillo`)).status).toBe(401);
   });
 
   it('refuses a key of the wrong role: 403 naming the roles needed', async () => {
@@ -71,6 +72,12 @@ describe('API keys and roles (built server, embedded stack)', () => {
     expect((await srv.api('/console/stations', {}, 'viewer')).status).toBe(200);
     expect((await srv.api('/metrics', {}, 'viewer')).status).toBe(200);
     expect((await srv.api('/routing/info', {}, 'viewer')).status).toBe(200);
+    // call intake's place search on the default extract (Andorra), for those who dispatch or view
+    const place = await srv.api('/geocode/search?q=Canillo&near=42.5078,1.5211', {}, 'viewer');
+    expect(place.status).toBe(200);
+    expect(((await place.json()) as { results: Array<{ name: string; kind: string }> }).results[0]).toMatchObject({ name: 'Canillo', kind: 'town' });
+    expect((await srv.api('/geocode/parse?text=1.5211,42.5078&crs=WGS84', {}, 'planner')).status).toBe(200);
+    expect((await srv.api('/geocode/reverse?lat=42.5078&lon=1.5211', {}, 'dispatcher')).status).toBe(200);
     expect((await srv.api('/dispatch/recommendations', JSON_POST({ location: INCIDENT }), 'dispatcher')).status).toBe(200);
     const unserved = await srv.api('/tasks', JSON_POST({ location: INCIDENT }), 'dispatcher');
     expect(unserved.status).toBe(201);
