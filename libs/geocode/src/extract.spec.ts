@@ -27,6 +27,8 @@ ${way(102, [4, 5], { highway: 'residential', name: '长江路' })}
 ${way(103, [10, 11, 12, 13, 10], { amenity: 'school', name: '田家庵区第二小学' })}
 ${way(104, [20, 21], { highway: 'service' })}
 ${way(105, [20, 21, 22, 20], { building: 'yes' })}
+${way(106, [1, 10], { railway: 'rail', name: '淮南线' })}
+${way(107, [10, 20], { railway: 'rail', name: '淮南线' })}
 <relation id="200"><member type="way" ref="105" role="outer"/><tag k="type" v="multipolygon"/><tag k="amenity" v="police"/><tag k="name" v="朝阳派出所"/></relation>
 <relation id="201"><member type="node" ref="34" role="admin_centre"/><member type="way" ref="102" role="outer"/><tag k="type" v="boundary"/><tag k="boundary" v="administrative"/><tag k="admin_level" v="5"/><tag k="name" v="淮南市 / Huainan"/><tag k="name:zh" v="淮南市"/></relation>
 <relation id="202"><member type="way" ref="100" role=""/><tag k="type" v="route"/><tag k="route" v="bus"/><tag k="name" v="1路"/></relation>
@@ -70,6 +72,8 @@ describe('readPlaces on a hand-drawn town', () => {
     expect(roads.find((r) => r.id === 'w100')!.names).toEqual(['长江路', 'S101']);
     // On the road: one of its nodes.
     expect(roads.find((r) => r.id === 'w100')!.lat).toBe(32.6);
+    // A railway of two ways is one place too, and no road.
+    expect(byName('淮南线')).toMatchObject([{ id: 'w106', kind: 'poi', category: 'railway=rail' }]);
     // Every named way is a polyline for the nearest-road lookup; the unnamed service road is not.
     expect(x.roads.map((r) => r.wayId).sort()).toEqual([100, 101, 102]);
   });

@@ -160,10 +160,17 @@ export function readPlaces(path: string, onProgress?: ExtractProgress): ExtractP
 
   const roads: NamedRoad[] = [];
   const roadWays: WayRec[] = [];
+  const lines: LineWay[] = [];
   for (const w of ways) {
     const k = kindWithAddress(w.tags, true, namesOf(w.tags))!;
     if (k.kind === 'road') {
       roadWays.push(w);
+      lines.push({ ...w, ...k });
+      continue;
+    }
+    // A railway or a river is drawn as dozens of ways of one name: grouped like roads.
+    if ((w.tags['railway'] !== undefined || w.tags['waterway'] !== undefined) && w.refs[0] !== w.refs[w.refs.length - 1]) {
+      lines.push({ ...w, ...k });
       continue;
     }
     const names = namesOf(w.tags);
@@ -181,7 +188,7 @@ export function readPlaces(path: string, onProgress?: ExtractProgress): ExtractP
     }
     if (coords.length >= 2) roads.push({ wayId: w.id, name, coords: Float64Array.from(coords) });
   }
-  features.push(...roadFeatures(roadWays, nodes));
+  features.push(...lineFeatures(lines, nodes));
 
   for (const r of rels) {
     const names = namesOf(r.tags);
@@ -235,21 +242,25 @@ function boxesNear(a: Box, b: Box): boolean {
   return a[0] - padLat <= b[2] && b[0] - padLat <= a[2] && a[1] - padLon <= b[3] && b[1] - padLon <= a[3];
 }
 
+type LineWay = WayRec & { kind: FeatureKind; category: string };
+
 /**
- * One feature per road, not per OSM way: a street is drawn as many ways (split at every bridge or
- * change of lanes). Ways of the same name that share a node are one road; the same name in another
- * town is another road. Its place is its node nearest to the middle of its nodes, so it lies on it.
+ * One feature per road (or railway, river), not per OSM way: a street is drawn as many ways (split
+ * at every bridge or change of lanes). Ways of the same name and kind that share a node are one road;
+ * the same name in another town is another road. Its place is its node nearest to the middle of its
+ * nodes, so it lies on it.
  */
-function roadFeatures(roadWays: WayRec[], nodes: NodeTable): GeoFeature[] {
-  const byName = new Map<string, WayRec[]>();
-  for (const w of roadWays) {
-    const key = namesOf(w.tags)[0] ?? w.tags['ref']!;
+function lineFeatures(lineWays: LineWay[], nodes: NodeTable): GeoFeature[] {
+  const byName = new Map<string, LineWay[]>();
+  for (const w of lineWays) {
+    const key = `${w.kind} ${namesOf(w.tags)[0] ?? w.tags['ref']!}`;
     const list = byName.get(key);
     if (list) list.push(w);
     else byName.set(key, [w]);
   }
   const out: GeoFeature[] = [];
-  for (const [name, list] of byName) {
+  for (const list of byName.values()) {
+    const name = namesOf(list[0]!.tags)[0] ?? list[0]!.tags['ref']!;
     // Union-find over the ways of one name, joined by shared nodes.
     const parent = list.map((_, i) => i);
     const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
@@ -267,7 +278,7 @@ function roadFeatures(roadWays: WayRec[], nodes: NodeTable): GeoFeature[] {
     for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) {
       if (root(i) !== root(j) && boxesNear(boxes[i]!, boxes[j]!)) parent[root(i)] = root(j);
     }
-    const groups = new Map<number, WayRec[]>();
+    const groups = new Map<number, LineWay[]>();
     list.forEach((w, i) => {
       const g = groups.get(root(i));
       if (g) g.push(w);
@@ -295,7 +306,7 @@ function roadFeatures(roadWays: WayRec[], nodes: NodeTable): GeoFeature[] {
       for (const w of g) for (const n of namesOf(w.tags)) if (!names.includes(n)) names.push(n);
       // Route numbers (G3, S101) are how roads outside towns are called.
       for (const w of g) for (const r of (w.tags['ref'] ?? '').split(';').map((s) => s.trim())) if (r && !names.includes(r)) names.push(r);
-      out.push({ id: `w${first.id}`, name, names, kind: 'road', category: `highway=${first.tags['highway']}`, lat: best[0], lon: best[1] });
+      out.push({ id: `w${first.id}`, name, names, kind: first.kind, category: first.category, lat: best[0], lon: best[1] });
     }
   }
   return out;
