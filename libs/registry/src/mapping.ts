@@ -1,3 +1,4 @@
+import { DomainError } from '@rescue/common';
 /**
  * Which column of the centre's file holds which of our fields. Each field has default header names
  * (Chinese as the dispatch systems export them, and English); a mapping file (`--mapping columns.json`)
@@ -14,7 +15,11 @@ export interface FieldSpec {
 
 export type ColumnMapping = Record<string, string>;
 
-export class MappingError extends Error {}
+export class MappingError extends DomainError<'BAD_IMPORT'> {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('BAD_IMPORT', message, details);
+  }
+}
 
 export function parseMapping(raw: unknown, fields: readonly FieldSpec[]): ColumnMapping {
   const obj = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && 'columns' in raw ? (raw as { columns: unknown }).columns : raw) as unknown;

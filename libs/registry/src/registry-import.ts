@@ -1,3 +1,4 @@
+import { DomainError } from '@rescue/common';
 import type { Readable } from 'node:stream';
 import { FIELDS, parseRecord, type RegistryKind, type RegistryRecord } from './kinds';
 import type { ImportCrs } from './location';
@@ -65,7 +66,11 @@ export interface RegistryImportOptions {
 }
 
 /** Refusals of the whole import (not of a row): unreadable file, unknown mapping column. */
-export class ImportError extends Error {}
+export class ImportError extends DomainError<'BAD_IMPORT'> {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('BAD_IMPORT', message, details);
+  }
+}
 
 const same = (a: unknown, b: unknown): boolean => {
   if (typeof a === 'number' && typeof b === 'number') return Math.abs(a - b) < 1e-9;

@@ -1,3 +1,4 @@
+import { DomainError } from '@rescue/common';
 import { pipeline, type Readable, Transform } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import ExcelJS from 'exceljs';
@@ -17,7 +18,11 @@ export const TABLE_FORMATS = ['csv', 'xlsx', 'geojson'] as const;
 export type TableFormat = (typeof TABLE_FORMATS)[number];
 
 /** A file that cannot be read at all (not a row's fault): wrong format, no header, broken zip. */
-export class TableError extends Error {}
+export class TableError extends DomainError<'BAD_IMPORT'> {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('BAD_IMPORT', message, details);
+  }
+}
 
 export function formatFromName(name: string): TableFormat | null {
   const ext = /\.([a-z]+)$/i.exec(name)?.[1]?.toLowerCase();

@@ -2,6 +2,7 @@ import { BadInputError, DomainError, NotFoundError } from '@rescue/common';
 import { CoverageError } from '@rescue/coverage';
 import { DispatchError } from '@rescue/dispatch';
 import { RoutingError } from '@rescue/routing';
+import { ImportError, MappingError, TableError } from '@rescue/registry';
 import { QueueFullError } from '../coverage/coverage-jobs';
 import { httpOf } from './http-status-of';
 
@@ -22,6 +23,14 @@ describe('domain errors → HTTP, in one table', () => {
     ['dispatch: unit busy', new DispatchError('UNIT_BUSY', 'unit X is on task T'), 409],
     ['dispatch: order_received without assignment', new DispatchError('NEEDS_ASSIGNMENT', 'use POST /tasks'), 422],
     ['dispatch: incident off the roads', new DispatchError('INCIDENT_NOT_ROUTABLE', 'too far'), 422],
+    // the server's own classes (Jt808DirectoryError, LearningBusyError, ImportTooLarge) load Nest: their codes here
+    ['JT/T 808: a bad phone', new DomainError('BAD_PHONE', '"0" is not a terminal phone'), 400],
+    ['JT/T 808: no active terminal to revoke', new DomainError('NOT_PROVISIONED', 'unit X has no active JT/T 808 terminal'), 404],
+    ['learning: a run in progress', new DomainError('BUSY', 'a learning run is already in progress'), 409],
+    ['registry: a bad file', new ImportError('row 3: lat missing'), 400],
+    ['registry: an unreadable table', new TableError('not a CSV'), 400],
+    ['registry: a bad mapping', new MappingError('mapping: not valid JSON'), 400],
+    ['registry: an upload over the limit', new DomainError('BODY_TOO_LARGE', 'file larger than 10 bytes'), 413],
     ['a code without a row (a bug)', new DomainError('SOMETHING_NEW', 'x'), 500],
   ])('%s', (_case, e, status) => {
     expect(httpOf(e)).toEqual({ status, body: { statusCode: status, code: e.code, message: e.message } });

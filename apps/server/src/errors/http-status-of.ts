@@ -14,7 +14,11 @@ export type ServerErrorCode =
   | 'QUEUE_FULL'
   | 'NO_LEARNED_MODEL'
   | 'BAD_UNIT_ID'
-  | 'NOT_PROVISIONED';
+  | 'NOT_PROVISIONED'
+  | 'BAD_PHONE'
+  | 'BUSY'
+  | 'BAD_IMPORT'
+  | 'BODY_TOO_LARGE';
 
 /** The HTTP status of each code: the one place where domain refusals meet HTTP. */
 export const HTTP_STATUS_OF: Readonly<Record<ServerErrorCode, number>> = {
@@ -50,6 +54,12 @@ export const HTTP_STATUS_OF: Readonly<Record<ServerErrorCode, number>> = {
   // unit credentials
   BAD_UNIT_ID: 400,
   NOT_PROVISIONED: 404,
+  BAD_PHONE: 400, // JT/T 808 terminal phone
+  // learning
+  BUSY: 409, // a run already in progress
+  // registry imports
+  BAD_IMPORT: 400,
+  BODY_TOO_LARGE: 413,
 };
 
 /** Status and body of a domain error (plain, so its spec runs without Nest): `{statusCode, code, message, ...details}`. */

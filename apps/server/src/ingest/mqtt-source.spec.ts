@@ -1,3 +1,4 @@
+import { commandTopic, jt808Topic, owntracksTopic, parseTopic, positionTopic, presenceTopic, statusTopic, TOPIC_FILTERS } from '@rescue/contracts';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import Aedes from 'aedes';
 import { connectAsync, type MqttClient } from 'mqtt';
@@ -5,7 +6,7 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import type { HeldAck } from './deferred-pubacks';
 import { IngestMetrics } from './ingest-metrics';
-import { MqttSource } from './mqtt-source';
+import { MqttSource, INGEST_TOPICS } from './mqtt-source';
 
 /** A real in-process broker (aedes, open): the source's session, PUBACKs and flow control run against it. */
 let broker: Aedes;
@@ -84,5 +85,28 @@ describe('MqttSource', () => {
     expect(acked).toEqual([]);
     await unit.endAsync();
     source.kill();
+  });
+});
+
+describe('INGEST_TOPICS', () => {
+  /** MQTT filter matching (+ one level, # the rest), enough for the contract's filters. */
+  const matches = (filter: string, topic: string): boolean => {
+    const f = filter.split('/');
+    const t = topic.split('/');
+    for (let i = 0; i < f.length; i++) {
+      if (f[i] === '#') return true;
+      if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
+    }
+    return f.length === t.length;
+  };
+
+  it('are the contract filters, and every topic the pipeline parses is subscribed; commands going down are not', () => {
+    expect(INGEST_TOPICS).toEqual(Object.values(TOPIC_FILTERS));
+    const upward = [positionTopic('A1'), statusTopic('A1'), presenceTopic('A1'), jt808Topic('A1'), owntracksTopic('user', 'phone')];
+    for (const topic of upward) {
+      expect(parseTopic(topic)).not.toBeNull();
+      expect(INGEST_TOPICS.filter((f) => matches(f, topic))).toHaveLength(1);
+    }
+    expect(INGEST_TOPICS.filter((f) => matches(f, commandTopic('A1')))).toEqual([]);
   });
 });

@@ -1,10 +1,11 @@
 import { connect, IClientOptions, IPublishPacket, ISubscriptionMap, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { TOPIC_FILTERS } from '@rescue/contracts';
 import { DeferredPubacks, HeldAck } from './deferred-pubacks';
 import type { IngestMetrics } from './ingest-metrics';
 
-/** Topic filters ingest subscribes to (see docs/asyncapi.yaml). */
-export const INGEST_TOPICS = ['ems/v1/units/+/position', 'ems/v1/units/+/status', 'ems/v1/units/+/presence', 'owntracks/+/+', 'ems/v1/units/+/jt808'];
+/** Topic filters ingest subscribes to: every filter of the contract (libs/contracts, docs/asyncapi.yaml). */
+export const INGEST_TOPICS: readonly string[] = Object.values(TOPIC_FILTERS);
 
 export interface MqttSourceOptions {
   mqttUrl: string;

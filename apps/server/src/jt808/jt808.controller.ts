@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
 import { type ApiCaller, auditActor, Caller, Roles } from '../security/access.decorators';
@@ -9,11 +9,6 @@ export class Jt808ProvisionDto {
   @IsString()
   @Matches(/^\d{1,20}$/)
   phone!: string;
-}
-
-function edge(e: unknown): never {
-  if (e instanceof Jt808DirectoryError) throw new BadRequestException({ code: e.code, message: e.message });
-  throw e;
 }
 
 /** JT/T 808 terminals of units (issue 12): link a phone to a unit, revoke, list. */
@@ -32,14 +27,14 @@ export class Jt808Controller {
   @Put(':id/jt808')
   @ApiOperation({ summary: 'Link a JT/T 808 terminal phone to the unit (creating the unit if missing); the terminal then registers (0x0100) for its authentication code' })
   async provision(@Param('id') id: string, @Body() body: Jt808ProvisionDto, @Caller() caller: ApiCaller) {
-    return this.directory.provision(id, body.phone, auditActor(caller)).catch(edge);
+    return this.directory.provision(id, body.phone, auditActor(caller));
   }
 
   @Delete(':id/jt808')
   @HttpCode(200)
   @ApiOperation({ summary: "Revoke the unit's JT/T 808 terminal; its connection is closed at once" })
   async revoke(@Param('id') id: string, @Caller() caller: ApiCaller): Promise<{ revoked: true }> {
-    if (!(await this.directory.revoke(id, auditActor(caller)))) throw new NotFoundException({ code: 'NOT_PROVISIONED', message: `unit ${id} has no active JT/T 808 terminal` });
+    if (!(await this.directory.revoke(id, auditActor(caller)))) throw new Jt808DirectoryError('NOT_PROVISIONED', `unit ${id} has no active JT/T 808 terminal`);
     return { revoked: true };
   }
 }

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
+import { DomainError } from '@rescue/common';
 import { isUnitId } from '@rescue/contracts';
 import { type Jt808TerminalRow, Jt808TerminalsRepository, normaliseJt808Phone } from '@rescue/persistence';
 import { generatePassword, hashPassword, verifyPassword } from '@rescue/security';
@@ -10,14 +11,7 @@ export type AuthRefusal = 'unknown_phone' | 'revoked' | 'not_registered' | 'bad_
 /** 0x8100 result codes (JT/T 808 §8.6). */
 export const REGISTER_RESULT = { ok: 0, terminalRegistered: 3, terminalUnknown: 4 } as const;
 
-export class Jt808DirectoryError extends Error {
-  constructor(
-    readonly code: 'BAD_UNIT_ID' | 'BAD_PHONE',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class Jt808DirectoryError extends DomainError<'BAD_UNIT_ID' | 'BAD_PHONE' | 'NOT_PROVISIONED'> {}
 
 const RELOAD_MS = 30_000;
 const VERIFIED_TTL_MS = 60_000;

@@ -1,7 +1,7 @@
-import { Controller, Get, HttpCode, HttpException, HttpStatus, Inject, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../security/access.decorators';
-import { LearningBusyError, LearningService } from './learning.service';
+import { LearningService } from './learning.service';
 
 @ApiTags('routing')
 @Controller('routing/learning')
@@ -13,13 +13,8 @@ export class LearningController {
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ description: 'Matches the fixes stored since the last run and builds a new learned-speed model version: {match: {units, fixes, trips, traversals, unmatchedFixes, skipped}, version, coverage}' })
   @ApiConflictResponse({ description: 'A run is already in progress' })
-  async run() {
-    try {
-      return await this.learning.run();
-    } catch (e) {
-      if (e instanceof LearningBusyError) throw new HttpException({ statusCode: 409, code: 'BUSY', message: e.message }, 409);
-      throw e;
-    }
+  run() {
+    return this.learning.run(); // a run in progress: LearningBusyError, 409 BUSY
   }
 
   @Get('models')

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { DomainError } from '@rescue/common';
 import type { AppConfig } from '@rescue/config';
 import { EdgeSpeedsRepository } from '@rescue/persistence';
 import { buildModelVersion, graphKey, hourOfWeek, type IncrementalReport, matchNewFixes, type RoadGraph, SpeedModel, type TripKind, withTravelTimes } from '@rescue/routing';
@@ -6,7 +7,12 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config.module';
 import { RoutingService } from '../routing/routing.service';
 
-export class LearningBusyError extends Error {}
+/** A learning run is already in progress (409). */
+export class LearningBusyError extends DomainError<'BUSY'> {
+  constructor(message: string) {
+    super('BUSY', message);
+  }
+}
 
 export interface LearningRun {
   startedAt: string;

@@ -1,15 +1,10 @@
-import { BadRequestException, Controller, Get, HttpCode, Inject, Param, PayloadTooLargeException, Post, Query, Req } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { type ImportKind, ImportError, MappingError, REGISTRY_KINDS, type RegistryKind, type RegistryRecord, TableError } from '@rescue/registry';
+import { BadInputError } from '@rescue/common';
+import { type ImportKind, MappingError, REGISTRY_KINDS, type RegistryKind, type RegistryRecord } from '@rescue/registry';
 import { type ApiCaller, auditActor, Caller, Roles } from '../security/access.decorators';
-import { ImportTooLarge, RegistryService } from './registry.service';
-
-function edge(e: unknown): never {
-  if (e instanceof ImportError || e instanceof TableError || e instanceof MappingError) throw new BadRequestException({ code: 'BAD_IMPORT', message: e.message });
-  if (e instanceof ImportTooLarge) throw new PayloadTooLargeException({ code: 'BODY_TOO_LARGE', message: e.message });
-  throw e;
-}
+import { RegistryService } from './registry.service';
 
 /**
  * The centre's registry (issue 13): stations, units, hospitals; imports of those and of historical
@@ -24,7 +19,7 @@ export class RegistryController {
   @ApiOperation({ summary: 'Registered stations, units or hospitals (WGS-84, with the coordinates as imported)' })
   @ApiParam({ name: 'kind', enum: REGISTRY_KINDS })
   async list(@Param('kind') kind: string): Promise<{ kind: RegistryKind; records: RegistryRecord[] }> {
-    if (!(REGISTRY_KINDS as readonly string[]).includes(kind)) throw new BadRequestException({ code: 'BAD_INPUT', message: `kind: one of ${REGISTRY_KINDS.join(', ')}` });
+    if (!(REGISTRY_KINDS as readonly string[]).includes(kind)) throw new BadInputError(`kind: one of ${REGISTRY_KINDS.join(', ')}`);
     return { kind: kind as RegistryKind, records: await this.registry.list(kind as RegistryKind) };
   }
 
@@ -46,12 +41,11 @@ export class RegistryController {
       try {
         mapping = JSON.parse(q['mapping']);
       } catch {
-        throw new BadRequestException({ code: 'BAD_IMPORT', message: 'mapping: not valid JSON' });
+        throw new MappingError('mapping: not valid JSON');
       }
     }
     const source = typeof q['source'] === 'string' ? q['source'].slice(0, 200) : 'upload';
-    return this.registry
-      .importStream({ kind: kind as ImportKind, format: q['format'], crs: q['crs'], mapping, dryRun: q['dryRun'], exclusive: q['exclusive'] }, req, auditActor(caller), source)
-      .catch(edge);
+    // Refusals are DomainErrors (BAD_IMPORT from the file, BODY_TOO_LARGE from the stream), mapped by the global filter.
+    return this.registry.importStream({ kind: kind as ImportKind, format: q['format'], crs: q['crs'], mapping, dryRun: q['dryRun'], exclusive: q['exclusive'] }, req, auditActor(caller), source);
   }
 }

@@ -2,13 +2,19 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type Readable, Transform } from 'node:stream';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { DomainError } from '@rescue/common';
 import type { AppConfig } from '@rescue/config';
 import { importedTasksStore, RegistryRepository, registryStore } from '@rescue/persistence';
 import { importRequest, importRegistry, importTasks, type RegistryKind, type RegistryRecord } from '@rescue/registry';
 import { APP_CONFIG } from '../config.module';
 import { ROOT_LOGGER } from '../logging/root-logger';
 
-export class ImportTooLarge extends Error {}
+/** The uploaded file is over HTTP_MAX_IMPORT_BYTES (413). */
+export class ImportTooLarge extends DomainError<'BODY_TOO_LARGE'> {
+  constructor(message: string) {
+    super('BODY_TOO_LARGE', message);
+  }
+}
 
 /** A stream that fails once more than `max` bytes went through (the upload is never held whole). */
 function capped(input: Readable, max: number): Readable {

@@ -1,7 +1,8 @@
-import { BadRequestException, Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
+import { BadInputError } from '@rescue/common';
 import { qcReportFromDatabase } from '@rescue/persistence';
 import { monthRange, type QcReport, qcReportHtml, qcReportXlsx } from '@rescue/registry';
 import { Roles } from '../security/access.decorators';
@@ -24,14 +25,14 @@ export class ReportController {
     try {
       monthRange(month);
     } catch (e) {
-      throw new BadRequestException({ code: 'BAD_INPUT', message: (e as Error).message });
+      throw new BadInputError((e as Error).message);
     }
     const format = q['format'] ?? 'json';
-    if (format !== 'xlsx' && format !== 'html' && format !== 'json') throw new BadRequestException({ code: 'BAD_INPUT', message: 'format: xlsx, html or json' });
+    if (format !== 'xlsx' && format !== 'html' && format !== 'json') throw new BadInputError('format: xlsx, html or json');
     const pop = q['population'] === undefined ? null : Number(q['population']);
-    if (pop !== null && !(Number.isFinite(pop) && pop > 0 && pop < 2e9)) throw new BadRequestException({ code: 'BAD_INPUT', message: 'population: a positive number' });
+    if (pop !== null && !(Number.isFinite(pop) && pop > 0 && pop < 2e9)) throw new BadInputError('population: a positive number');
     const j = q['jurisdiction'] ?? 'city';
-    if (j !== 'city' && j !== 'county') throw new BadRequestException({ code: 'BAD_INPUT', message: 'jurisdiction: city or county' });
+    if (j !== 'city' && j !== 'county') throw new BadInputError('jurisdiction: city or county');
     const report = await qcReportFromDatabase(this.db, month, { population: pop, jurisdiction: j });
     if (format === 'json') return report;
     const name = `qc-${month}.${format}`;
