@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { httpsGet, type ServerProcess, startServer } from './support/server-process';
 import { connectTerminals, type Terminals } from './support/terminals';
+import { matchTotp, totpCode } from '@rescue/security';
 
 /**
  * People's accounts against the built server (issue #18): login, lockout, sessions, password rules,
@@ -226,6 +227,56 @@ describe('personal accounts, login and sessions (built server)', () => {
       expect(res.headers.get('referrer-policy')).toBe('no-referrer');
       expect(res.headers.get('strict-transport-security')).toMatch(/max-age=31536000/);
     }
+  });
+  it('an optional TOTP second factor: enrolled once with a code, then asked for at login, replay refused, turned off by an admin, all audited', async () => {
+    const token = await person('ma.totp', 'dispatcher', 'Totp-Pass-2026');
+    const loginWith = (totp?: string) => fetch(`${srv.url}/auth/login`, json({ username: 'ma.totp', password: 'Totp-Pass-2026', bearer: true, ...(totp ? { totp } : {}) }));
+    const codeOf = async (r: Response) => [r.status, ((await r.json()) as { code?: string }).code ?? 'ok'];
+    // confirming before enrolling is refused; the enrolment shows the secret and its URI once
+    expect(await codeOf(await asUser(token, '/auth/totp/confirm', json({ code: '123456' })))).toEqual([409, 'NO_TOTP_ENROLMENT']);
+    const enrol = await asUser(token, '/auth/totp/enrol', { method: 'POST' });
+    expect(enrol.status).toBe(200);
+    expect(enrol.headers.get('cache-control')).toBe('no-store');
+    const { secret, uri } = (await enrol.json()) as { secret: string; uri: string };
+    expect(uri).toMatch(new RegExp(`^otpauth://totp/rescue-circle:ma\\.totp\\?.*secret=${secret}`));
+    // not on until confirmed: the password alone still logs in
+    expect((await loginWith()).status).toBe(200);
+    const wrong = (): string => {
+      for (let n = 0; ; n++) {
+        const c = String(n).padStart(6, '0');
+        if ([-30_000, 0, 30_000, 60_000].every((d) => matchTotp(secret, c, Date.now() + d) === null)) return c;
+      }
+    };
+    expect(await codeOf(await asUser(token, '/auth/totp/confirm', json({ code: wrong() })))).toEqual([400, 'INVALID_TOTP']);
+    expect(await codeOf(await asUser(token, '/auth/totp/confirm', json({ code: totpCode(secret, Date.now()) })))).toEqual([200, 'ok']);
+    expect(await codeOf(await asUser(token, '/auth/totp/enrol', { method: 'POST' }))).toEqual([409, 'TOTP_ALREADY_ON']);
+    expect(((await (await srv.api('/admin/users')).json()) as { users: Array<{ username: string; totp: boolean }> }).users.find((u) => u.username === 'ma.totp')).toMatchObject({ totp: true });
+
+    expect(await codeOf(await loginWith())).toEqual([401, 'TOTP_REQUIRED']);
+    expect(await codeOf(await loginWith(wrong()))).toEqual([401, 'INVALID_TOTP']);
+    // the code of the next step (within the one-step window) is later than the one the enrolment used
+    const next = totpCode(secret, Date.now() + 30_000);
+    const ok = await loginWith(next);
+    expect(ok.status).toBe(200);
+    expect((await asUser(((await ok.json()) as { token: string }).token, '/units')).status).toBe(200);
+    expect(await codeOf(await loginWith(next))).toEqual([401, 'INVALID_TOTP']); // a code logs in once
+
+    // a viewer may not turn it off; an admin may, and the password alone logs in again
+    expect((await srv.api('/admin/users/ma.totp/totp', { method: 'DELETE' }, 'viewer')).status).toBe(403);
+    expect((await srv.api('/admin/users/ma.totp/totp', { method: 'DELETE' })).status).toBe(200);
+    expect((await loginWith()).status).toBe(200);
+
+    const trail = (await audit('subject=user:ma.totp')).map((r) => [r.action, r.detail['reason'] ?? null, r.actor]);
+    expect(trail.filter(([a]) => a !== 'auth.login' && a !== 'user.create' && a !== 'user.password_change')).toEqual([
+      ['user.totp_enrol', null, 'user:ma.totp'],
+      ['user.totp_enable', null, 'user:ma.totp'],
+      ['auth.totp_required', null, 'user:ma.totp'],
+      ['auth.login_failure', 'bad_totp', 'address:127.0.0.1'],
+      ['auth.login_failure', 'totp_reused', 'address:127.0.0.1'],
+      ['user.totp_disable', null, 'key:test-admin'],
+    ]);
+    // the secret is never on the trail
+    expect(JSON.stringify(await audit('subject=user:ma.totp'))).not.toContain(secret);
   });
 });
 

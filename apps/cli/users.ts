@@ -1,5 +1,5 @@
 // npm run users -- add <name> <role> [--centre C] | list | role <name> <role> | disable <name> | enable <name>
-//                   | reset-password <name> | unlock <name>
+//                   | reset-password <name> | unlock <name> | totp-off <name>
 // People's accounts (issue #18). With DATABASE_URL on the database (production); without, on the running
 // embedded server through its admin API (RC_API_URL, RC_API_KEY), as `npm run units` does. Every change is
 // audited (actor system:cli on the database, the admin key's name through the API).
@@ -17,6 +17,7 @@ const USAGE = `usage: npm run users -- add <name> <role> [--centre C]   new acco
        npm run users -- disable <name> | enable <name>    disabling ends the account's sessions
        npm run users -- reset-password <name>             a new one-time password (shown once)
        npm run users -- unlock <name>                     lift a lockout after failed logins
+       npm run users -- totp-off <name>                   turn the TOTP second factor off (a lost phone)
 roles: ${ROLES.join(', ')}. Names: 2-64 of a-z 0-9 _ . @ -.
 Without DATABASE_URL: the embedded server's admin API at RC_API_URL (default http://127.0.0.1:$PORT) with RC_API_KEY
 (default: the demo's DATA_DIR/admin-api-key).`;
@@ -30,6 +31,7 @@ interface Backend {
   disabled(name: string, disabled: boolean): Promise<void>;
   reset(name: string): Promise<string>;
   unlock(name: string): Promise<void>;
+  totpOff(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,6 +57,7 @@ async function databaseBackend(databaseUrl: string): Promise<Backend> {
       return p;
     },
     unlock: async (name) => void (await wrap(repo.unlock(name, actor))),
+    totpOff: async (name) => void (await wrap(repo.disableTotp(name, actor))),
     close: () => closeDatabase(dataSource),
   };
 }
@@ -82,6 +85,7 @@ function apiBackend(base: string, key: string | undefined): Backend {
     disabled: async (name, disabled) => void (await call('PATCH', u(name), { disabled })),
     reset: async (name) => (await call('POST', `${u(name)}/password-reset`)).initialPassword,
     unlock: async (name) => void (await call('POST', `${u(name)}/unlock`)),
+    totpOff: async (name) => void (await call('DELETE', `${u(name)}/totp`)),
     close: async () => undefined,
   };
 }
@@ -98,7 +102,7 @@ function roleArg(v: string | undefined): Role {
 
 async function main(): Promise<void> {
   const [cmd, ...args] = process.argv.slice(2);
-  const cmds = ['add', 'list', 'role', 'disable', 'enable', 'reset-password', 'unlock'];
+  const cmds = ['add', 'list', 'role', 'disable', 'enable', 'reset-password', 'unlock', 'totp-off'];
   if (!cmd || !cmds.includes(cmd)) {
     process.stderr.write(USAGE + '\n');
     process.exit(2);
@@ -118,7 +122,7 @@ async function main(): Promise<void> {
       out(`  one-time password ${r.initialPassword}   (shown once, only its hash is stored; it must be changed at first login)`);
     } else if (cmd === 'list') {
       const list = await backend.list();
-      for (const u of list) out(`${String(u.username).padEnd(24)} ${String(u.role).padEnd(10)} ${u.centre ?? ''}${u.lockedUntil ? `  LOCKED until ${u.lockedUntil}` : ''}${u.disabledAt ? `  DISABLED ${u.disabledAt}` : ''}${u.mustChangePassword ? '  (must change password)' : ''}`);
+      for (const u of list) out(`${String(u.username).padEnd(24)} ${String(u.role).padEnd(10)} ${u.centre ?? ''}${u.totp ? '  TOTP' : ''}${u.lockedUntil ? `  LOCKED until ${u.lockedUntil}` : ''}${u.disabledAt ? `  DISABLED ${u.disabledAt}` : ''}${u.mustChangePassword ? '  (must change password)' : ''}`);
       out(`${list.length} accounts`);
     } else if (cmd === 'role') {
       const name = nameArg(args[0]);
@@ -132,6 +136,10 @@ async function main(): Promise<void> {
     } else if (cmd === 'reset-password') {
       const name = nameArg(args[0]);
       out(`user ${name}: one-time password ${await backend.reset(name)}   (shown once; sessions ended; must be changed at the next login)`);
+    } else if (cmd === 'totp-off') {
+      const name = nameArg(args[0]);
+      await backend.totpOff(name);
+      out(`user ${name}: second factor off`);
     } else {
       const name = nameArg(args[0]);
       await backend.unlock(name);

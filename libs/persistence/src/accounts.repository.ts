@@ -15,10 +15,16 @@ export interface AccountRow {
   lockedUntil: number | null;
   disabledAt: number | null;
   createdAt: number;
+  /** The confirmed TOTP secret (base32) when the second factor is on, else null. */
+  totpSecret: string | null;
+  /** An enrolment not yet confirmed with a code. */
+  totpPendingSecret: string | null;
+  /** The last 30 s step whose code was accepted. */
+  totpLastStep: number | null;
 }
 
-/** What an administrator sees: never the hash. */
-export type AccountSummary = Omit<AccountRow, 'passwordHash' | 'id'>;
+/** What an administrator sees: never the hash nor a TOTP secret; `totp` says whether the second factor is on. */
+export type AccountSummary = Omit<AccountRow, 'passwordHash' | 'id' | 'totpSecret' | 'totpPendingSecret' | 'totpLastStep'> & { totp: boolean };
 
 export interface SessionRow {
   tokenHash: string;
@@ -29,7 +35,7 @@ export interface SessionRow {
 }
 
 const ms = (v: unknown): number | null => (v === null || v === undefined ? null : new Date(v as string).getTime());
-const COLS = 'u.id, u.username, u.role, u.centre, u.password_hash, u.password_changed_at, u.must_change_password, u.locked_until, u.disabled_at, u.created_at';
+const COLS = 'u.id, u.username, u.role, u.centre, u.password_hash, u.password_changed_at, u.must_change_password, u.locked_until, u.disabled_at, u.created_at, u.totp_secret, u.totp_pending_secret, u.totp_last_step';
 
 const account = (r: Record<string, any>): AccountRow => ({
   id: Number(r.id),
@@ -42,12 +48,15 @@ const account = (r: Record<string, any>): AccountRow => ({
   lockedUntil: ms(r.locked_until),
   disabledAt: ms(r.disabled_at),
   createdAt: ms(r.created_at)!,
+  totpSecret: r.totp_secret ?? null,
+  totpPendingSecret: r.totp_pending_secret ?? null,
+  totpLastStep: r.totp_last_step === null || r.totp_last_step === undefined ? null : Number(r.totp_last_step),
 });
 
-export const summary = ({ passwordHash: _h, id: _i, ...rest }: AccountRow): AccountSummary => rest;
+export const summary = ({ passwordHash: _h, id: _i, totpSecret, totpPendingSecret: _p, totpLastStep: _l, ...rest }: AccountRow): AccountSummary => ({ ...rest, totp: totpSecret !== null });
 
 export class AccountError extends Error {
-  constructor(readonly code: 'USERNAME_TAKEN' | 'NO_SUCH_USER', message: string) {
+  constructor(readonly code: 'USERNAME_TAKEN' | 'NO_SUCH_USER' | 'NO_TOTP_ENROLMENT', message: string) {
     super(message);
   }
 }
@@ -146,6 +155,42 @@ export class AccountsRepository {
 
   async unlock(username: string, actor: string): Promise<AccountSummary> {
     return this.change(username, actor, 'user.unlock', 'locked_until = NULL', [], {});
+  }
+
+  // ------------------------------------------------------------------------------------ second factor
+
+  /** A new TOTP secret awaiting confirmation (replaces an earlier unconfirmed one); the factor is not on yet. */
+  async startTotpEnrolment(username: string, secret: string, actor: string): Promise<AccountSummary> {
+    return this.change(username, actor, 'user.totp_enrol', 'totp_pending_secret = $2', [secret], {});
+  }
+
+  /** The person's code matched the pending secret at `step`: the second factor is on from now. */
+  async confirmTotp(username: string, step: number, actor: string): Promise<AccountSummary> {
+    const a = await this.byUsername(username);
+    if (!a) throw new AccountError('NO_SUCH_USER', `no user ${username}`);
+    if (!a.totpPendingSecret) throw new AccountError('NO_TOTP_ENROLMENT', `user ${username} has no TOTP enrolment to confirm`);
+    return this.change(
+      username, actor, 'user.totp_enable',
+      'totp_secret = totp_pending_secret, totp_pending_secret = NULL, totp_enabled_at = now(), totp_last_step = $2', [step], {},
+    );
+  }
+
+  /** Turns the second factor off (an administrator, e.g. for a lost phone); the account's sessions stay. */
+  async disableTotp(username: string, actor: string): Promise<AccountSummary> {
+    return this.change(username, actor, 'user.totp_disable', 'totp_secret = NULL, totp_pending_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL', [], {});
+  }
+
+  /**
+   * Accepts a code's step only if it is later than the last accepted one (atomically, so two logins
+   * racing with one code cannot both pass). False: the code was used already.
+   */
+  async acceptTotpStep(username: string, step: number): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      // a CTE: TypeORM answers a bare UPDATE with [rows, count] and a SELECT with rows
+      `WITH c AS (UPDATE users SET totp_last_step = $2 WHERE username = $1 AND totp_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING 1) SELECT 1 FROM c`,
+      [username, step],
+    );
+    return rows.length === 1;
   }
 
   // ------------------------------------------------------------------------------------------- sessions

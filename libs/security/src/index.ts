@@ -7,3 +7,4 @@ export * from './emqx';
 export * from './account-passwords';
 export * from './login-throttle';
 export * from './session-tokens';
+export * from './totp';

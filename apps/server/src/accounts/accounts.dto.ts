@@ -11,6 +11,10 @@ export class LoginDto {
   @IsString() @MinLength(1) @MaxLength(128)
   password!: string;
 
+  @ApiPropertyOptional({ example: '123456', description: 'the 6-digit code of the authenticator app, for an account with the second factor on (without it such a login answers 401 TOTP_REQUIRED)' })
+  @IsOptional() @IsString() @MaxLength(16)
+  totp?: string;
+
   @ApiPropertyOptional({ description: 'true: the session token comes back in the body (scripts: send it as Authorization: Bearer) instead of as a cookie (the console)' })
   @IsOptional() @IsBoolean()
   bearer?: boolean;
@@ -24,6 +28,12 @@ export class ChangePasswordDto {
   @ApiProperty({ description: '10-128 characters, three of: lower case, upper case, digits, symbols; not containing the username' })
   @IsString() @MinLength(1) @MaxLength(128)
   newPassword!: string;
+}
+
+export class TotpConfirmDto {
+  @ApiProperty({ example: '123456', description: 'the code the authenticator app shows for the secret just enrolled' })
+  @IsString() @MinLength(1) @MaxLength(16)
+  code!: string;
 }
 
 const CENTRE = /^[\p{L}\p{N} _.-]{1,64}$/u;

@@ -1,12 +1,12 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, HttpException, Inject, Post, Req, Res } from '@nestjs/common';
+import { BadRequestException, Body, ConflictException, Controller, Get, HttpCode, HttpException, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AppConfig } from '@rescue/config';
 import { AccountsRepository, AuditRepository } from '@rescue/persistence';
-import { accountPasswordProblem, hashAccountPassword, verifyAccountPassword } from '@rescue/security';
+import { accountPasswordProblem, generateTotpSecret, hashAccountPassword, matchTotp, totpUri, verifyAccountPassword } from '@rescue/security';
 import { APP_CONFIG } from '../config.module';
 import { type ApiCaller, auditActor, Caller, PasswordChangeExempt, Public } from '../security/access.decorators';
-import { ChangePasswordDto, LoginDto } from './accounts.dto';
+import { ChangePasswordDto, LoginDto, TotpConfirmDto } from './accounts.dto';
 import { LoginService } from './login.service';
 import { clearSessionCookie, sessionCookie, setSessionCookie } from './session-cookie';
 import { SessionService } from './session.service';
@@ -26,11 +26,11 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Log in with a personal account: a session cookie (console), or with {bearer: true} a token in the body (scripts). 401 INVALID_CREDENTIALS, 423 ACCOUNT_LOCKED, 429 ADDRESS_LOCKED' })
+  @ApiOperation({ summary: 'Log in with a personal account: a session cookie (console), or with {bearer: true} a token in the body (scripts). 401 INVALID_CREDENTIALS, 401 TOTP_REQUIRED (send totp too), 401 INVALID_TOTP, 423 ACCOUNT_LOCKED, 429 ADDRESS_LOCKED' })
   @ApiOkResponse({ description: '{username, role, centre, mustChangePassword, idleTimeoutS, maxAgeS[, token]}' })
   async login(@Body() body: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-    const r = await this.logins.login(body.username, body.password, address, body.bearer ? 'bearer' : 'cookie');
+    const r = await this.logins.login(body.username, body.password, address, body.bearer ? 'bearer' : 'cookie', body.totp);
     if (!r.ok) {
       if ('retryAfterS' in r) res.setHeader('Retry-After', String(r.retryAfterS));
       throw new HttpException({ statusCode: r.status, code: r.code, message: r.message, ...('lockedUntil' in r ? { lockedUntil: r.lockedUntil } : {}) }, r.status);
@@ -88,5 +88,37 @@ export class AuthController {
     await this.accounts.setPassword(caller.name, await hashAccountPassword(body.newPassword), auditActor(caller), { byAdmin: false, keepSessionHash: caller.sessionHash });
     this.sessions.forget();
     return { changed: true };
+  }
+
+  @Post('totp/enrol')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Start the TOTP second factor: a new secret and its otpauth:// URI, shown this once; it is on after POST /auth/totp/confirm with a code. 409 TOTP_ALREADY_ON' })
+  async enrolTotp(@Caller() caller: ApiCaller, @Res({ passthrough: true }) res: Response) {
+    const account = await this.person(caller);
+    if (account.totpSecret !== null) throw new ConflictException({ code: 'TOTP_ALREADY_ON', message: '已启用动态验证码；需由管理员先关闭 / the second factor is on already; an administrator turns it off first' });
+    const secret = generateTotpSecret();
+    await this.accounts.startTotpEnrolment(caller.name, secret, auditActor(caller));
+    res.setHeader('Cache-Control', 'no-store');
+    return { secret, uri: totpUri(secret, caller.name), digits: 6, periodS: 30 };
+  }
+
+  @Post('totp/confirm')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Turn the second factor on with a code from the app for the enrolled secret. 400 INVALID_TOTP, 409 NO_TOTP_ENROLMENT' })
+  async confirmTotp(@Caller() caller: ApiCaller, @Body() body: TotpConfirmDto) {
+    const account = await this.person(caller);
+    if (account.totpPendingSecret === null) throw new ConflictException({ code: 'NO_TOTP_ENROLMENT', message: '请先开始绑定 / start with POST /auth/totp/enrol' });
+    const step = matchTotp(account.totpPendingSecret, body.code, Date.now());
+    if (step === null) throw new BadRequestException({ code: 'INVALID_TOTP', message: '动态验证码错误 / the code does not match the enrolled secret (check the phone\'s clock)' });
+    await this.accounts.confirmTotp(caller.name, step, auditActor(caller));
+    this.sessions.forget();
+    return { totp: true };
+  }
+
+  private async person(caller: ApiCaller) {
+    if (caller.kind !== 'user') throw new BadRequestException({ code: 'NOT_A_SESSION', message: 'API keys have no second factor' });
+    const account = await this.accounts.byUsername(caller.name);
+    if (!account) throw new BadRequestException({ code: 'NOT_A_SESSION', message: 'no such account' });
+    return account;
   }
 }

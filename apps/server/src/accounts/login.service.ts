@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import type { AppConfig } from '@rescue/config';
 import { type AccountRow, AccountsRepository, AuditRepository } from '@rescue/persistence';
-import { ACCOUNT_USERNAME, DUMMY_ACCOUNT_HASH, LoginThrottle, verifyAccountPassword } from '@rescue/security';
+import { ACCOUNT_USERNAME, DUMMY_ACCOUNT_HASH, LoginThrottle, matchTotp, verifyAccountPassword } from '@rescue/security';
 import { SessionService } from './session.service';
 
 export type LoginResult =
   | { ok: true; account: AccountRow; token: string; mustChangePassword: boolean }
-  | { ok: false; status: 401; code: 'INVALID_CREDENTIALS'; message: string }
+  | { ok: false; status: 401; code: 'INVALID_CREDENTIALS' | 'TOTP_REQUIRED' | 'INVALID_TOTP'; message: string }
   | { ok: false; status: 423; code: 'ACCOUNT_LOCKED'; message: string; retryAfterS: number; lockedUntil: string }
   | { ok: false; status: 429; code: 'ADDRESS_LOCKED'; message: string; retryAfterS: number; lockedUntil: string }
   | { ok: false; status: 503; code: 'LOGIN_BUSY'; message: string; retryAfterS: number };
@@ -17,9 +17,11 @@ const MAX_WAITING = 50;
 
 /**
  * Login: password check, lockout per account and per address (LOGIN_MAX_FAILURES within
- * LOGIN_FAILURE_WINDOW_S lock it for LOGIN_LOCK_S), the session, and the audit records (success,
- * failure with address and reason, lockout). An unknown user costs the same hash as a known one and gets
- * the same answer, so answers do not tell which usernames exist.
+ * LOGIN_FAILURE_WINDOW_S lock it for LOGIN_LOCK_S), the second factor where the account has one, the
+ * session, and the audit records (success, failure with address and reason, lockout). An unknown user
+ * costs the same hash as a known one and gets the same answer, so answers do not tell which usernames
+ * exist. With TOTP on, the right password without a code answers 401 TOTP_REQUIRED (the client asks for
+ * the code and sends both again); a wrong or replayed code counts as a failed login.
  */
 export class LoginService {
   private readonly byAccount: LoginThrottle;
@@ -40,7 +42,7 @@ export class LoginService {
     this.byAddress = new LoginThrottle(rules);
   }
 
-  async login(username: string, password: string, address: string, kind: 'cookie' | 'bearer'): Promise<LoginResult> {
+  async login(username: string, password: string, address: string, kind: 'cookie' | 'bearer', totp?: string): Promise<LoginResult> {
     const now = this.now();
     const subject = ACCOUNT_USERNAME.test(username) ? `user:${username}` : 'user:(invalid)';
     const account = ACCOUNT_USERNAME.test(username) ? await this.accounts.byUsername(username) : null;
@@ -63,19 +65,16 @@ export class LoginService {
       this.leave();
     }
     if (!account || !good || account.disabledAt !== null) {
-      // the lock runs from when the failure is known, not from the request's start (hashing takes time)
-      const failedAt = this.now();
-      const reason = !account ? 'unknown_user' : !good ? 'bad_password' : 'disabled';
-      await this.record('auth.login_failure', subject, { address, reason });
-      const addrLocked = this.byAddress.fail(address, failedAt);
-      if (addrLocked !== null) await this.record('auth.lockout', `address:${address}`, { scope: 'address', address, until: new Date(addrLocked).toISOString(), lastUsername: username.slice(0, 64) });
-      const acctLocked = account ? this.byAccount.fail(username, failedAt) : null;
-      if (account && acctLocked !== null) {
-        await this.accounts.lock(username, acctLocked, 'system:auth', { scope: 'account', address });
-        this.log.warn({ username, address }, 'account locked after repeated failed logins');
-        return locked(acctLocked, failedAt);
+      return this.failed(username, subject, address, !account ? 'unknown_user' : !good ? 'bad_password' : 'disabled', account !== null);
+    }
+    if (account.totpSecret !== null) {
+      if (!totp) {
+        await this.record('auth.totp_required', subject, { address });
+        return { ok: false, status: 401, code: 'TOTP_REQUIRED', message: '请输入动态验证码 / enter the code from your authenticator app (send it as totp with the password)' };
       }
-      return { ok: false, status: 401, code: 'INVALID_CREDENTIALS', message: '用户名或密码错误 / wrong username or password' };
+      const step = matchTotp(account.totpSecret, totp, this.now());
+      if (step === null) return this.failed(username, subject, address, 'bad_totp', true);
+      if (!(await this.accounts.acceptTotpStep(username, step))) return this.failed(username, subject, address, 'totp_reused', true);
     }
     this.byAddress.succeed(address);
     this.byAccount.succeed(username);
@@ -83,6 +82,23 @@ export class LoginService {
     const mustChangePassword = this.sessions.mustChange(account, now);
     await this.record('auth.login', subject, { address, kind, mustChangePassword });
     return { ok: true, account, token, mustChangePassword };
+  }
+
+  /** A failed attempt: audited, counted against the address and (when it exists) the account, which it may lock. */
+  private async failed(username: string, subject: string, address: string, reason: string, accountExists: boolean): Promise<LoginResult> {
+    // the lock runs from when the failure is known, not from the request's start (hashing takes time)
+    const failedAt = this.now();
+    await this.record('auth.login_failure', subject, { address, reason });
+    const addrLocked = this.byAddress.fail(address, failedAt);
+    if (addrLocked !== null) await this.record('auth.lockout', `address:${address}`, { scope: 'address', address, until: new Date(addrLocked).toISOString(), lastUsername: username.slice(0, 64) });
+    const acctLocked = accountExists ? this.byAccount.fail(username, failedAt) : null;
+    if (acctLocked !== null) {
+      await this.accounts.lock(username, acctLocked, 'system:auth', { scope: 'account', address });
+      this.log.warn({ username, address }, 'account locked after repeated failed logins');
+      return locked(acctLocked, failedAt);
+    }
+    if (reason === 'bad_totp' || reason === 'totp_reused') return { ok: false, status: 401, code: 'INVALID_TOTP', message: '动态验证码错误或已使用 / the code is wrong or was used already' };
+    return { ok: false, status: 401, code: 'INVALID_CREDENTIALS', message: '用户名或密码错误 / wrong username or password' };
   }
 
   /** An administrator's unlock also clears the in-memory failures. */
@@ -95,7 +111,7 @@ export class LoginService {
    * the system's; a login is the person's.
    */
   private record(action: string, subject: string, detail: Record<string, unknown> & { address: string }): Promise<void> {
-    const actor = action === 'auth.login' ? subject : action === 'auth.lockout' ? 'system:auth' : `address:${detail.address}`;
+    const actor = action === 'auth.login' || action === 'auth.totp_required' ? subject : action === 'auth.lockout' ? 'system:auth' : `address:${detail.address}`;
     return this.audit.append({ actor, action, subject, detail });
   }
 

@@ -1,4 +1,4 @@
-import { BadRequestException, Body, ConflictException, Controller, Get, HttpCode, Inject, NotFoundException, Param, Patch, Post } from '@nestjs/common';
+import { BadRequestException, Body, ConflictException, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Patch, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccountError, AccountsRepository, type AccountSummary } from '@rescue/persistence';
 import { ACCOUNT_USERNAME, generateAccountPassword, hashAccountPassword } from '@rescue/security';
@@ -88,6 +88,15 @@ export class UsersController {
   async unlock(@Param('username') name: string, @Caller() caller: ApiCaller) {
     const user = await this.accounts.unlock(username(name), auditActor(caller)).catch(edge);
     this.logins.unlocked(name);
+    return { user: view(user) };
+  }
+
+  @Delete(':username/totp')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Turn an account\'s TOTP second factor off (a lost phone); the person may enrol again' })
+  async disableTotp(@Param('username') name: string, @Caller() caller: ApiCaller) {
+    const user = await this.accounts.disableTotp(username(name), auditActor(caller)).catch(edge);
+    this.sessions.forget();
     return { user: view(user) };
   }
 }
