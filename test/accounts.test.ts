@@ -2,6 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request as httpsRequest } from 'node:https';
+import { connectAsync } from 'mqtt';
+import { freePort } from './support/ports';
 import { httpsGet, type ServerProcess, startServer } from './support/server-process';
 import { connectTerminals, type Terminals } from './support/terminals';
 import { matchTotp, totpCode } from '@rescue/security';
@@ -45,7 +48,7 @@ describe('personal accounts, login and sessions (built server)', () => {
     headers.set('authorization', `Bearer ${token}`);
     return fetch(`${srv.url}${path}`, { ...init, headers });
   };
-  const audit = async (query: string): Promise<AuditJson[]> => ((await (await srv.api(`/audit?${query}&limit=1000`)).json()) as { records: AuditJson[] }).records;
+  const audit = async (query: string): Promise<AuditJson[]> => ((await (await srv.api(`/audit?${query}&limit=1000`, {}, 'auditor')).json()) as { records: AuditJson[] }).records;
 
   /** Creates the account (admin key), logs in with the one-time password, sets `password`; returns a session token. */
   async function person(username: string, role: string, password: string): Promise<string> {
@@ -205,15 +208,16 @@ describe('personal accounts, login and sessions (built server)', () => {
     expect(trail.filter((r) => r.actor === 'key:test-admin').map((r) => [r.action, r.detail['to'] ?? null])).toEqual([
       ['user.create', null], ['user.role', 'planner'], ['user.disable', null],
     ]);
-    // the assessor's export: CSV of a period, admin only, itself on the trail
+    // the assessor's export: CSV of a period, the auditor's only, itself on the trail
     const q = `from=${new Date(Date.now() - 3_600_000).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}`;
     expect((await srv.api(`/audit/export?${q}`, {}, 'viewer')).status).toBe(403);
-    const csv = await srv.api(`/audit/export?${q}`);
+    expect((await srv.api(`/audit/export?${q}`)).status).toBe(403); // admin: separation of duties
+    const csv = await srv.api(`/audit/export?${q}`, {}, 'auditor');
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = (await csv.text()).replace(/^\ufeff/, '').trim().split('\n');
     expect(lines[0]).toBe('id,at,actor,action,subject,detail');
     expect(lines.some((l) => l.includes(',key:test-admin,user.role,user:zhou.role,"{') && l.includes('""to"":""planner""'))).toBe(true);
-    expect((await audit('actor=key:test-admin')).map((r) => r.action)).toContain('audit.export');
+    expect((await audit('actor=key:test-auditor')).map((r) => r.action)).toContain('audit.export');
   });
 
   it('sends the security headers on every response', async () => {
@@ -306,17 +310,33 @@ describe('the embedded demo\'s one admin account', () => {
   });
 });
 
-describe('HTTPS with TLS_CERT_FILE/TLS_KEY_FILE (a certificate made in the test)', () => {
+/** POST over HTTPS trusting `ca`: status and JSON body. */
+function httpsPost(url: string, ca: Buffer, headers: Record<string, string>): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { method: 'POST', ca, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: body ? JSON.parse(body) : null }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('HTTPS and MQTTS with TLS_CERT_FILE/TLS_KEY_FILE (a certificate made in the test)', () => {
   let srv: ServerProcess;
   let dir: string;
   let ca: Buffer;
+  let mqttsPort: number;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rc-tls-'));
     execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
       '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'pipe' });
     ca = readFileSync(join(dir, 'cert.pem'));
-    srv = await startServer({ SIMULATOR: 'false', TLS_CERT_FILE: join(dir, 'cert.pem'), TLS_KEY_FILE: join(dir, 'key.pem') }, { ca, timeoutMs: 150_000 });
+    mqttsPort = await freePort();
+    srv = await startServer({ SIMULATOR: 'false', TLS_CERT_FILE: join(dir, 'cert.pem'), TLS_KEY_FILE: join(dir, 'key.pem'), EMBEDDED_MQTTS_PORT: String(mqttsPort) }, { ca, timeoutMs: 150_000 });
   });
   afterAll(async () => {
     await srv?.stop();
@@ -335,5 +355,30 @@ describe('HTTPS with TLS_CERT_FILE/TLS_KEY_FILE (a certificate made in the test)
     // an untrusted certificate is refused by a client that checks (the default)
     await expect(httpsGet(`${srv.url}/health`, Buffer.from(''))).rejects.toThrow();
     await expect(fetch(srv.url.replace('https:', 'http:') + '/health')).rejects.toThrow();
+  });
+
+  it('the embedded broker takes a terminal over MQTTS on EMBEDDED_MQTTS_PORT, and its fix is stored', async () => {
+    const UNIT = 'TLS-01';
+    const prov = await httpsPost(`${srv.url}/admin/units/${UNIT}/credentials`, ca, { authorization: `Bearer ${srv.apiKeys.admin}` });
+    expect(prov.status).toBe(201);
+    const url = `mqtts://127.0.0.1:${mqttsPort}`;
+    // a client that does not trust the certificate is refused at the handshake (false: a close rejects, no retries)
+    await expect(connectAsync(url, { username: UNIT, password: prov.body.password, clientId: UNIT, reconnectPeriod: 0, connectTimeout: 5000 }, false)).rejects.toThrow();
+    // plain MQTT on the TLS port is not spoken
+    await expect(connectAsync(`mqtt://127.0.0.1:${mqttsPort}`, { username: UNIT, password: prov.body.password, clientId: UNIT, reconnectPeriod: 0, connectTimeout: 3000 }, false)).rejects.toThrow();
+    const client = await connectAsync(url, { ca, username: UNIT, password: prov.body.password, clientId: UNIT, reconnectPeriod: 0 });
+    try {
+      const ts = Date.now() - 1000;
+      await client.publishAsync(`ems/v1/units/${UNIT}/position`, JSON.stringify({ ts, lat: 42.5063, lon: 1.5218, accuracyM: 5 }), { qos: 1 });
+      const track = await waitFor('the fix sent over MQTTS', async () => {
+        const r = await httpsGet(`${srv.url}/units/${UNIT}/track?from=${ts - 1000}&to=${ts + 1000}`, ca, { authorization: `Bearer ${srv.apiKeys.viewer}` });
+        const times = (JSON.parse(r.body) as { properties?: { times?: string[] } }).properties?.times ?? [];
+        return times.length > 0 ? times : null;
+      });
+      expect(track.map((t) => Date.parse(t))).toEqual([ts]);
+    } finally {
+      await client.endAsync();
+    }
+    expect(srv.output()).toContain(`mqtts://127.0.0.1:${mqttsPort}`);
   });
 });

@@ -131,7 +131,8 @@ describe('audit trail of a full task lifecycle (built server, embedded stack)', 
 
     // the trail is the admin's to read
     expect((await srv.api(`/audit?subject=task:${task.id}`, {}, 'viewer')).status).toBe(403);
-    const res = await srv.api(`/audit?subject=task:${task.id}`);
+    expect((await srv.api(`/audit?subject=task:${task.id}`, {}, 'admin')).status).toBe(403); // the auditor's, not the administrator's
+    const res = await srv.api(`/audit?subject=task:${task.id}`, {}, 'auditor');
     expect(res.status).toBe(200);
     const { records: all } = (await res.json()) as { records: AuditJson[] };
     // every GET /tasks/:id above was a read of personal data, on the trail as such (issue #18)
@@ -155,9 +156,9 @@ describe('audit trail of a full task lifecycle (built server, embedded stack)', 
       expect(Date.parse(records[i]!.at)).toBeGreaterThanOrEqual(Date.parse(records[i - 1]!.at));
     }
     // the unit going back into service after the task is its own record, by the unit's actor filter too
-    const byUnit = (await (await srv.api(`/audit?actor=unit:${UNIT}&limit=50`)).json()) as { records: AuditJson[] };
+    const byUnit = (await (await srv.api(`/audit?actor=unit:${UNIT}&limit=50`, {}, 'auditor')).json()) as { records: AuditJson[] };
     expect(byUnit.records.filter((r) => r.subject === `task:${task.id}`).map((r) => r.detail.to)).toEqual(['en_route', 'patient_loaded']);
-    expect((await srv.api('/audit?limit=0')).status).toBe(400);
-    expect((await srv.api('/audit?limit=5000')).status).toBe(400);
+    expect((await srv.api('/audit?limit=0', {}, 'auditor')).status).toBe(400);
+    expect((await srv.api('/audit?limit=5000', {}, 'auditor')).status).toBe(400);
   });
 });

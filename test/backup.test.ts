@@ -117,7 +117,7 @@ describe('backup and restore of the embedded database while 100 units publish', 
     restored = await startServer({ SIMULATOR: 'false', API_KEYS_FILE: writeTestApiKeyFile(work) }, { dataDir, timeoutMs: 150_000 });
     expect(await missingFrom(restored, expected, from)).toEqual([]);
     // the audit trail came along: the backup itself is on it
-    const audit = (await (await restored.api('/audit?subject=database:embedded')).json()) as { records: Array<{ action: string }> };
+    const audit = (await (await restored.api('/audit?subject=database:embedded', {}, 'auditor')).json()) as { records: Array<{ action: string }> };
     expect(audit.records.map((x) => x.action)).toContain('backup.create');
   });
 });

@@ -124,7 +124,7 @@ describe('device identity on the embedded broker', () => {
     // Admin only, and every change is in the audit trail with who did it.
     expect((await srv.api('/admin/units/AMB-D/credentials', { method: 'POST' }, 'dispatcher')).status).toBe(403);
     expect((await fetch(`${srv.url}/admin/units/AMB-D/credentials`, { method: 'DELETE' })).status).toBe(401);
-    const audit = (await (await http('/audit?subject=unit:AMB-D')).json()) as { records: Array<{ actor: string; action: string }> };
+    const audit = (await (await srv.api('/audit?subject=unit:AMB-D', {}, 'auditor')).json()) as { records: Array<{ actor: string; action: string }> };
     expect(audit.records.map((r) => r.action)).toEqual(['credential.provision', 'credential.revoke', 'credential.rotate']);
     expect(audit.records.every((r) => r.actor === 'key:test-admin')).toBe(true);
   });

@@ -200,7 +200,7 @@ describe('registry import on the embedded stack, through the running server (PGl
       expect(await importCli(env, 'stations', file, '--crs', 'BD09')).toMatchObject({ code: 0, out: expect.stringContaining(`未变 ${DATUM_VECTORS.length}`) });
       const list = (await (await server.api('/registry/stations', {}, 'viewer')).json()) as { records: StationRecord[] };
       expectOnTruth(list.records.filter((s) => /^S\d+$/.test(s.id)));
-      const audit = (await (await server.api('/audit?subject=registry:stations')).json()) as { records: Array<{ actor: string }> };
+      const audit = (await (await server.api('/audit?subject=registry:stations', {}, 'auditor')).json()) as { records: Array<{ actor: string }> };
       expect(audit.records).toEqual([expect.objectContaining({ actor: 'key:test-admin' })]);
       const refused = await importCli({ ...env, RC_API_KEY: server.apiKeys.dispatcher }, 'stations', file);
       expect(refused).toMatchObject({ code: 1, out: expect.stringContaining('HTTP 403') });

@@ -84,12 +84,14 @@ describe('API keys and roles (built server, embedded stack)', () => {
     const id = ((await unserved.json()) as { id: string }).id;
     expect((await srv.api(`/tasks/${id}`, {}, 'viewer')).status).toBe(200);
     // a request no unit could serve is audited as created, by the dispatcher's key
-    const trail = (await (await srv.api(`/audit?subject=task:${id}`)).json()) as { records: Array<{ action: string; actor: string }> };
+    const trail = (await (await srv.api(`/audit?subject=task:${id}`, {}, 'auditor')).json()) as { records: Array<{ action: string; actor: string }> };
     // and the viewer's read of it too (a task is personal data, issue #18)
     expect(trail.records.map((r) => [r.action, r.actor])).toEqual([['task.create', 'key:test-dispatcher'], ['read.task', 'key:test-viewer']]);
     expect((await srv.api('/indicators?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z', {}, 'planner')).status).toBe(200);
     expect((await srv.api('/indicators?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z', {}, 'admin')).status).toBe(200);
-    expect((await srv.api('/audit', {}, 'admin')).status).toBe(200);
+    // separation of duties: the trail is the auditor's, not the administrator's
+    expect((await srv.api('/audit', {}, 'admin')).status).toBe(403);
+    expect((await srv.api('/audit', {}, 'auditor')).status).toBe(200);
   });
 
   it('opens the SSE stream with ?access_token= (EventSource cannot send headers), and only with a valid one', async () => {
@@ -150,7 +152,7 @@ describe('API key file at start-up', () => {
       expect(m![2]).toBe(`${srv.url}/#key=${key}`);
       expect(statSync(join(dataDir, 'api-keys')).mode & 0o777).toBe(0o600);
       expect(statSync(join(dataDir, 'admin-api-key')).mode & 0o777).toBe(0o600);
-      expect((await fetch(`${srv.url}/audit`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+      expect((await fetch(`${srv.url}/admin/users`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
       // the key never reaches the structured log, only the banner
       expect(srv.output().split('\n').filter((l) => l.startsWith('{') && l.includes(key))).toEqual([]);
       // the start that made the file says so (the key file is read once, before Nest)

@@ -69,7 +69,7 @@ describeNeeding(needChromium(CHROMIUM))('console login with a personal account (
     await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
     await page.click('#logout');
     await page.waitForSelector('#login input[name="username"]');
-    const audit = (await (await srv.api('/audit?subject=user:chen.desk&limit=100')).json()) as { records: Array<{ action: string }> };
+    const audit = (await (await srv.api('/audit?subject=user:chen.desk&limit=100', {}, 'auditor')).json()) as { records: Array<{ action: string }> };
     expect(audit.records.map((r) => r.action)).toEqual(['user.create', 'auth.login_failure', 'auth.login', 'user.password_change', 'auth.logout']);
     expect(consoleErrors).toEqual([]);
   });

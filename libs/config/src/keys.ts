@@ -79,6 +79,8 @@ export const CONFIG_KEYS = {
   mqttClientBurst: int({ env: 'MQTT_CLIENT_BURST', default: 2000, min: 1, max: 10_000_000, unit: 'messages', doc: 'embedded broker, per unit connection: publishes allowed at once above the sustained rate' }),
   mqttMaxPacketBytes: int({ env: 'MQTT_MAX_PACKET_BYTES', default: MiB, min: KiB, max: 256 * MiB, unit: 'bytes', doc: 'embedded broker: largest MQTT packet (remaining length); a larger one closes the connection' }),
   embeddedMqttPort: int({ env: 'EMBEDDED_MQTT_PORT', default: 1884, min: 0, max: 65535, unit: 'port', doc: 'port of the embedded broker (1883 is left to a system broker)' }),
+  embeddedMqttsPort: int({ env: 'EMBEDDED_MQTTS_PORT', default: 8884, min: 0, max: 65535, unit: 'port', doc: 'embedded broker: MQTT over TLS with the API\'s certificate, only when `TLS_CERT_FILE`/`TLS_KEY_FILE` are set (8883 is left to a system broker)' }),
+  embeddedMqttsHost: text({ env: 'EMBEDDED_MQTTS_HOST', default: '127.0.0.1', doc: 'interface of the embedded broker\'s TLS listener: loopback by default; 0.0.0.0 where terminals reach it (the plain listener stays on loopback)' }),
 
   // JT/T 808
   jt808Port: int({ env: 'JT808_PORT', default: 6808, min: 0, max: 65535, unit: 'port', doc: 'TCP port of the JT/T 808 gateway (embedded default and `npm run jt808-gateway`); 0 turns it off' }),
@@ -163,7 +165,7 @@ export const CONFIG_KEYS = {
   // Security and logs
   apiKeysFile: text({
     env: 'API_KEYS_FILE', default: null, defaultText: '`$DATA_DIR/api-keys`',
-    doc: 'API keys, `name role sha256-hex` a line (roles admin, dispatcher, planner, viewer), created with one generated admin key on first start; `npm run api-key -- add` writes it ([Security](#security))',
+    doc: 'API keys, `name role sha256-hex` a line (roles admin, dispatcher, planner, viewer, auditor), created with one generated admin key on first start; `npm run api-key -- add` writes it ([Security](#security))',
   }),
   sessionIdleTimeoutS: int({ env: 'SESSION_IDLE_TIMEOUT_S', default: 900, min: 1, max: 86_400, unit: 's', doc: "a person's session ends after this long unused (401 `SESSION_IDLE`) ([Security](#security))" }),
   sessionMaxAgeS: int({ env: 'SESSION_MAX_AGE_S', default: 43_200, min: 1, max: 30 * 86_400, unit: 's', doc: 'a session ends after this long however active (a 12-hour shift)' }),

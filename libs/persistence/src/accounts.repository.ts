@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditRepository } from './audit.repository';
 
-export type AccountRole = 'admin' | 'dispatcher' | 'planner' | 'viewer';
+export type AccountRole = 'admin' | 'dispatcher' | 'planner' | 'viewer' | 'auditor';
 
 export interface AccountRow {
   id: number;

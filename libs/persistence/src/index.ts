@@ -16,6 +16,7 @@ export * from './unit-alarms.repository';
 export * from './qc-report-source';
 export { type DbBigint, type DbTimestamp, execute, selectRow, selectRows } from './rows';
 export * from './accounts.repository';
+export * from './login-throttle.repository';
 export * from './backup';
 export * from './population.repository';
 export * from './webhooks.repository';

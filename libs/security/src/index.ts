@@ -5,6 +5,5 @@ export * from './topic-acl';
 export * from './mosquitto-files';
 export * from './emqx';
 export * from './account-passwords';
-export * from './login-throttle';
 export * from './session-tokens';
 export * from './totp';

@@ -2,7 +2,9 @@ import { type Access, decide, type Role, ROLES } from './roles';
 
 const PUBLIC: Access = { kind: 'public' };
 const ANY: Access = { kind: 'authenticated' };
+const SELF: Access = { kind: 'self' };
 const roles = (...r: Role[]): Access => ({ kind: 'roles', roles: r });
+const only = (...r: Role[]): Access => ({ kind: 'roles', roles: r, exclusive: true });
 
 describe('decide', () => {
   it.each([
@@ -19,6 +21,18 @@ describe('decide', () => {
     [roles('dispatcher', 'planner'), 'planner', 200],
     [roles('admin'), 'dispatcher', 403],
     [roles('admin'), undefined, 401],
+    // separation of duties: the auditor reads the trail and nothing else; admins do not read it
+    [only('auditor'), 'auditor', 200],
+    [only('auditor'), 'admin', 403],
+    [only('auditor'), 'viewer', 403],
+    [only('auditor'), undefined, 401],
+    [ANY, 'auditor', 403],
+    [roles('dispatcher'), 'auditor', 403],
+    [roles('admin'), 'auditor', 403],
+    [SELF, 'auditor', 200],
+    [SELF, 'viewer', 200],
+    [SELF, undefined, 401],
+    [SELF, null, 401],
   ] as Array<[Access, Role | null | undefined, number]>)('%j for %s -> %d', (access, caller, status) => {
     const d = decide(access, caller);
     expect(d.allow ? 200 : d.status).toBe(status);
@@ -34,7 +48,9 @@ describe('decide', () => {
     expect(!role.allow && role.message).toMatch(/viewer.*dispatcher or admin/);
   });
 
-  it('lets admin through every role check', () => {
+  it('lets admin through every role check but an exclusive one', () => {
     for (const r of ROLES) expect(decide(roles(r), 'admin').allow).toBe(true);
+    const d = decide(only('auditor'), 'admin');
+    expect(!d.allow && d.message).toMatch(/needs auditor \(separation of duties/);
   });
 });

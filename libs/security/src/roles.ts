@@ -1,19 +1,34 @@
 /**
  * API roles and the access decision. Pure: the Nest guard asks `decide` with what the endpoint
  * declares and the caller's role; nothing here knows about HTTP.
+ *
+ * Separation of duties (等保 三员): `admin` is the system and security administrator (accounts, keys,
+ * credentials, backups, the registry); `auditor` is the audit administrator, who reads and exports the
+ * audit trail and nothing else. The trail is the auditor's alone: an admin cannot read it (and nobody can
+ * change or erase it: the table refuses UPDATE/DELETE/TRUNCATE), so what admins do is checked by someone
+ * who is not one of them. See docs/security.md.
  */
-export const ROLES = ['admin', 'dispatcher', 'planner', 'viewer'] as const;
+export const ROLES = ['admin', 'dispatcher', 'planner', 'viewer', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
 export function isRole(v: unknown): v is Role {
   return typeof v === 'string' && (ROLES as readonly string[]).includes(v);
 }
 
+/** Roles that see no operational data: an `authenticated` (reading) endpoint refuses them. */
+const AUDIT_ONLY: readonly Role[] = ['auditor'];
+
 /**
- * What an endpoint asks of its caller: nobody (`public`), any known key (`authenticated`, the default
- * for an endpoint without a declaration: reading), or one of some roles. admin passes every check.
+ * What an endpoint asks of its caller: nobody (`public`); any known caller about itself (`self`: who am I,
+ * log out, change one's password); any known caller but the audit-only roles (`authenticated`, the
+ * default for an endpoint without a declaration: reading operational data); or one of some roles, which
+ * admin passes unless the roles are `exclusive` (the audit trail).
  */
-export type Access = { kind: 'public' } | { kind: 'authenticated' } | { kind: 'roles'; roles: readonly Role[] };
+export type Access =
+  | { kind: 'public' }
+  | { kind: 'self' }
+  | { kind: 'authenticated' }
+  | { kind: 'roles'; roles: readonly Role[]; exclusive?: boolean };
 
 export type Decision =
   | { allow: true }
@@ -27,9 +42,15 @@ export function decide(access: Access, caller: Role | null | undefined): Decisio
     return { allow: false, status: 401, reason: 'missing', message: 'an API key is required: send Authorization: Bearer <key>' };
   }
   if (caller === null) return { allow: false, status: 401, reason: 'unknown', message: 'the API key is not known' };
-  if (access.kind === 'authenticated' || caller === 'admin' || access.roles.includes(caller)) return { allow: true };
+  if (access.kind === 'self') return { allow: true };
+  if (access.kind === 'authenticated') {
+    if (!AUDIT_ONLY.includes(caller)) return { allow: true };
+    return { allow: false, status: 403, reason: 'role', message: `role ${caller} reads and exports the audit trail only` };
+  }
+  if (access.roles.includes(caller) || (caller === 'admin' && !access.exclusive)) return { allow: true };
+  const needed = access.exclusive ? [...access.roles] : [...access.roles, 'admin'];
   return {
     allow: false, status: 403, reason: 'role',
-    message: `role ${caller} may not do this; it needs ${[...access.roles, 'admin'].filter((r, i, a) => a.indexOf(r) === i).join(' or ')}`,
+    message: `role ${caller} may not do this; it needs ${needed.filter((r, i, a) => a.indexOf(r) === i).join(' or ')}${access.exclusive && caller === 'admin' ? ' (separation of duties: administrators do not read the audit trail)' : ''}`,
   };
 }

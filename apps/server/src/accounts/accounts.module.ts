@@ -2,7 +2,7 @@ import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '@rescue/config';
-import { AccountsRepository, AuditRepository } from '@rescue/persistence';
+import { AccountsRepository, AuditRepository, LoginThrottleRepository } from '@rescue/persistence';
 import { generateAccountPassword, hashAccountPassword } from '@rescue/security';
 import { APP_CONFIG } from '../config.module';
 import { ROOT_LOGGER } from '../logging/root-logger';
@@ -34,9 +34,9 @@ const SWEEP_MS = 10 * 60_000;
     },
     {
       provide: LoginService,
-      inject: [AccountsRepository, AuditRepository, SessionService, APP_CONFIG, ROOT_LOGGER],
-      useFactory: (repo: AccountsRepository, audit: AuditRepository, sessions: SessionService, cfg: AppConfig, root: Logger) =>
-        new LoginService(repo, audit, sessions, cfg, root.child({ module: 'login' })),
+      inject: [AccountsRepository, DataSource, AuditRepository, SessionService, APP_CONFIG, ROOT_LOGGER],
+      useFactory: (repo: AccountsRepository, ds: DataSource, audit: AuditRepository, sessions: SessionService, cfg: AppConfig, root: Logger) =>
+        new LoginService(repo, (rules) => new LoginThrottleRepository(ds, rules), audit, sessions, cfg, root.child({ module: 'login' })),
     },
     {
       provide: DEMO_ADMIN_ACCOUNT,
@@ -55,9 +55,12 @@ const SWEEP_MS = 10 * 60_000;
 export class AccountsModule implements OnApplicationShutdown {
   private readonly sweep: NodeJS.Timeout;
 
-  constructor(@Inject(SessionService) sessions: SessionService, @Inject(ROOT_LOGGER) root: Logger) {
+  constructor(@Inject(SessionService) sessions: SessionService, @Inject(LoginService) logins: LoginService, @Inject(ROOT_LOGGER) root: Logger) {
     const log = root.child({ module: 'sessions' });
-    this.sweep = setInterval(() => sessions.sweep().catch((err: Error) => log.warn({ err: err.message }, 'session sweep failed')), SWEEP_MS);
+    this.sweep = setInterval(() => {
+      sessions.sweep().catch((err: Error) => log.warn({ err: err.message }, 'session sweep failed'));
+      logins.sweep().catch((err: Error) => log.warn({ err: err.message }, 'login failure sweep failed'));
+    }, SWEEP_MS);
     this.sweep.unref();
   }
 

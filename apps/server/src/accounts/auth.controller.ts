@@ -5,7 +5,7 @@ import type { AppConfig } from '@rescue/config';
 import { AccountsRepository, AuditRepository } from '@rescue/persistence';
 import { accountPasswordProblem, generateTotpSecret, hashAccountPassword, matchTotp, totpUri, verifyAccountPassword } from '@rescue/security';
 import { APP_CONFIG } from '../config.module';
-import { type ApiCaller, auditActor, Caller, PasswordChangeExempt, Public } from '../security/access.decorators';
+import { type ApiCaller, auditActor, Caller, PasswordChangeExempt, Public, Self } from '../security/access.decorators';
 import { ChangePasswordDto, LoginDto, TotpConfirmDto } from './accounts.dto';
 import { LoginService } from './login.service';
 import { clearSessionCookie, sessionCookie, setSessionCookie } from './session-cookie';
@@ -13,6 +13,7 @@ import { SessionService } from './session.service';
 
 /** People's login (POST /auth/login), logout, who am I, and changing one's own password. */
 @ApiTags('auth')
+@Self()
 @Controller('auth')
 export class AuthController {
   constructor(

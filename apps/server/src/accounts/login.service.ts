@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { AppConfig } from '@rescue/config';
-import { type AccountRow, AccountsRepository, AuditRepository } from '@rescue/persistence';
-import { ACCOUNT_USERNAME, DUMMY_ACCOUNT_HASH, LoginThrottle, matchTotp, verifyAccountPassword } from '@rescue/security';
+import { type AccountRow, AccountsRepository, AuditRepository, LoginThrottleRepository } from '@rescue/persistence';
+import { ACCOUNT_USERNAME, DUMMY_ACCOUNT_HASH, matchTotp, verifyAccountPassword } from '@rescue/security';
 import { SessionService } from './session.service';
 
 export type LoginResult =
@@ -24,13 +24,13 @@ const MAX_WAITING = 50;
  * the code and sends both again); a wrong or replayed code counts as a failed login.
  */
 export class LoginService {
-  private readonly byAccount: LoginThrottle;
-  private readonly byAddress: LoginThrottle;
+  private readonly throttle: LoginThrottleRepository;
   private hashing = 0;
   private readonly waiting: Array<() => void> = [];
 
   constructor(
     private readonly accounts: AccountsRepository,
+    throttleOf: (rules: { maxFailures: number; windowMs: number; lockMs: number }) => LoginThrottleRepository,
     private readonly audit: AuditRepository,
     private readonly sessions: SessionService,
     cfg: Pick<AppConfig, 'loginMaxFailures' | 'loginFailureWindowS' | 'loginLockS'>,
@@ -38,20 +38,19 @@ export class LoginService {
     private readonly now: () => number = Date.now,
   ) {
     const rules = { maxFailures: cfg.loginMaxFailures, windowMs: cfg.loginFailureWindowS * 1000, lockMs: cfg.loginLockS * 1000 };
-    this.byAccount = new LoginThrottle(rules);
-    this.byAddress = new LoginThrottle(rules);
+    this.throttle = throttleOf(rules);
   }
 
   async login(username: string, password: string, address: string, kind: 'cookie' | 'bearer', totp?: string): Promise<LoginResult> {
     const now = this.now();
     const subject = ACCOUNT_USERNAME.test(username) ? `user:${username}` : 'user:(invalid)';
     const account = ACCOUNT_USERNAME.test(username) ? await this.accounts.byUsername(username) : null;
-    const acctLock = account ? Math.max(account.lockedUntil ?? 0, this.byAccount.lockedUntil(username, now) ?? 0) : 0;
+    const acctLock = account ? Math.max(account.lockedUntil ?? 0, (await this.throttle.lockedUntil('account', username, now)) ?? 0) : 0;
     if (account && acctLock > now) {
       await this.record('auth.login_failure', subject, { address, reason: 'account_locked' });
       return locked(acctLock, now);
     }
-    const addrLock = this.byAddress.lockedUntil(address, now);
+    const addrLock = await this.throttle.lockedUntil('address', address, now);
     if (addrLock !== null) {
       await this.record('auth.login_failure', subject, { address, reason: 'address_locked' });
       return { ok: false, status: 429, code: 'ADDRESS_LOCKED', message: `登录失败次数过多，此地址已锁定 / too many failed logins from this address; locked until ${new Date(addrLock).toISOString()}`, retryAfterS: secondsUntil(addrLock, now), lockedUntil: new Date(addrLock).toISOString() };
@@ -76,8 +75,8 @@ export class LoginService {
       if (step === null) return this.failed(username, subject, address, 'bad_totp', true);
       if (!(await this.accounts.acceptTotpStep(username, step))) return this.failed(username, subject, address, 'totp_reused', true);
     }
-    this.byAddress.succeed(address);
-    this.byAccount.succeed(username);
+    await this.throttle.clear('address', address);
+    await this.throttle.clear('account', username);
     const { token } = await this.sessions.create(account, kind, address);
     const mustChangePassword = this.sessions.mustChange(account, now);
     await this.record('auth.login', subject, { address, kind, mustChangePassword });
@@ -89,9 +88,9 @@ export class LoginService {
     // the lock runs from when the failure is known, not from the request's start (hashing takes time)
     const failedAt = this.now();
     await this.record('auth.login_failure', subject, { address, reason });
-    const addrLocked = this.byAddress.fail(address, failedAt);
+    const addrLocked = await this.throttle.fail('address', address, failedAt);
     if (addrLocked !== null) await this.record('auth.lockout', `address:${address}`, { scope: 'address', address, until: new Date(addrLocked).toISOString(), lastUsername: username.slice(0, 64) });
-    const acctLocked = accountExists ? this.byAccount.fail(username, failedAt) : null;
+    const acctLocked = accountExists ? await this.throttle.fail('account', username, failedAt) : null;
     if (acctLocked !== null) {
       await this.accounts.lock(username, acctLocked, 'system:auth', { scope: 'account', address });
       this.log.warn({ username, address }, 'account locked after repeated failed logins');
@@ -101,9 +100,14 @@ export class LoginService {
     return { ok: false, status: 401, code: 'INVALID_CREDENTIALS', message: '用户名或密码错误 / wrong username or password' };
   }
 
-  /** An administrator's unlock also clears the in-memory failures. */
-  unlocked(username: string): void {
-    this.byAccount.clear(username);
+  /** An administrator's unlock also clears the account's counted failures (in every process: they are in the database). */
+  async unlocked(username: string): Promise<void> {
+    await this.throttle.clear('account', username);
+  }
+
+  /** Housekeeping of the failure counts (the checks do not depend on it). */
+  sweep(): Promise<void> {
+    return this.throttle.sweep(this.now());
   }
 
   /**

@@ -78,7 +78,7 @@ export class UsersController {
     const initialPassword = generateAccountPassword();
     const user = await this.accounts.setPassword(username(name), await hashAccountPassword(initialPassword), auditActor(caller), { byAdmin: true }).catch(edge);
     this.sessions.forget();
-    this.logins.unlocked(name);
+    await this.logins.unlocked(name);
     return { user: view(user), initialPassword };
   }
 
@@ -87,7 +87,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Lift a lockout after failed logins' })
   async unlock(@Param('username') name: string, @Caller() caller: ApiCaller) {
     const user = await this.accounts.unlock(username(name), auditActor(caller)).catch(edge);
-    this.logins.unlocked(name);
+    await this.logins.unlocked(name);
     return { user: view(user) };
   }
 

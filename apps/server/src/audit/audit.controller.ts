@@ -3,19 +3,20 @@ import type { Response } from 'express';
 import { BadInputError } from '@rescue/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AUDIT_MAX_LIMIT, AuditRepository, type AuditRecord } from '@rescue/persistence';
-import { type ApiCaller, auditActor, Caller, Roles } from '../security/access.decorators';
+import { type ApiCaller, auditActor, Caller, OnlyRoles } from '../security/access.decorators';
 
 const DEFAULT_LIMIT = 100;
 const FILTER = /^[\x21-\x7e]{1,200}$/;
 
 @ApiTags('operations')
-@Roles('admin')
+// Separation of duties (等保 三员): the audit administrator reads the trail, administrators do not.
+@OnlyRoles('auditor')
 @Controller('audit')
 export class AuditController {
   constructor(@Inject(AuditRepository) private readonly audit: AuditRepository) {}
 
   @Get()
-  @ApiOperation({ summary: 'The append-only audit trail (admin): who did what, when; the latest records, oldest first' })
+  @ApiOperation({ summary: 'The append-only audit trail (auditor only, not admin): who did what, when; the latest records, oldest first' })
   @ApiQuery({ name: 'subject', required: false, description: 'e.g. task:T-…, unit:AMB-01', example: 'unit:AMB-01' })
   @ApiQuery({ name: 'actor', required: false, description: 'key:<api key name>, unit:<id> or system:<part>', example: 'key:admin' })
   @ApiQuery({ name: 'before', required: false, description: 'Only records with a smaller id (page back)' })
@@ -32,7 +33,7 @@ export class AuditController {
   }
 
   @Get('export')
-  @ApiOperation({ summary: 'The trail between two times as CSV for an assessor (id, at, actor, action, subject, detail JSON); the export itself is recorded' })
+  @ApiOperation({ summary: 'The trail between two times as CSV for an assessor (auditor only; id, at, actor, action, subject, detail JSON); the export itself is recorded' })
   @ApiQuery({ name: 'from', required: true, description: 'ISO 8601, inclusive', example: '2026-06-01T00:00:00Z' })
   @ApiQuery({ name: 'to', required: true, description: 'ISO 8601, exclusive', example: '2026-12-01T00:00:00Z' })
   async export(@Query('from') fromQ: unknown, @Query('to') toQ: unknown, @Caller() caller: ApiCaller, @Res() res: Response): Promise<void> {

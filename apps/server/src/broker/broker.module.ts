@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../config.module';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { CredentialsService } from '../credentials/credentials.service';
 import { ROOT_LOGGER } from '../logging/root-logger';
+import { readTlsFiles } from '../security/tls-files';
 import { EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
 
 export interface MqttCredentials {
@@ -45,8 +46,11 @@ export const EMBEDDED_INGEST_USER = 'rescue.ingest';
           const ingest = cfg.mqttUsername ? { username: cfg.mqttUsername, password: cfg.mqttPassword ?? '' } : null;
           return { url: cfg.mqttUrl, embedded: null, ingest };
         }
+        // With the API's certificate, terminals may also connect over MQTTS (the files were checked before Nest started).
+        const tls = readTlsFiles(cfg);
         const embedded = await startEmbeddedBroker({
           port: cfg.embeddedMqttPort,
+          tls: tls ? { ...tls, port: cfg.embeddedMqttsPort, host: cfg.embeddedMqttsHost } : undefined,
           auth: creds,
           limits: { maxMsgsPerS: cfg.mqttClientMaxMsgsPerS, burst: cfg.mqttClientBurst, maxPacketBytes: cfg.mqttMaxPacketBytes },
           registry,
@@ -57,7 +61,7 @@ export const EMBEDDED_INGEST_USER = 'rescue.ingest';
           if (n > 0) log.info({ unitId, connections: n }, 'credentials revoked or rotated: live connections closed');
         });
         const ingest = await creds.addServiceUser(EMBEDDED_INGEST_USER, ['ingest']);
-        log.info({ url: embedded.url }, `embedded MQTT broker (aedes) listening on ${embedded.url}; every client authenticates`);
+        log.info({ url: embedded.url, tlsUrl: embedded.tlsUrl }, `embedded MQTT broker (aedes) listening on ${embedded.url}${embedded.tlsUrl ? ` and ${embedded.tlsUrl}` : ''}; every client authenticates`);
         return { url: embedded.url, embedded, ingest };
       },
     },

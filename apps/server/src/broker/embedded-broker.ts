@@ -1,5 +1,6 @@
 import { createServer, Server, Socket } from 'node:net';
 import { AddressInfo } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import Aedes, { type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from 'pino';
 import { Counter, Registry } from 'prom-client';
@@ -37,11 +38,15 @@ export interface EmbeddedBrokerOptions {
   /** Where rc_mqtt_* metrics go (a private registry when omitted). */
   registry?: Registry;
   log?: Logger;
+  /** A second listener speaking MQTT over TLS (MQTTS) with the API's certificate; the same broker behind it. */
+  tls?: { cert: Buffer; key: Buffer; port: number; host?: string };
 }
 
 export interface EmbeddedBroker {
   url: string;
   port: number;
+  /** mqtts://host:port when the TLS listener runs, else null. */
+  tlsUrl: string | null;
   /** Closes every live connection of the unit (after its credentials were revoked); returns how many. */
   disconnectUnit(unitId: string): number;
   close(): Promise<void>;
@@ -170,22 +175,39 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     if (set?.size === 0) byUnit.delete(id.unitId);
   });
 
-  const server: Server = createServer((socket: Socket) => {
+  const accept = (socket: Socket): void => {
     guardPacketSize(socket, limits.maxPacketBytes, (declared) =>
       refuse('packet', 'too_large', { remote: socket.remoteAddress, declaredBytes: Number.isFinite(declared) ? declared : 'malformed', maxBytes: limits.maxPacketBytes }),
     );
     aedes.handle(socket);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new Error(`embedded MQTT port ${host}:${opts.port} is in use; set EMBEDDED_MQTT_PORT`) : err),
-    );
-    server.listen(opts.port, host, () => resolve());
-  });
-  const actual = (server.address() as AddressInfo).port;
+  };
+  const listen = (srv: Server | TlsServer, port: number, at: string, key: string): Promise<number> =>
+    new Promise<number>((resolve, reject) => {
+      srv.once('error', (err: NodeJS.ErrnoException) =>
+        reject(err.code === 'EADDRINUSE' ? new Error(`embedded MQTT port ${at}:${port} is in use; set ${key}`) : err),
+      );
+      srv.listen(port, at, () => resolve((srv.address() as AddressInfo).port));
+    });
+  const server: Server = createServer(accept);
+  const actual = await listen(server, opts.port, host, 'EMBEDDED_MQTT_PORT');
+  // MQTTS: TLS 1.2 or later; a failed handshake is a refused connect (counted as `tls`), never a crash.
+  let tlsServer: TlsServer | null = null;
+  let tlsUrl: string | null = null;
+  if (opts.tls) {
+    const tlsHost = opts.tls.host ?? host;
+    tlsServer = createTlsServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2', handshakeTimeout: 10_000 }, (socket: TLSSocket) => accept(socket));
+    tlsServer.on('tlsClientError', (err: Error, socket: TLSSocket) => refuse('connect', 'tls', { remote: socket.remoteAddress, err: err.message.slice(0, 200) }));
+    try {
+      tlsUrl = `mqtts://${tlsHost}:${await listen(tlsServer, opts.tls.port, tlsHost, 'EMBEDDED_MQTTS_PORT')}`;
+    } catch (e) {
+      await new Promise<void>((r) => server.close(() => r()));
+      throw e;
+    }
+  }
   return {
     url: `mqtt://${host}:${actual}`,
     port: actual,
+    tlsUrl,
     disconnectUnit: (unitId) => {
       revocations.set(unitId, (revocations.get(unitId) ?? 0) + 1);
       const set = byUnit.get(unitId);
@@ -198,7 +220,10 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     close: () =>
       new Promise<void>((resolve) => {
         // aedes.close ends the client connections that server.close would otherwise wait for.
-        aedes.close(() => server.close(() => resolve()));
+        aedes.close(() => {
+          if (tlsServer) tlsServer.close();
+          server.close(() => resolve());
+        });
       }),
   };
 }

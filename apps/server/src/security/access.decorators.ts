@@ -7,8 +7,14 @@ export const QUERY_TOKEN = 'rc:query-token';
 /** Open to anyone: probes, the console's static files, the OpenAPI page. Never for personal data. */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata<string, Access>(ACCESS, { kind: 'public' });
 
-/** Only these roles (admin always passes). Without a decorator, any valid key may call (reading). */
+/** Only these roles (admin always passes). Without a decorator, any valid key may call but an auditor (reading). */
 export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => SetMetadata<string, Access>(ACCESS, { kind: 'roles', roles });
+
+/** Only these roles, admin not included: the audit trail, the auditor's alone (separation of duties). */
+export const OnlyRoles = (...roles: Role[]): MethodDecorator & ClassDecorator => SetMetadata<string, Access>(ACCESS, { kind: 'roles', roles, exclusive: true });
+
+/** Any known caller about itself (who am I, logout, password, second factor): the auditor included. */
+export const Self = (): MethodDecorator & ClassDecorator => SetMetadata<string, Access>(ACCESS, { kind: 'self' });
 
 /**
  * The key may also come as `?access_token=`: only for the SSE stream, because a browser's EventSource
