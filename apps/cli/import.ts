@@ -1,4 +1,4 @@
-// npm run import -- stations|units|hospitals|tasks <file> [--crs WGS84|GCJ02|BD09] [--mapping columns.json]
+// npm run import -- stations|units|hospitals|tasks|population <file> [--crs WGS84|GCJ02|BD09] [--mapping columns.json]
 //                   [--dry-run] [--exclusive] [--format csv|xlsx|geojson] [--json]
 // A centre's own data (issue 13). With DATABASE_URL it imports into the database directly; without, through
 // the running embedded server's admin API (RC_API_URL, RC_API_KEY), which holds the single-process PGlite.
@@ -7,7 +7,8 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { loadConfig } from '@rescue/config';
-import { closeDatabase, importedTasksStore, openDatabase, registryStore } from '@rescue/persistence';
+import { CoverageError, DEMAND_CRS, type DemandCrs, describePopulationImport, importPopulation, type PopulationImportResult } from '@rescue/coverage';
+import { closeDatabase, importedTasksStore, openDatabase, populationStore, registryStore } from '@rescue/persistence';
 import {
   describeRegistryImport, describeTasksImport, formatFromName, ImportError, importRegistry, importRequest, type ImportRequest, importTasks,
   MappingError, type RegistryImportResult, TableError, type TasksImportResult,
@@ -15,8 +16,10 @@ import {
 
 class CliError extends Error {}
 
-const USAGE = `usage: npm run import -- stations|units|hospitals|tasks <file> [options]
+const USAGE = `usage: npm run import -- stations|units|hospitals|tasks|population <file> [options]
   <file>              CSV (UTF-8 or GBK), XLSX (first sheet) or GeoJSON (stations, hospitals); row 1 names the columns
+                      population: census areas (GeoJSON polygons, or CSV with a WKT column 边界 and 人口) or a
+                      GeoTIFF raster of people per cell (EPSG:4326 or 3857); replaces the stored population
   --crs SYSTEM        coordinates in the file: WGS84 (GPS, default), GCJ02 (高德/腾讯), BD09 (百度)
   --mapping FILE      columns.json: {"field": "column header"} for headers other than the defaults (docs/registry.md)
   --dry-run           check every row and show what would change; write nothing
@@ -39,7 +42,23 @@ function flag(args: string[], name: string): string | undefined {
   return v;
 }
 
-type Result = RegistryImportResult | TasksImportResult;
+type Result = RegistryImportResult | TasksImportResult | PopulationImportResult;
+
+const MAX_POPULATION_FILE = 512 * 2 ** 20;
+
+async function populationViaDatabase(databaseUrl: string, crs: string, dryRun: boolean, file: string): Promise<PopulationImportResult> {
+  if (!(DEMAND_CRS as readonly string[]).includes(crs)) throw new CliError(`--crs: one of ${DEMAND_CRS.join(', ')}`);
+  if (statSync(file).size > MAX_POPULATION_FILE) throw new CliError(`${file}: larger than 512 MB; aggregate the raster first`);
+  const { dataSource } = await openDatabase({ databaseUrl, pgliteDir: '' });
+  try {
+    return await importPopulation(populationStore(dataSource), new Uint8Array(readFileSync(file)), { crs: crs as DemandCrs, dryRun, actor: 'system:cli', source: basename(file) });
+  } catch (e) {
+    if (e instanceof CoverageError) throw new CliError(e.message);
+    throw e;
+  } finally {
+    await closeDatabase(dataSource);
+  }
+}
 
 async function viaDatabase(databaseUrl: string, r: ImportRequest, file: string): Promise<Result> {
   const { dataSource } = await openDatabase({ databaseUrl, pgliteDir: '' });
@@ -58,12 +77,11 @@ async function viaDatabase(databaseUrl: string, r: ImportRequest, file: string):
   }
 }
 
-async function viaApi(base: string, key: string | undefined, r: ImportRequest, file: string): Promise<Result> {
-  const q = new URLSearchParams({ format: r.format, crs: r.crs, dryRun: String(r.dryRun), exclusive: String(r.exclusive), source: basename(file) });
-  if (Object.keys(r.mapping).length > 0) q.set('mapping', JSON.stringify(r.mapping));
+/** POSTs the file to /admin/import/<path> on the running server; the parsed JSON answer. */
+async function post(base: string, key: string | undefined, path: string, file: string): Promise<unknown> {
   let res: Response;
   try {
-    res = await fetch(`${base}/admin/import/${r.kind}?${q}`, {
+    res = await fetch(`${base}/admin/import/${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/octet-stream', 'content-length': String(statSync(file).size), ...(key ? { authorization: `Bearer ${key}` } : {}) },
       body: Readable.toWeb(createReadStream(file)) as unknown as RequestInit['body'],
@@ -72,10 +90,16 @@ async function viaApi(base: string, key: string | undefined, r: ImportRequest, f
   } catch (e) {
     throw new CliError(`cannot reach the server at ${base} (${(e as Error).message}); is it running? set RC_API_URL, or DATABASE_URL for a database`);
   }
-  const body = (await res.json().catch(() => null)) as Result & { message?: string };
+  const body = (await res.json().catch(() => null)) as { message?: string } | null;
   if (res.status === 401 || res.status === 403) throw new CliError(`the server refused the request (HTTP ${res.status}): set RC_API_KEY to an admin key`);
   if (res.status !== 200) throw new CliError(`import refused (HTTP ${res.status}): ${body?.message ?? JSON.stringify(body)}`);
   return body;
+}
+
+async function viaApi(base: string, key: string | undefined, r: ImportRequest, file: string): Promise<Result> {
+  const q = new URLSearchParams({ format: r.format, crs: r.crs, dryRun: String(r.dryRun), exclusive: String(r.exclusive), source: basename(file) });
+  if (Object.keys(r.mapping).length > 0) q.set('mapping', JSON.stringify(r.mapping));
+  return (await post(base, key, `${r.kind}?${q}`, file)) as Result;
 }
 
 async function main(): Promise<void> {
@@ -93,6 +117,23 @@ async function main(): Promise<void> {
     } catch (e) {
       throw new CliError(`--mapping ${mappingFile}: ${(e as Error).message}`);
     }
+  }
+  if (kind === 'population') {
+    const cfg = loadConfig();
+    const crs = (flag(args, '--crs') ?? 'WGS84').toUpperCase();
+    const dryRun = args.includes('--dry-run');
+    const started = Date.now();
+    let result: PopulationImportResult;
+    if (cfg.databaseUrl) result = await populationViaDatabase(cfg.databaseUrl, crs, dryRun, file);
+    else {
+      const demoKey = join(cfg.dataDir, 'admin-api-key');
+      const key = process.env.RC_API_KEY ?? (existsSync(demoKey) ? readFileSync(demoKey, 'utf8').trim() : undefined);
+      result = (await post(process.env.RC_API_URL ?? `http://127.0.0.1:${cfg.httpPort}`, key, `population?${new URLSearchParams({ crs, dryRun: String(dryRun), source: basename(file) })}`, file)) as PopulationImportResult;
+    }
+    if (args.includes('--json')) out(JSON.stringify(result, null, 2));
+    else for (const line of describePopulationImport(result)) out(line);
+    if (!args.includes('--json')) out(`${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return;
   }
   const format = flag(args, '--format') ?? formatFromName(file);
   if (!format) throw new CliError(`${file}: cannot tell the format from the name; add --format csv|xlsx|geojson`);

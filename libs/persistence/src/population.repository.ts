@@ -42,8 +42,11 @@ export class PopulationRepository {
       written += r.length;
       inserted += r.filter((x) => x.inserted === true || x.inserted === 't').length;
     }
-    const gone: Array<{ id: string }> = await this.db.query(`DELETE FROM population_units WHERE NOT (id = ANY($1::text[])) RETURNING id`, [textArrayLiteral(rows.map((x) => x.id))]);
-    return { inserted, updated: written - inserted, unchanged: rows.length - written, deleted: gone.length };
+    // A SELECT around the DELETE: TypeORM answers a bare DELETE with [rows, count], not rows.
+    const [gone] = (await this.db.query(`WITH gone AS (DELETE FROM population_units WHERE NOT (id = ANY($1::text[])) RETURNING 1) SELECT count(*)::int AS n FROM gone`, [
+      textArrayLiteral(rows.map((x) => x.id)),
+    ])) as Array<{ n: number }>;
+    return { inserted, updated: written - inserted, unchanged: rows.length - written, deleted: Number(gone!.n) };
   }
 
   async list(): Promise<PopulationRow[]> {

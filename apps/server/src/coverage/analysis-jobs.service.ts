@@ -32,6 +32,7 @@ export class AnalysisJobsService {
       stations = cmd.stationIds.map((id) => known.get(id)!);
     }
     const areas = this.inputs.areas(cmd.areas);
+    if (!cmd.incidents && !cmd.demand) await this.inputs.refreshPopulation();
     let demand = cmd.incidents ? await this.inputs.incidents(cmd.incidents) : this.inputs.demand(cmd.demand);
     if (cmd.populationTotal !== null) demand = withPopulationTotal(demand, cmd.populationTotal);
     const g = this.inputs.graph;

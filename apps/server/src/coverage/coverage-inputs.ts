@@ -8,10 +8,12 @@ import {
   type DemandSet,
   densityFallbackClassifier,
   type ExtractFeatures,
+  populationDemand,
+  populationFromRows,
   readExtractFeatures,
   type StationInput,
 } from '@rescue/coverage';
-import type { FleetRepository, TaskRepository } from '@rescue/persistence';
+import type { FleetRepository, PopulationRepository, TaskRepository } from '@rescue/persistence';
 import type { RoadGraph } from '@rescue/routing';
 import type { RoutingService } from '../routing/routing.service';
 import { DEMO_STATIONS } from '../simulator/demo-fleet';
@@ -31,6 +33,8 @@ export class CoverageInputs {
   private features: ExtractFeatures | null = null;
   private fallbackAreas: AreaClassifier | null = null;
   private fallbackDemand: DemandSet | null = null;
+  /** The stored population spread on the graph, with the version it was read at. */
+  private people: { version: string; demand: DemandSet } | null = null;
 
   constructor(
     readonly config: AppConfig,
@@ -38,6 +42,7 @@ export class CoverageInputs {
     private readonly registry: Pick<FleetRepository, 'stations'> | null = null,
     private readonly tasks: Pick<TaskRepository, 'tasksBetween'> | null = null,
     private readonly log: (message: string) => void = () => {},
+    private readonly population: Pick<PopulationRepository, 'list' | 'version'> | null = null,
   ) {}
 
   get graph(): RoadGraph {
@@ -67,11 +72,30 @@ export class CoverageInputs {
     return this.fallbackAreas;
   }
 
-  /** The request's demand, or the extract's. */
+  /**
+   * The request's demand, else the centre's stored population (people, as of the last refreshPopulation),
+   * else the extract's residential roads.
+   */
   demand(custom: DemandSet | null): DemandSet {
     if (custom) return custom;
+    if (this.people) return this.people.demand;
     this.fallbackDemand ??= demandFromExtract(this.extract(), this.graph.meta.bbox);
     return this.fallbackDemand;
+  }
+
+  /** Re-reads the stored population when an import changed it (a cheap version query otherwise). */
+  async refreshPopulation(): Promise<void> {
+    if (!this.population) return;
+    const v = await this.population.version();
+    if (v.units === 0) {
+      this.people = null;
+      return;
+    }
+    if (this.people?.version === v.version) return;
+    const t0 = performance.now();
+    const demand = populationDemand(this.graph, populationFromRows(await this.population.list(), `population ${v.source ?? ''}`.trim()));
+    this.people = { version: v.version, demand };
+    this.log(`population demand: ${demand.source}, ${demand.points.length} points in ${(performance.now() - t0).toFixed(0)} ms` + (demand.areasWithoutRoad.length ? `; areas without a road: ${demand.areasWithoutRoad.join(', ')}` : ''));
   }
 
   /** Registered stations (stations table); the demo stations when the app runs without a database. */

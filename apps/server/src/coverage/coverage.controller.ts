@@ -93,8 +93,10 @@ export class CoverageController {
   @Get('live')
   @ApiQuery({ name: 'rule', required: false, description: 'Rule preset (default from config)', example: '1030' })
   @ApiOkResponse({ description: 'Share of demand the available units reach within the rule now; per unit, the share lost if it is sent' })
-  live(@Query('rule') rule: unknown) {
-    return this.liveCoverage.live(parseRuleParam(rule, this.defaultRule));
+  async live(@Query('rule') rule: unknown) {
+    const r = parseRuleParam(rule, this.defaultRule);
+    await this.liveCoverage.refreshDemand();
+    return this.liveCoverage.live(r);
   }
 
   // A dispatcher weighs which unit to send by the coverage it leaves behind.
@@ -103,8 +105,10 @@ export class CoverageController {
   @ApiQuery({ name: 'unit', description: 'Unit id of a candidate dispatch', example: 'AMB-01' })
   @ApiQuery({ name: 'rule', required: false, example: '1030' })
   @ApiOkResponse({ description: '{shareNow, shareIfSent, lossIfSent}: coverage removed by sending this unit' })
-  dispatchImpact(@Query('unit') unit: unknown, @Query('rule') rule: unknown) {
+  async dispatchImpact(@Query('unit') unit: unknown, @Query('rule') rule: unknown) {
     if (typeof unit !== 'string' || unit === '') throw new BadInputError('unit: required');
-    return this.liveCoverage.dispatchImpact(parseRuleParam(rule, this.defaultRule), unit);
+    const r = parseRuleParam(rule, this.defaultRule);
+    await this.liveCoverage.refreshDemand();
+    return this.liveCoverage.dispatchImpact(r, unit);
   }
 }

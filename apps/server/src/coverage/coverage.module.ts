@@ -1,7 +1,7 @@
 import { Logger, Module } from '@nestjs/common';
 import type { AppConfig } from '@rescue/config';
 import { LiveFleet } from '@rescue/fleet';
-import { FleetRepository, TaskRepository } from '@rescue/persistence';
+import { FleetRepository, PopulationRepository, TaskRepository } from '@rescue/persistence';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config.module';
 import { ErrorsModule } from '../errors/errors.module';
@@ -32,7 +32,7 @@ const optional = <T>(token: T) => ({ token, optional: true }) as const;
       inject: [APP_CONFIG, RoutingService, optional(FleetRepository), optional(DataSource)],
       useFactory: (config: AppConfig, routing: RoutingService, registry?: FleetRepository, db?: DataSource) => {
         const log = new Logger('Coverage');
-        return new CoverageInputs(config, routing, registry ?? null, db ? new TaskRepository(db) : null, (m) => log.log(m));
+        return new CoverageInputs(config, routing, registry ?? null, db ? new TaskRepository(db) : null, (m) => log.log(m), db ? new PopulationRepository(db) : null);
       },
     },
     { provide: IsochroneService, inject: [CoverageInputs], useFactory: (inputs: CoverageInputs) => new IsochroneService(inputs) },

@@ -40,6 +40,11 @@ export class LiveCoverageService {
     return { rule: rule.id, at: new Date(now).toISOString(), ...liveCoverage(g, rule, units, this.inputs.demand(null), this.inputs.areas(null), cfg.routingSnapMaxM) };
   }
 
+  /** Picks up a population import made since the last call (the live picture counts people then). */
+  refreshDemand(): Promise<void> {
+    return this.inputs.refreshPopulation();
+  }
+
   /** How much live coverage sending one unit would remove (for a dispatch recommendation). */
   dispatchImpact(rule: CoverageRule, unitId: string, now = Date.now()) {
     const live = this.live(rule, now);

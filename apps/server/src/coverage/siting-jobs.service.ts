@@ -32,6 +32,7 @@ export class SitingJobsService {
   async start(cmd: SitingCommand): Promise<Job<SitingResult>> {
     const stations = await this.inputs.stations();
     const areas = this.inputs.areas(null);
+    await this.inputs.refreshPopulation();
     const demand = this.inputs.demand(null);
     const g = this.inputs.graph;
     const snapMaxM = this.inputs.config.routingSnapMaxM;

@@ -15,12 +15,31 @@ import { RegistryService } from './registry.service';
 export class RegistryController {
   constructor(@Inject(RegistryService) private readonly registry: RegistryService) {}
 
+  @Get('registry/population')
+  @ApiOperation({ summary: 'The stored population (census areas, raster cells, people) that coverage counts' })
+  population() {
+    return this.registry.population();
+  }
+
   @Get('registry/:kind')
   @ApiOperation({ summary: 'Registered stations, units or hospitals (WGS-84, with the coordinates as imported)' })
   @ApiParam({ name: 'kind', enum: REGISTRY_KINDS })
   async list(@Param('kind') kind: string): Promise<{ kind: RegistryKind; records: RegistryRecord[] }> {
     if (!(REGISTRY_KINDS as readonly string[]).includes(kind)) throw new BadInputError(`kind: one of ${REGISTRY_KINDS.join(', ')}`);
     return { kind: kind as RegistryKind, records: await this.registry.list(kind as RegistryKind) };
+  }
+
+  @Post('admin/import/population')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Import the centre population (body: GeoTIFF raster of people per cell, or census areas as GeoJSON or CSV with a WKT column); replaces the stored population; coverage then counts people' })
+  @ApiQuery({ name: 'crs', enum: ['WGS84', 'GCJ02', 'BD09'], required: false })
+  @ApiQuery({ name: 'format', enum: ['geotiff', 'geojson', 'csv'], required: false, description: 'default: told by the first bytes' })
+  @ApiQuery({ name: 'dryRun', required: false })
+  @ApiQuery({ name: 'source', required: false })
+  async importPopulation(@Query() q: Record<string, unknown>, @Req() req: Request, @Caller() caller: ApiCaller): Promise<unknown> {
+    const source = typeof q['source'] === 'string' ? q['source'].slice(0, 200) : 'upload';
+    return this.registry.importPopulation({ crs: q['crs'], dryRun: q['dryRun'], format: q['format'] }, req, auditActor(caller), source).catch(edge);
   }
 
   @Post('admin/import/:kind')

@@ -4,8 +4,9 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { DomainError } from '@rescue/common';
 import type { AppConfig } from '@rescue/config';
-import { importedTasksStore, RegistryRepository, registryStore } from '@rescue/persistence';
-import { importRequest, importRegistry, importTasks, type RegistryKind, type RegistryRecord } from '@rescue/registry';
+import { CoverageError, DEMAND_CRS, type DemandCrs, importPopulation, type PopulationFormat, type PopulationImportResult } from '@rescue/coverage';
+import { importedTasksStore, PopulationRepository, populationStore, RegistryRepository, registryStore } from '@rescue/persistence';
+import { ImportError, importRequest, importRegistry, importTasks, type RegistryKind, type RegistryRecord } from '@rescue/registry';
 import { APP_CONFIG } from '../config.module';
 import { ROOT_LOGGER } from '../logging/root-logger';
 
@@ -57,5 +58,36 @@ export class RegistryService {
     const counts = Object.fromEntries(Object.entries(result).filter(([, v]) => typeof v !== 'object'));
     this.log.info({ source, actor, ms: Date.now() - started, errors: result.errors.length, ...counts }, 'import');
     return result;
+  }
+
+  /**
+   * The centre's population (census areas or a raster) replaces the stored one; coverage counts people
+   * from then on. The file is read whole (a GeoTIFF is not streamable), within HTTP_MAX_IMPORT_BYTES.
+   */
+  async importPopulation(raw: { crs?: unknown; dryRun?: unknown; format?: unknown }, body: Readable, actor: string, source: string): Promise<PopulationImportResult> {
+    const crs = raw.crs ?? 'WGS84';
+    if (typeof crs !== 'string' || !(DEMAND_CRS as readonly string[]).includes(crs)) throw new ImportError(`crs: one of ${DEMAND_CRS.join(', ')} (got ${JSON.stringify(crs)})`);
+    const format = raw.format;
+    if (format !== undefined && format !== 'geotiff' && format !== 'geojson' && format !== 'csv') throw new ImportError(`format: geotiff, geojson or csv (got ${JSON.stringify(format)})`);
+    const d = raw.dryRun;
+    const dryRun = d === true || d === 'true' || d === '1';
+    const chunks: Buffer[] = [];
+    for await (const c of capped(body, this.cfg.httpMaxImportBytes)) chunks.push(c as Buffer);
+    const started = Date.now();
+    try {
+      const r = await importPopulation(populationStore(this.db), new Uint8Array(Buffer.concat(chunks)), { crs: crs as DemandCrs, dryRun, actor, source, ...(format ? { format: format as PopulationFormat } : {}) });
+      this.log.info({ source, actor, ms: Date.now() - started, areas: r.areas, cells: r.cells, inserted: r.inserted, updated: r.updated, deleted: r.deleted, dryRun }, 'population import');
+      return r;
+    } catch (e) {
+      if (e instanceof CoverageError) throw new ImportError(e.message);
+      throw e;
+    }
+  }
+
+  /** What is stored: the count of areas and cells and the people in them. */
+  async population(): Promise<{ areas: number; cells: number; totalPopulation: number; source: string | null }> {
+    const rows = await new PopulationRepository(this.db).list();
+    const v = await new PopulationRepository(this.db).version();
+    return { areas: rows.filter((r) => r.kind === 'area').length, cells: rows.filter((r) => r.kind === 'cell').length, totalPopulation: rows.reduce((s, r) => s + r.population, 0), source: v.source };
   }
 }
