@@ -39,7 +39,7 @@ export class RegistryController {
   @ApiQuery({ name: 'source', required: false })
   async importPopulation(@Query() q: Record<string, unknown>, @Req() req: Request, @Caller() caller: ApiCaller): Promise<unknown> {
     const source = typeof q['source'] === 'string' ? q['source'].slice(0, 200) : 'upload';
-    return this.registry.importPopulation({ crs: q['crs'], dryRun: q['dryRun'], format: q['format'] }, req, auditActor(caller), source).catch(edge);
+    return this.registry.importPopulation({ crs: q['crs'], dryRun: q['dryRun'], format: q['format'] }, req, auditActor(caller), source);
   }
 
   @Post('admin/import/:kind')
