@@ -105,6 +105,15 @@ describe('readPlaces on the shipped extracts', () => {
     expect(r.place!.feature.name).toBe('Andorra la Vella');
   });
 
+  it('the async build (event loop free between passes and chunks) gives the same index', async () => {
+    const sync = Geocoder.fromExtract('data/osm/andorra.osm.pbf');
+    const async = await Geocoder.fromExtractAsync('data/osm/andorra.osm.pbf');
+    expect(async.places.features).toEqual(sync.places.features);
+    for (const q of ['Canillo', 'sant julia', 'Meritxel', 'Av. Carlemany']) {
+      expect(async.places.search(q).map((h) => [h.feature.id, h.score])).toEqual(sync.places.search(q).map((h) => [h.feature.id, h.score]));
+    }
+  });
+
   it('Haidian, Beijing (XML): hospitals tagged in Chinese', () => {
     const x = readPlaces('data/osm/beijing_haidian_cau.osm');
     const hospitals = x.features.filter((f) => f.kind === 'hospital');

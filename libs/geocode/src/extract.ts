@@ -112,6 +112,24 @@ function kindWithAddress(tags: Tags, isWay: boolean, names: string[]): { kind: F
  * features and their ways' nodes, not the extract.
  */
 export function readPlaces(path: string, onProgress?: ExtractProgress): ExtractPlaces {
+  const passes = placePasses(path, onProgress);
+  for (;;) {
+    const r = passes.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** readPlaces letting the event loop run between its passes (a server keeps serving while it builds). */
+export async function readPlacesAsync(path: string, onProgress?: ExtractProgress): Promise<ExtractPlaces> {
+  const passes = placePasses(path, onProgress);
+  for (;;) {
+    const r = passes.next();
+    if (r.done) return r.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+function* placePasses(path: string, onProgress?: ExtractProgress): Generator<void, ExtractPlaces> {
   const rels: RelRec[] = [];
   const memberWays = new Set<number>();
   scanExtract(path, {
@@ -125,6 +143,7 @@ export function readPlaces(path: string, onProgress?: ExtractProgress): ExtractP
       if (label === null) for (const w of outer) memberWays.add(w);
     },
   }, onProgress && ((d, t) => onProgress('relations', d, t)));
+  yield;
 
   const nodes = new NodeTable();
   for (const r of rels) if (r.label !== null) nodes.want(r.label);
@@ -141,6 +160,7 @@ export function readPlaces(path: string, onProgress?: ExtractProgress): ExtractP
     },
   }, onProgress && ((d, t) => onProgress('ways', d, t)));
   nodes.seal();
+  yield;
 
   const features: GeoFeature[] = [];
   let nodesWithTags = 0;
@@ -157,6 +177,7 @@ export function readPlaces(path: string, onProgress?: ExtractProgress): ExtractP
       features.push({ id: `n${id}`, name: l.name, names: names.length > 0 ? names : [l.name], ...k, lat, lon, ...(l.address ? { address: l.address } : {}) });
     },
   }, onProgress && ((d, t) => onProgress('nodes', d, t)));
+  yield;
 
   const roads: NamedRoad[] = [];
   const roadWays: WayRec[] = [];

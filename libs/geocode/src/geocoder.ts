@@ -1,5 +1,5 @@
 import { haversineM } from '@rescue/common';
-import { type ExtractProgress, type GeoFeature, readPlaces } from './extract';
+import { type ExtractPlaces, type ExtractProgress, type GeoFeature, readPlaces, readPlacesAsync } from './extract';
 import type { FeatureKind } from './kinds';
 import { PlaceIndex } from './place-index';
 import { type NearestRoad, RoadIndex } from './road-index';
@@ -31,7 +31,17 @@ export class Geocoder {
   static fromExtract(path: string, onProgress?: ExtractProgress): Geocoder {
     const t0 = performance.now();
     const x = readPlaces(path, onProgress);
-    const places = PlaceIndex.build(x.features);
+    return Geocoder.assemble(x, PlaceIndex.build(x.features), t0);
+  }
+
+  /** fromExtract with the event loop running between the passes and the index chunks (for a server). */
+  static async fromExtractAsync(path: string, onProgress?: ExtractProgress): Promise<Geocoder> {
+    const t0 = performance.now();
+    const x = await readPlacesAsync(path, onProgress);
+    return Geocoder.assemble(x, await PlaceIndex.buildAsync(x.features), t0);
+  }
+
+  private static assemble(x: ExtractPlaces, places: PlaceIndex, t0: number): Geocoder {
     const roads = new RoadIndex(x.roads);
     const byKind: Partial<Record<FeatureKind, number>> = {};
     for (const f of x.features) byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;

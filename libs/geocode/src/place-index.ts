@@ -62,7 +62,7 @@ export class PlaceIndex {
   /** Per feature: its names compacted, for the exact/prefix test. */
   private readonly compactNames: string[][];
 
-  private constructor(readonly features: readonly GeoFeature[]) {
+  private constructor(readonly features: readonly GeoFeature[], async: boolean) {
     this.ms = new MiniSearch<Doc>({
       fields: ['bi', 'uni', 'word', 'addr'],
       // Documents hold their terms already split (tokenize.ts once per feature, not once per field).
@@ -83,17 +83,27 @@ export class PlaceIndex {
         bm25: { k: 1.2, b: 0.3, d: 0.5 },
       },
     });
-    const docs: Doc[] = features.map((f, id) => {
+    this.compactNames = features.map((f) => [...f.names, ...(f.address ? [f.address] : [])].map(compact));
+    if (!async) this.ms.addAll(this.docs());
+  }
+
+  private docs(): Doc[] {
+    return this.features.map((f, id) => {
       const t = terms(f.names.join(' | '));
       const a = f.address ? queryTerms(f.address) : [];
       return { id, bi: t.bi.join(' '), uni: t.uni.join(' '), word: t.word.join(' '), addr: a.join(' ') };
     });
-    this.ms.addAll(docs);
-    this.compactNames = features.map((f) => [...f.names, ...(f.address ? [f.address] : [])].map(compact));
   }
 
   static build(features: readonly GeoFeature[]): PlaceIndex {
-    return new PlaceIndex(features);
+    return new PlaceIndex(features, false);
+  }
+
+  /** The same index, added in chunks with the event loop running between them. */
+  static async buildAsync(features: readonly GeoFeature[]): Promise<PlaceIndex> {
+    const idx = new PlaceIndex(features, true);
+    await idx.ms.addAllAsync(idx.docs(), { chunkSize: 500 });
+    return idx;
   }
 
   get size(): number {

@@ -61,12 +61,12 @@ export class GeocodeController {
       'gcj02 {lat, lon}, address?, match (exact|prefix|contains|fuzzy), score, distanceM? (with near)}], attribution}, best first',
   })
   @ApiBadRequestResponse({ description: 'BAD_INPUT: q missing or too long, near, limit or kind malformed' })
-  search(@Query('q') qRaw: unknown, @Query('near') nearRaw: unknown, @Query('limit') limitRaw: unknown, @Query('kind') kindRaw: unknown) {
+  async search(@Query('q') qRaw: unknown, @Query('near') nearRaw: unknown, @Query('limit') limitRaw: unknown, @Query('kind') kindRaw: unknown) {
     const q = parseSearchText(qRaw);
     const near = nearRaw === undefined || nearRaw === '' ? undefined : parseLatLon('near', nearRaw);
     const limit = parseLimit(limitRaw);
     const kinds = parseKinds(kindRaw);
-    const places = this.geocode.geocoder().places;
+    const { places } = await this.geocode.geocoder();
     const t0 = performance.now();
     const hits = places.search(q, { limit, kinds, ...(near ? { near: { lat: near[0], lon: near[1] } } : {}) });
     const tookMs = Math.round((performance.now() - t0) * 100) / 100;
@@ -83,10 +83,11 @@ export class GeocodeController {
       'place: {id, name, kind, lat, lon, distanceM, …} | null (nearest village/town/suburb within 5 km), attribution}',
   })
   @ApiBadRequestResponse({ description: 'BAD_INPUT: lat, lon or maxM missing or out of range' })
-  reverse(@Query('lat') latRaw: unknown, @Query('lon') lonRaw: unknown, @Query('maxM') maxRaw: unknown) {
+  async reverse(@Query('lat') latRaw: unknown, @Query('lon') lonRaw: unknown, @Query('maxM') maxRaw: unknown) {
     const lat = parseCoordinate('lat', latRaw);
     const lon = parseCoordinate('lon', lonRaw);
-    const r = this.geocode.geocoder().reverse(lat, lon, parseRoadMaxM(maxRaw));
+    const maxM = parseRoadMaxM(maxRaw);
+    const r = (await this.geocode.geocoder()).reverse(lat, lon, maxM);
     return {
       lat,
       lon,
