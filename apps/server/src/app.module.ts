@@ -30,6 +30,7 @@ import { AuditModule } from './audit/audit.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { AlarmsModule } from './alarms/alarms.module';
 import { BackupModule } from './backup/backup.module';
+import { BoardModule } from './board/board.module';
 import { SimulatorModule } from './simulator/simulator.module';
 import { VALIDATION_OPTIONS } from './validation-options';
 
@@ -58,6 +59,7 @@ import { VALIDATION_OPTIONS } from './validation-options';
     GeocodeModule,
     LearningModule,
     DispatchModule,
+    BoardModule,
     CoverageModule,
     RegistryModule,
     IngestModule,

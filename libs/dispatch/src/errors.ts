@@ -12,7 +12,12 @@ export type DispatchErrorCode =
   | 'WRONG_TASK'
   | 'TASK_ENDED'
   | 'STALE_REPORT'
-  | 'INCIDENT_NOT_ROUTABLE';
+  | 'INCIDENT_NOT_ROUTABLE'
+  | 'CALL_NOT_FOUND'
+  | 'CALL_CLOSED'
+  | 'CALL_NOT_PENDING'
+  | 'HOSPITAL_NOT_FOUND'
+  | 'NO_HOSPITAL_ACCESS';
 
 /** A refusal of the dispatch domain; its HTTP status is decided by the server's DomainErrorFilter. */
 export class DispatchError extends DomainError<DispatchErrorCode> {}

@@ -5,3 +5,4 @@ export * from './eligibility';
 export * from './order-text';
 export * from './errors';
 export * from './recommend';
+export * from './board';

@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditRepository } from './audit.repository';
 
-export type AccountRole = 'admin' | 'dispatcher' | 'planner' | 'viewer' | 'auditor';
+export type AccountRole = 'admin' | 'dispatcher' | 'planner' | 'viewer' | 'auditor' | 'hospital';
 
 export interface AccountRow {
   id: number;

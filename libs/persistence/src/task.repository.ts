@@ -33,6 +33,11 @@ export interface TaskRow {
   dispatcher?: string | null;
   callType?: string | null;
   destinationHospital?: string | null;
+  /** The call (incident) this task serves; several tasks may serve one call (mass casualty). */
+  callId?: string | null;
+  /** The receiving hospital chosen on the board (registry id). */
+  hospitalId?: string | null;
+  hospitalChosenAt?: number | null;
 }
 
 export interface LockedUnit {
@@ -110,6 +115,9 @@ interface TaskColumns {
   dispatcher: string | null;
   call_type: string | null;
   destination_hospital: string | null;
+  call_id: string | null;
+  hospital_id: string | null;
+  hospital_chosen_at: DbTimestamp | null;
 }
 
 interface TaskEventColumns {
@@ -145,7 +153,7 @@ interface StatusReportColumns {
 const TASK_COLUMNS = `id, unit_id, station_id, state, priority, emergency, incident_lat, incident_lon, incident_crs, incident_input_lat,
   incident_input_lon, required_capabilities, outcome, outcome_reason, call_taken_at, order_received_at, departed_at, on_scene_at,
   left_scene_at, at_hospital_at, ended_at, source, external_id, call_ring_at, call_answered_at, order_sent_at, dispatcher, call_type,
-  destination_hospital`;
+  destination_hospital, call_id, hospital_id, hospital_chosen_at`;
 
 function toTask(r: TaskColumns): TaskRow {
   return {
@@ -174,6 +182,9 @@ function toTask(r: TaskColumns): TaskRow {
     dispatcher: r.dispatcher,
     callType: r.call_type,
     destinationHospital: r.destination_hospital,
+    callId: r.call_id,
+    hospitalId: r.hospital_id,
+    hospitalChosenAt: toMsOrNull(r.hospital_chosen_at),
   };
 }
 
@@ -202,11 +213,23 @@ export class TaskTransaction {
     await execute(
       this.m,
       `INSERT INTO tasks (id, unit_id, station_id, state, priority, emergency, incident_lat, incident_lon, incident_crs,
-         incident_input_lat, incident_input_lon, required_capabilities, call_taken_at, order_received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+         incident_input_lat, incident_input_lon, required_capabilities, call_taken_at, order_received_at,
+         call_id, dispatcher, call_ring_at, call_answered_at, order_sent_at, outcome_reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
       [t.id, t.unitId, t.stationId, t.state, t.priority, t.emergency, t.incident.lat, t.incident.lon, t.incident.crs,
-        t.incident.inputLat, t.incident.inputLon, t.requiredCapabilities, toIso(t.callTakenAt), t.orderReceivedAt === null ? null : toIso(t.orderReceivedAt)],
+        t.incident.inputLat, t.incident.inputLon, t.requiredCapabilities, toIso(t.callTakenAt), isoOrNull(t.orderReceivedAt),
+        t.callId ?? null, t.dispatcher ?? null, isoOrNull(t.callRingAt ?? null), isoOrNull(t.callAnsweredAt ?? null), isoOrNull(t.orderSentAt ?? null), t.outcomeReason],
     );
+  }
+
+  /** A unit was sent for the call: it is dispatched (again, if it had closed); an unserved call stays closed. */
+  async callDispatched(callId: string): Promise<boolean> {
+    const rows = await selectRows<{ id: string }>(
+      this.m,
+      `UPDATE calls SET state = 'dispatched', closed_at = NULL WHERE id = $1 AND state <> 'unserved' RETURNING id`,
+      [callId],
+    );
+    return rows.length > 0;
   }
 
   /** An audit record that commits with the change, or not at all. */
@@ -255,6 +278,14 @@ export class UnitTransaction extends TaskTransaction {
     }
     const state = status === 'task_complete' ? 'completed' : 'void';
     await execute(this.m, `UPDATE tasks SET state = $2, outcome = $3, outcome_reason = $4, ended_at = $5 WHERE id = $1`, [taskId, state, status, reason, toIso(ts)]);
+    // The call's last task ended: the call is closed (another unit sent later dispatches it again).
+    await execute(
+      this.m,
+      `UPDATE calls c SET state = 'closed', closed_at = $2
+        WHERE c.id = (SELECT call_id FROM tasks WHERE id = $1) AND c.state = 'dispatched'
+          AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.call_id = c.id AND t.state = 'active')`,
+      [taskId, toIso(ts)],
+    );
   }
 
   /** Records the unit's status change with its last stored fix at or before e.ts. */
@@ -272,6 +303,8 @@ export class UnitTransaction extends TaskTransaction {
     );
   }
 }
+
+const isoOrNull = (ms: number | null): string | null => (ms === null ? null : toIso(ms));
 
 async function activeTaskId(db: Queryable, unitId: string): Promise<string | null> {
   return (await selectRow<{ id: string }>(db, `SELECT id FROM tasks WHERE unit_id = $1 AND state = 'active'`, [unitId]))?.id ?? null;

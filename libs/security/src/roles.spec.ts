@@ -33,6 +33,14 @@ describe('decide', () => {
     [SELF, 'viewer', 200],
     [SELF, undefined, 401],
     [SELF, null, 401],
+    // a receiving hospital reads only what names it, or what holds nobody's data
+    [ANY, 'hospital', 403],
+    [{ kind: 'authenticated', outside: true }, 'hospital', 200],
+    [{ kind: 'authenticated', outside: true }, 'viewer', 200],
+    [{ kind: 'authenticated', outside: true }, undefined, 401],
+    [roles('dispatcher'), 'hospital', 403],
+    [roles('hospital'), 'hospital', 200],
+    [roles('hospital'), 'dispatcher', 403],
   ] as Array<[Access, Role | null | undefined, number]>)('%j for %s -> %d', (access, caller, status) => {
     const d = decide(access, caller);
     expect(d.allow ? 200 : d.status).toBe(status);

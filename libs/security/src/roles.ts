@@ -8,7 +8,7 @@
  * change or erase it: the table refuses UPDATE/DELETE/TRUNCATE), so what admins do is checked by someone
  * who is not one of them. See docs/security.md.
  */
-export const ROLES = ['admin', 'dispatcher', 'planner', 'viewer', 'auditor'] as const;
+export const ROLES = ['admin', 'dispatcher', 'planner', 'viewer', 'auditor', 'hospital'] as const;
 export type Role = (typeof ROLES)[number];
 
 export function isRole(v: unknown): v is Role {
@@ -19,15 +19,22 @@ export function isRole(v: unknown): v is Role {
 const AUDIT_ONLY: readonly Role[] = ['auditor'];
 
 /**
+ * Roles from outside the centre: a receiving hospital (院前院内衔接) sees only the tasks sent to it, so
+ * it reads nothing the centre's staff read by default; an endpoint lets it in by naming it, or by
+ * `outside: true` for what holds nobody's data (the basemap).
+ */
+export const OUTSIDE_ROLES: readonly Role[] = ['hospital'];
+
+/**
  * What an endpoint asks of its caller: nobody (`public`); any known caller about itself (`self`: who am I,
- * log out, change one's password); any known caller but the audit-only roles (`authenticated`, the
- * default for an endpoint without a declaration: reading operational data); or one of some roles, which
- * admin passes unless the roles are `exclusive` (the audit trail).
+ * log out, change one's password); any known caller but the audit-only and outside roles (`authenticated`,
+ * the default for an endpoint without a declaration: reading operational data; `outside: true` lets the
+ * outside roles in); or one of some roles, which admin passes unless the roles are `exclusive` (the audit trail).
  */
 export type Access =
   | { kind: 'public' }
   | { kind: 'self' }
-  | { kind: 'authenticated' }
+  | { kind: 'authenticated'; outside?: boolean }
   | { kind: 'roles'; roles: readonly Role[]; exclusive?: boolean };
 
 export type Decision =
@@ -44,8 +51,11 @@ export function decide(access: Access, caller: Role | null | undefined): Decisio
   if (caller === null) return { allow: false, status: 401, reason: 'unknown', message: 'the API key is not known' };
   if (access.kind === 'self') return { allow: true };
   if (access.kind === 'authenticated') {
-    if (!AUDIT_ONLY.includes(caller)) return { allow: true };
-    return { allow: false, status: 403, reason: 'role', message: `role ${caller} reads and exports the audit trail only` };
+    if (AUDIT_ONLY.includes(caller)) return { allow: false, status: 403, reason: 'role', message: `role ${caller} reads and exports the audit trail only` };
+    if (OUTSIDE_ROLES.includes(caller) && access.outside !== true) {
+      return { allow: false, status: 403, reason: 'role', message: `role ${caller} sees only what is sent to it; this is for the centre's staff` };
+    }
+    return { allow: true };
   }
   if (access.roles.includes(caller) || (caller === 'admin' && !access.exclusive)) return { allow: true };
   const needed = access.exclusive ? [...access.roles] : [...access.roles, 'admin'];

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { FleetRepository, type StationRow } from '@rescue/persistence';
 import { UNIT_STATUSES, UNIT_STATUS_LABELS_ZH } from '@rescue/contracts';
 import { RoutingService } from '../routing/routing.service';
-import { Public } from '../security/access.decorators';
+import { OpenToOutside, Public } from '../security/access.decorators';
 import { roadNetworkGeoJson } from './road-network';
 import { findWebRoot, leafletDist, StaticFile, StaticRoot } from './static-files';
 
@@ -55,6 +55,7 @@ export class ConsoleController {
     send(res, this.leaflet?.get(req.path.slice(LEAFLET_PREFIX.length)) ?? null, 'public, max-age=86400');
   }
 
+  @OpenToOutside()
   @Get('console/stations')
   @ApiOperation({ summary: 'Stations (id, name, lat, lon, areaClass) for the console map' })
   @ApiOkResponse({ description: '{stations: [{id, name, lat, lon, areaClass}]}' })
@@ -62,12 +63,14 @@ export class ConsoleController {
     return { stations: await this.fleet.stations() };
   }
 
+  @OpenToOutside()
   @Get('console/statuses')
   @ApiOperation({ summary: 'Unit statuses in lifecycle order with their Chinese labels' })
   statuses(): { statuses: Array<{ status: string; zh: string }> } {
     return { statuses: UNIT_STATUSES.map((s) => ({ status: s, zh: UNIT_STATUS_LABELS_ZH[s] })) };
   }
 
+  @OpenToOutside()
   @Get('console/roads')
   @Header('Content-Type', 'application/json; charset=utf-8')
   @Header('Cache-Control', 'public, max-age=3600')

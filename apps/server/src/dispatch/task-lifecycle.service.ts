@@ -15,7 +15,11 @@ export interface AssignCommand {
   incident: { lat: number; lon: number; crs: string; inputLat: number; inputLon: number };
   requiredCapabilities: string[];
   callTakenAt: number;
-  /** Who asks, for the audit trail (`key:<name>`). */
+  /** When the phone rang (振铃), if known; callTakenAt is the answer (受理). */
+  callRingAt?: number | null;
+  /** The call this task serves (board: several tasks may serve one call). */
+  callId?: string | null;
+  /** Who asks, for the audit trail (`key:<name>` or `user:<name>`); also recorded as the task's dispatcher. */
   actor: string;
 }
 
@@ -68,9 +72,12 @@ export class TaskLifecycleService {
       emergency: cmd.emergency, incident: cmd.incident, requiredCapabilities: cmd.requiredCapabilities, outcome: null, outcomeReason: null,
       callTakenAt: cmd.callTakenAt, orderReceivedAt: cmd.unitId ? now : null, departedAt: null, onSceneAt: null, leftSceneAt: null,
       atHospitalAt: null, endedAt: null,
+      callId: cmd.callId ?? null, dispatcher: cmd.actor, callRingAt: cmd.callRingAt ?? null, callAnsweredAt: cmd.callTakenAt,
+      orderSentAt: cmd.unitId ? now : null,
     };
     if (!cmd.unitId) {
       await this.repo.withTransaction(async (tx) => {
+        if (base.callId) throw new DispatchError('CALL_CLOSED', 'a call is closed without a unit by POST /calls/:id/close, not by a task without one');
         await tx.insertTask(base);
         await tx.audit({ actor: cmd.actor, action: 'task.create', subject: `task:${taskId}`, detail: taskDetail(base) });
         await tx.emit(newTaskEvents(base, null, now));
@@ -93,6 +100,7 @@ export class TaskLifecycleService {
         if (why) throw new DispatchError('UNIT_NOT_AVAILABLE', `unit ${unitId} cannot take a task: ${why.detail}`, { status: unit.status });
         const t = { ...base, stationId: unit.stationId };
         await tx.insertTask(t);
+        if (t.callId && !(await tx.callDispatched(t.callId))) throw new DispatchError('CALL_CLOSED', `call ${t.callId} was closed without a unit`, { callId: t.callId });
         // The task and its assignment are one act, so they are one record.
         await tx.audit({ actor: cmd.actor, action: 'task.assign', subject: `task:${taskId}`, detail: { ...taskDetail(t), from: unit.status, to: 'order_received' } });
         await tx.setStatus('order_received', now, taskId);
@@ -180,7 +188,7 @@ function taskDetail(t: TaskRow): Record<string, unknown> {
   return {
     unitId: t.unitId, stationId: t.stationId, priority: t.priority, emergency: t.emergency, state: t.state,
     incident: { lat: t.incident.lat, lon: t.incident.lon }, requiredCapabilities: t.requiredCapabilities,
-    callTakenAt: new Date(t.callTakenAt).toISOString(),
+    callTakenAt: new Date(t.callTakenAt).toISOString(), callId: t.callId ?? null,
   };
 }
 

@@ -51,6 +51,12 @@ export const HTTP_STATUS_OF: Readonly<Record<ServerErrorCode, number>> = {
   TASK_ENDED: 409,
   STALE_REPORT: 409,
   INCIDENT_NOT_ROUTABLE: 422,
+  // calls and the receiving hospital (board)
+  CALL_NOT_FOUND: 404,
+  CALL_CLOSED: 409,
+  CALL_NOT_PENDING: 409,
+  HOSPITAL_NOT_FOUND: 404,
+  NO_HOSPITAL_ACCESS: 403,
   // unit credentials
   BAD_UNIT_ID: 400,
   NOT_PROVISIONED: 404,

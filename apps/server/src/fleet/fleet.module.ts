@@ -28,6 +28,6 @@ import { UnitsController } from './units.controller';
       },
     },
   ],
-  exports: [LiveFleet, FleetPositionsService],
+  exports: [LiveFleet, FleetPositionsService, SseLimits],
 })
 export class FleetModule {}

@@ -3,6 +3,7 @@ import { ApiBadRequestResponse, ApiOkResponse, ApiQuery, ApiTags, ApiUnprocessab
 import { MATCH_MAX_POINTS, parseMatchBody } from './match-request';
 import { parseAt, parseLatLon, parseOptimize, parseProfile, parseTripKind } from './route-query';
 import { RoutingService } from './routing.service';
+import { OpenToOutside } from '../security/access.decorators';
 
 @ApiTags('routing')
 @Controller('routing')
@@ -10,6 +11,7 @@ export class RoutingController {
   // @Inject by class: tsx/esbuild emit no decorator metadata.
   constructor(@Inject(RoutingService) private readonly routing: RoutingService) {}
 
+  @OpenToOutside()
   @Get('info')
   @ApiOkResponse({ description: 'The loaded road graph: extract, bbox [minLon,minLat,maxLon,maxLat], vertex and edge counts, profile, build time' })
   info() {

@@ -17,6 +17,12 @@ export const OnlyRoles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
 export const Self = (): MethodDecorator & ClassDecorator => SetMetadata<string, Access>(ACCESS, { kind: 'self' });
 
 /**
+ * Any caller, the outside roles too (a receiving hospital): for what holds nobody's data and the
+ * console needs to draw its map (basemap, stations, status labels, who am I).
+ */
+export const OpenToOutside = (): MethodDecorator => SetMetadata<string, Access>(ACCESS, { kind: 'authenticated', outside: true });
+
+/**
  * The key may also come as `?access_token=`: only for the SSE stream, because a browser's EventSource
  * cannot set headers. Query strings end up in proxies' logs, so nowhere else.
  */

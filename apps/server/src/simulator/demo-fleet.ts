@@ -34,6 +34,17 @@ export const DEMO_HOSPITALS: DemoHospital[] = [
   { id: 'H-NSM', name: 'Hospital Nostra Senyora de Meritxell', lat: 42.5116, lon: 1.534 },
 ];
 
+/**
+ * The demo's receiving hospitals for the board (issue 14), written into an empty registry. Only the first
+ * is real (above; its certified centres are assumed for the demo); the two others are fictitious
+ * (名称带"演示"), placed at town centres so the ranking and the centre filter have something to choose.
+ */
+export const DEMO_HOSPITAL_REGISTRY = [
+  { id: 'H-NSM', name: 'Hospital Nostra Senyora de Meritxell', grade: '三级', address: 'Av. Fiter i Rossell, Escaldes-Engordany', capabilities: ['chest-pain', 'stroke', 'trauma', 'critical-maternal', 'critical-neonatal'], lat: 42.5116, lon: 1.534 },
+  { id: 'H-DEMO-SJL', name: '演示医院 Sant Julià (demo)', grade: '二级', address: 'Sant Julià de Lòria', capabilities: ['trauma'], lat: 42.4636, lon: 1.4913 },
+  { id: 'H-DEMO-MAS', name: '演示医院 La Massana (demo)', grade: '二级', address: 'La Massana', capabilities: ['chest-pain', 'critical-maternal'], lat: 42.5449, lon: 1.5148 },
+];
+
 export interface DemoUnit {
   id: string;
   name: string;
