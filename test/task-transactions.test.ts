@@ -11,7 +11,7 @@ const task = (id: string, unitId: string): TaskRow => ({
 });
 /** What a live task reads back with: the import columns empty. */
 const stored = (t: TaskRow): TaskRow => ({
-  ...t, source: 'live', externalId: null, callRingAt: null, callAnsweredAt: null, orderSentAt: null, dispatcher: null, callType: null, destinationHospital: null,
+  ...t, source: 'live', externalId: null, callRingAt: null, callAnsweredAt: null, orderSentAt: null, dispatcher: null, callType: null, destinationHospital: null, callId: null, hospitalId: null, hospitalChosenAt: null,
 });
 const fix = (unitId: string, ts: number): FixRow => ({ unitId, ts, lat: 42.51, lon: 1.52, speedKmh: 0, headingDeg: null, accuracyM: 5, altitudeM: null, stepM: 0, receivedAt: ts });
 const missing = () => new Error('no such unit');
