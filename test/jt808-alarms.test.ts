@@ -1,4 +1,4 @@
-import { Jt808TerminalClient } from '../apps/server/src/jt808/terminal-client';
+import { Jt808TerminalClient } from '../apps/server/src/simulator/jt808-terminal-client';
 import { freePort } from './support/ports';
 import { type ServerProcess, startServer } from './support/server-process';
 

@@ -1,5 +1,5 @@
 import { encodeJt808Frame, encodeSubpackages, jt808Escape, jt808Unescape, JT808_MSG, locationBatchBody, locationBody, xorChecksum } from '@rescue/telemetry';
-import { Jt808TerminalClient } from '../apps/server/src/jt808/terminal-client';
+import { Jt808TerminalClient } from '../apps/server/src/simulator/jt808-terminal-client';
 import { countRows, waitFor } from './support/ingest-stack';
 import { jt808Stack, type Jt808Stack } from './support/jt808-stack';
 

@@ -1,7 +1,7 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import type { CommandPayload } from '@rescue/contracts';
 import { JT808_MSG } from '@rescue/telemetry';
-import { Jt808TerminalClient } from '../apps/server/src/jt808/terminal-client';
+import { Jt808TerminalClient } from '../apps/server/src/simulator/jt808-terminal-client';
 import { freePort } from './support/ports';
 import { type ServerProcess, startServer } from './support/server-process';
 

@@ -83,7 +83,8 @@ describe('demo simulator on roads', () => {
     }, 90_000, 250);
 
     const evs = task.events;
-    expect(evs.map((e) => e.toStatus)).toEqual(['order_received', 'en_route', 'on_scene', 'patient_loaded', 'at_hospital', 'task_complete']);
+    // the dispatcher's assignment, then the terminal's acknowledgement of the order sent down (issue 12)
+    expect(evs.map((e) => e.toStatus)).toEqual(['order_received', 'order_received', 'en_route', 'on_scene', 'patient_loaded', 'at_hospital', 'task_complete']);
     expect(evs[0]!.source).toBe('dispatcher');
     for (const e of evs.slice(1)) {
       expect(e.source).toBe('terminal');

@@ -2,7 +2,7 @@
 // sockets here, 10,000 server sockets in the bench). Driven over IPC: connect, run a paced or flat-out
 // phase, report. Latency = from writing a location frame to reading its 0x8001 (sent only once durable).
 import { JT808_MSG, locationBody } from '@rescue/telemetry';
-import { Jt808TerminalClient } from '../../apps/server/src/jt808/terminal-client';
+import { Jt808TerminalClient } from '../../apps/server/src/simulator/jt808-terminal-client';
 
 interface ConnectMsg { type: 'connect'; host: string; port: number; first: number; count: number; authCode: string }
 interface PacedMsg { type: 'paced'; seconds: number; fixEveryMs: number; heartbeatEveryMs: number }

@@ -6,7 +6,7 @@ import type { Jt808RegisterOutcome, Jt808TerminalRow, Jt808TerminalsRepository }
 import { JT808_MSG, locationBody } from '@rescue/telemetry';
 import { jt808Arbitrary } from '@rescue/telemetry/testing';
 import { Jt808Gateway } from './gateway';
-import { Jt808TerminalClient } from './terminal-client';
+import { Jt808TerminalClient } from '../simulator/jt808-terminal-client';
 import { Jt808Directory } from './terminal-directory';
 import type { Jt808Uplink } from './uplink';
 

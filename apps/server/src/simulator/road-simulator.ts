@@ -1,14 +1,14 @@
 import { seededRandom } from '@rescue/common';
-import { connect, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Subscription } from 'rxjs';
-import { isUnitStatus, NOT_AVAILABLE, TOPIC_PREFIX, type UnitStatus } from '@rescue/contracts';
+import { isUnitStatus, NOT_AVAILABLE, type UnitStatus } from '@rescue/contracts';
 import { TASK_ENDINGS } from '@rescue/dispatch';
 import type { LiveFleet, LiveUnit } from '@rescue/fleet';
 import type { StationRow } from '@rescue/persistence';
 import type { DemoUnit } from './demo-fleet';
 import type { Place, TripPlanner } from './trip-planner';
 import { slicesFor, StaggeredRounds } from './staggered-rounds';
+import type { TerminalLink } from './terminal-links';
 import { DEFAULT_TIMES, type ScriptTimes, UnitScript } from './unit-script';
 
 /** The incident of a task, WGS-84 (what a terminal receives with its order). */
@@ -16,6 +16,12 @@ export type TaskLookup = (taskId: string) => Promise<Place | null>;
 
 /** MQTT username/password a simulated terminal connects with (null: none). */
 export type SimulatorCredentials = (unitId: string) => { username: string; password: string } | null;
+
+/**
+ * Opens a unit's link to the platform (MQTT, or a JT/T 808 terminal beside the crew's MQTT tablet);
+ * `onOrder` is called for each dispatch order the terminal received and acknowledged.
+ */
+export type LinkFactory = (unit: DemoUnit, onOrder: (taskId: string) => void) => TerminalLink;
 
 export interface RoadSimulatorOptions {
   /** Wall milliseconds between fixes (a terminal reports every second). */
@@ -32,9 +38,8 @@ export interface RoadSimulatorOptions {
 
 interface SimUnit {
   unit: DemoUnit;
-  client: MqttClient;
+  link: TerminalLink;
   script: UnitScript;
-  base: string;
   /** When the unit was last stepped (epoch ms): each unit keeps its own time, the fleet is stepped in slices. */
   lastStepAt: number;
   lastFixTs: number;
@@ -45,8 +50,9 @@ interface SimUnit {
 
 
 /**
- * Demo terminals on the road network. Each unit connects like a real terminal (own MQTT client, Last
- * Will "offline"), reports presence and status, and sends a QoS1 fix every second while its UnitScript
+ * Demo terminals on the road network. Each unit connects like a real terminal: over MQTT (own client,
+ * Last Will "offline"), or as a JT/T 808 terminal on TCP to the gateway (terminal-links.ts). It reports
+ * presence and status, acknowledges its dispatch orders on its own protocol, and sends a fix every second while its UnitScript
  * drives it: standby patrols when idle; on an assignment (seen in the live fleet as order_received with
  * a task) turnout → en route → on scene → patient loaded → nearest hospital → task complete →
  * returning → back at station → available. Statuses go over MQTT like a terminal's, so they pass the
@@ -60,7 +66,7 @@ export class RoadSimulator {
   private stopped = false;
 
   constructor(
-    private readonly mqttUrl: string,
+    private readonly links: LinkFactory,
     private readonly stations: StationRow[],
     private readonly hospitals: Place[],
     private readonly units: DemoUnit[],
@@ -69,7 +75,6 @@ export class RoadSimulator {
     private readonly lookup: TaskLookup,
     private readonly log: Logger,
     private readonly opts: RoadSimulatorOptions,
-    private readonly credentials: SimulatorCredentials = () => null,
   ) {}
 
   static defaults(o: Partial<RoadSimulatorOptions> = {}): RoadSimulatorOptions {
@@ -93,8 +98,9 @@ export class RoadSimulator {
       const incident = view?.taskId ? await this.incidentOf(view.taskId) : null;
       script.resume(status, incident && view?.taskId ? { id: view.taskId, incident } : null);
       if (this.stopped) return;
-      const base = `${TOPIC_PREFIX}/${unit.id}`;
-      this.sims.set(unit.id, { unit, client: this.connect(unit.id, base), script, base, lastStepAt: 0, lastFixTs: 0, lastStatusTs: view?.statusTs ?? 0, fetching: null });
+      const sim: SimUnit = { unit, link: null as unknown as TerminalLink, script, lastStepAt: 0, lastFixTs: 0, lastStatusTs: view?.statusTs ?? 0, fetching: null };
+      sim.link = this.links(unit, (taskId) => this.orderReceived(sim, taskId));
+      this.sims.set(unit.id, sim);
     }
     this.sub = this.live.changes.subscribe((u) => this.onChange(u));
     // Each unit reports once per interval, at its own moment in it, like independent terminals.
@@ -126,36 +132,21 @@ export class RoadSimulator {
     this.sub?.unsubscribe();
     this.sub = null;
     this.rounds = null;
-    await Promise.all(
-      [...this.sims.values()].map(async (s) => {
-        if (s.client.connected) {
-          await withTimeout(s.client.publishAsync(`${s.base}/presence`, 'offline', { qos: 1, retain: true }), 1000).catch(() => undefined);
-        }
-        // A broker already gone would leave endAsync waiting for an ack: force after a second.
-        await withTimeout(s.client.endAsync(), 1000).catch(() => s.client.end(true));
-      }),
-    );
+    await Promise.all([...this.sims.values()].map((s) => s.link.close()));
     this.sims.clear();
   }
 
-  private connect(unitId: string, base: string): MqttClient {
-    const creds = this.credentials(unitId);
-    const client = connect(this.mqttUrl, {
-      // "<unitId>:…": the embedded broker binds a unit's client id to its unit id.
-      clientId: `${unitId}:sim`,
-      username: creds?.username,
-      password: creds?.password,
-      clean: true,
-      will: { topic: `${base}/presence`, payload: Buffer.from('offline'), qos: 1, retain: true },
-      reconnectPeriod: 1000,
-      connectTimeout: 10_000,
-    });
-    // On every (re)connect: after a lost connection the broker has published the Will ("offline").
-    client.on('connect', () => {
-      client.publish(`${base}/presence`, 'online', { qos: 1, retain: true });
-    });
-    client.on('error', (err) => this.log.warn({ unitId, err: err.message }, 'simulator mqtt error'));
-    return client;
+  /**
+   * The terminal received a dispatch order. A JT/T 808 terminal has already answered it with 0x0001;
+   * an MQTT terminal acknowledges it here with its order_received status (the contract's ack). The crew
+   * takes the task when the live fleet shows the assignment (onChange), whichever came first.
+   */
+  private orderReceived(s: SimUnit, taskId: string): void {
+    this.log.info({ unitId: s.unit.id, taskId, via: s.link.kind }, 'simulated terminal received its dispatch order');
+    if (s.link.kind !== 'mqtt') return;
+    const ts = Math.max(Date.now(), s.lastStatusTs + 1);
+    s.lastStatusTs = ts;
+    s.link.status({ ts, status: 'order_received', taskId, source: 'terminal' });
   }
 
   /** Reacts to what the dispatcher did to our units: a new task, a task ended from the console, out of / back in service. */
@@ -202,8 +193,12 @@ export class RoadSimulator {
 
   /** One slice of the fleet: each of its units moves by the time since its own last step. */
   private tick(): void {
-    const now = Date.now();
+    const wall = Date.now();
     for (const s of this.rounds?.next() ?? []) {
+      // JT/T 808 times are whole seconds: such a unit steps once a second, on the second, so the
+      // distance it moves and the time its fix carries agree (else the jump filter would see double speeds).
+      const now = s.link.kind === 'jt808' ? Math.floor(wall / 1000) * 1000 : wall;
+      if (s.link.kind === 'jt808' && now <= s.lastFixTs) continue;
       // A stalled event loop must not teleport units: at most 5 intervals are caught up.
       const dtWallS = Math.min(now - s.lastStepAt, 5 * this.opts.intervalMs) / 1000;
       s.lastStepAt = now;
@@ -224,28 +219,15 @@ export class RoadSimulator {
     // older than the unit's current one (the dispatcher's order_received) would be refused as stale.
     const fixTs = Math.max(now, s.lastFixTs + 1);
     s.lastFixTs = fixTs;
-    // Offline, fixes are dropped rather than queued without bound in the client (statuses, rare, are kept by mqtt.js).
-    if (s.client.connected) {
-      const fix = { ts: fixTs, lat: round(step.lat), lon: round(step.lon), speedKmh: Math.round(step.speedKmh), headingDeg: Math.round(step.headingDeg) % 360, accuracyM: 5 };
-      s.client.publish(`${s.base}/position`, JSON.stringify(fix), { qos: 1 });
-    }
+    s.link.fix({ ts: fixTs, lat: round(step.lat), lon: round(step.lon), speedKmh: Math.round(step.speedKmh), headingDeg: Math.round(step.headingDeg) % 360 });
     for (const r of step.reports) {
       // Published after the fix of the same moment, so the stored event carries where it happened.
       const ts = Math.max(fixTs, s.lastStatusTs + 1);
       s.lastStatusTs = ts;
-      const payload = r.taskId ? { ts, status: r.status, taskId: r.taskId, source: 'terminal' } : { ts, status: r.status, source: 'terminal' };
-      s.client.publish(`${s.base}/status`, JSON.stringify(payload), { qos: 1 });
+      s.link.status(r.taskId ? { ts, status: r.status, taskId: r.taskId, source: 'terminal' } : { ts, status: r.status, source: 'terminal' });
       this.log.info({ unitId: s.unit.id, status: r.status, taskId: r.taskId ?? undefined }, 'simulated terminal status');
     }
   }
 }
 
 const round = (v: number): number => Math.round(v * 1e7) / 1e7;
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let t: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    t = setTimeout(() => reject(new Error('timeout')), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(t));
-}
