@@ -6,6 +6,7 @@ import { PlanningView } from './planning.js';
 import { IndicatorsView } from './indicators.js';
 import { OrdersPanel } from './orders.js';
 import { AlarmsPanel } from './alarms.js';
+import { AccountsView } from './accounts.js';
 import { api, ensureKey, takeKeyFromUrl } from './util.js';
 
 /** Boot: labels, map with the offline basemap, then the four views; `window.rc` is for tests and debugging. */
@@ -28,7 +29,7 @@ async function main() {
       current = name;
       for (const b of document.querySelectorAll('#tabs button')) b.classList.toggle('active', b.dataset.view === name);
       for (const s of document.querySelectorAll('.view')) s.classList.toggle('active', s.id === `view-${name}`);
-      document.getElementById('panel').classList.toggle('wide', name === 'indicators');
+      document.getElementById('panel').classList.toggle('wide', name === 'indicators' || name === 'accounts');
       base.map.invalidateSize();
       views[name].activate?.();
       history.replaceState(null, '', `#${name}`);
@@ -38,6 +39,7 @@ async function main() {
   views.dispatch = new DispatchView(ctx, document.getElementById('view-dispatch'), views.fleet);
   views.planning = new PlanningView(ctx, document.getElementById('view-planning'));
   views.indicators = new IndicatorsView(ctx, document.getElementById('view-indicators'));
+  views.accounts = new AccountsView(ctx, document.getElementById('view-accounts'), document.querySelector('#tabs button[data-view="accounts"]'));
   for (const b of document.querySelectorAll('#tabs button')) b.addEventListener('click', () => ctx.showView(b.dataset.view));
   base.map.on('click', (ev) => {
     if (current === 'dispatch') views.dispatch.onMapClick(ev.latlng);

@@ -27,8 +27,8 @@ export function takeKeyFromUrl() {
 }
 
 const L = {
-  zh: { title: '登录', user: '用户名', pass: '密码', ok: '登录', key: '使用 API 密钥', account: '使用账号登录', change: '修改密码', current: '当前密码', next: '新密码', again: '再次输入新密码', mismatch: '两次输入的新密码不一致', rule: '至少 10 个字符，包含小写字母、大写字母、数字、符号中的至少三类，不得包含用户名。', logout: '退出' },
-  en: { title: 'Log in', user: 'Username', pass: 'Password', ok: 'Log in', key: 'Use an API key', account: 'Log in with an account', change: 'Change password', current: 'Current password', next: 'New password', again: 'New password again', mismatch: 'The new passwords differ', rule: 'At least 10 characters, three of: lower case, upper case, digits, symbols; not containing the username.', logout: 'Log out' },
+  zh: { title: '登录', user: '用户名', pass: '密码', code: '动态验证码（6 位）', ok: '登录', key: '使用 API 密钥', account: '使用账号登录', change: '修改密码', current: '当前密码', next: '新密码', again: '再次输入新密码', mismatch: '两次输入的新密码不一致', rule: '至少 10 个字符，包含小写字母、大写字母、数字、符号中的至少三类，不得包含用户名。', logout: '退出' },
+  en: { title: 'Log in', user: 'Username', pass: 'Password', code: 'Authenticator code (6 digits)', ok: 'Log in', key: 'Use an API key', account: 'Log in with an account', change: 'Change password', current: 'Current password', next: 'New password', again: 'New password again', mismatch: 'The new passwords differ', rule: 'At least 10 characters, three of: lower case, upper case, digits, symbols; not containing the username.', logout: 'Log out' },
 };
 const tr = (k) => (localStorage.getItem('rc.lang') === 'en' ? L.en : L.zh)[k];
 
@@ -55,7 +55,8 @@ export function login(message, mode = 'account') {
   loginShown ??= new Promise((resolve) => {
     const form = overlay('login', `<h2>${tr('title')}</h2><p class="msg error" hidden></p>
       <div class="by-account"><input name="username" autocomplete="username" placeholder="${tr('user')}" aria-label="${tr('user')}">
-      <input name="password" type="password" autocomplete="current-password" placeholder="${tr('pass')}" aria-label="${tr('pass')}"></div>
+      <input name="password" type="password" autocomplete="current-password" placeholder="${tr('pass')}" aria-label="${tr('pass')}">
+      <input name="totp" inputmode="numeric" autocomplete="one-time-code" placeholder="${tr('code')}" aria-label="${tr('code')}" hidden></div>
       <div class="by-key" hidden><input name="key" type="password" autocomplete="off" placeholder="rc_…" aria-label="API key"></div>
       <button type="submit">${tr('ok')}</button> <button type="button" class="link" data-toggle>${tr('key')}</button>`);
     showError(form, message);
@@ -77,9 +78,17 @@ export function login(message, mode = 'account') {
       if (byKey) {
         sessionStorage.setItem(KEY_STORE, form.key.value.trim());
       } else {
-        const res = await fetch('/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: form.username.value.trim(), password: form.password.value }) });
+        const totp = form.totp.hidden ? undefined : form.totp.value.trim();
+        const res = await fetch('/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: form.username.value.trim(), password: form.password.value, ...(totp ? { totp } : {}) }) });
         const body = await res.json().catch(() => null);
-        if (!res.ok) return showError(form, body?.message ?? `HTTP ${res.status}`);
+        if (!res.ok) {
+          // an account with the second factor: ask for the code, then send it with the password
+          if (body?.code === 'TOTP_REQUIRED') {
+            form.totp.hidden = false;
+            form.totp.focus();
+          }
+          return showError(form, body?.message ?? `HTTP ${res.status}`);
+        }
         sessionStorage.removeItem(KEY_STORE);
         if (body.mustChangePassword) await changePassword();
       }
