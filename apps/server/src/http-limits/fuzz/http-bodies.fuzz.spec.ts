@@ -11,6 +11,7 @@ import { checkTaskEvent, MAX_TIME_MS, requestTime, toWgs84 } from '../../dispatc
 import { CreateTaskDto, RecommendationRequestDto, TaskEventDto } from '../../dispatch/dispatch.dto';
 import { parseTrackQuery } from '../../fleet/track-query';
 import { parseLatLon, parseOptimize } from '../../routing/route-query';
+import { parseCoordinate, parseKinds, parseLimit, parseRoadMaxM, parseSearchText } from '../../geocode/geocode-query';
 import type { Entries } from './json-arbitraries';
 import { analysisBody, bodies, queryValue, sitingBody, validBodies } from './http-arbitraries';
 import { validCreateTask, validRecommendation, validTaskEvent } from './oracles';
@@ -205,6 +206,24 @@ describe(`HTTP body fuzzing (fast-check, seed ${SEED})`, () => {
       const r = parseRuleParam(a, '1030');
       if (typeof r !== 'object' || r === null || typeof r.limits !== 'object') throw new Error(`rule ${typeof r}`);
     }, BadInputError, ['rule'], n);
+  });
+
+  it(`query strings: geocode q/limit, kind/maxM, lat/lon (${runs(3000)} pairs)`, () => {
+    const n = runs(1000);
+    fuzzQuery('geocode search', (a, b) => {
+      const q = parseSearchText(a);
+      const limit = parseLimit(b);
+      if (q.trim() === '' || !(Number.isInteger(limit) && limit >= 1 && limit <= 50)) throw new Error(`search q=${q} limit=${limit}`);
+    }, BadInputError, ['q:', 'limit='], n);
+    fuzzQuery('geocode kind/maxM', (a, b) => {
+      parseKinds(a);
+      const m = parseRoadMaxM(b);
+      if (!(m >= 1 && m <= 10_000)) throw new Error(`maxM ${m}`);
+    }, BadInputError, ['kind', 'maxM='], n);
+    fuzzQuery('geocode reverse', (a, b) => {
+      const lat = parseCoordinate('lat', a), lon = parseCoordinate('lon', b);
+      if (!(Math.abs(lat) <= 90 && Math.abs(lon) <= 180)) throw new Error(`reverse ${lat},${lon}`);
+    }, BadInputError, ['lat=', 'lon='], n);
   });
 
   // What the fuzzing found (each was a TypeError or a wrong acceptance, i.e. an HTTP 500 or a bad job), kept as cases.
