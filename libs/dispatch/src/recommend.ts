@@ -1,6 +1,6 @@
 import { haversineM } from '@rescue/common';
 import { type FleetPositions, freshness, type LiveFleet, type LiveUnit } from '@rescue/fleet';
-import { type LineString, route, RoutingError, type SnappedPoint } from '@rescue/routing';
+import { type LineString, RoutingError, routesToOne, type SnappedPoint } from '@rescue/routing';
 import { dispatchExclusion, type DispatchNeed, type ExclusionReason, type UnitFacts } from './eligibility';
 import { DispatchError } from './errors';
 import { type Priority, rankCandidates, type RankPolicy, staleAllowed } from './ranking';
@@ -105,6 +105,9 @@ export function recommend(ctx: RecommendContext, req: RecommendationRequest, now
     });
   }
   const ranked = rankCandidates(reachable, ctx.policy);
-  const candidates = ranked.slice(0, req.limit).map(({ atStation: _a, point, ...c }) => ({ ...c, route: route(g, point, target).geometry }));
+  // The returned candidates' routes come from one reversed search out to the farthest of them.
+  const top = ranked.slice(0, req.limit);
+  const routes = routesToOne(g, top.map((c) => c.point), target, { maxTimeS: MAX_ETA_S });
+  const candidates = top.map(({ atStation: _a, point: _p, ...c }, i) => ({ ...c, route: routes[i]?.geometry ?? null }));
   return { incident: { lat: req.lat, lon: req.lon, snapM: target.distanceM }, candidates, excluded, ranked: ranked.length };
 }

@@ -12,7 +12,7 @@ export { OsmData } from './osm/osm-data';
 export { loadGraph, cacheFileName, type LoadOptions, type LoadedGraph } from './load-graph';
 export { readGraphCache, writeGraphCache } from './graph-cache';
 export { snap, type SnappedPoint, type SnapOptions } from './snap';
-export { fromVertex, manyToOne, oneToMany, reachTime, route, type VertexCosts, type QueryOptions, type ManyToOneResult, type Reach, type RouteResult, type LineString } from './queries';
+export { fromVertex, manyToOne, oneToMany, reachTime, route, routesToOne, type VertexCosts, type QueryOptions, type ManyToOneResult, type Reach, type RouteResult, type LineString } from './queries';
 export type { Optimize } from './search';
 export { SearchSpace, searchSpace } from './search';
 export { buildContractionHierarchy, type ContractionHierarchy } from './contraction';

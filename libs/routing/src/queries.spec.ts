@@ -1,5 +1,7 @@
 import { RoutingError } from './errors';
-import { manyToOne, oneToMany, reachTime, route } from './queries';
+import { haversineM } from '@rescue/common';
+import { loadGraph } from './load-graph';
+import { manyToOne, oneToMany, reachTime, route, routesToOne } from './queries';
 import { snap } from './snap';
 import { D, handGraph, secs } from './testing/hand-map';
 
@@ -296,5 +298,60 @@ describe('access rules', () => {
     [{ ...RES, access: 'private' }, 1.4],
   ])('%j: %sD', (tags, n) => {
     expect(dist(tags)).toBeCloseTo(n * D, 6);
+  });
+});
+
+describe('routes from several units to one incident in one reversed search', () => {
+  /*
+   *   a ---> b      a-b one-way; b-c-d-a two-way residential; units at b, c and halfway b-c; incident at a.
+   *   |      |
+   *   d ---- c
+   */
+  const g = handGraph({ a: [0, 0], b: [0, 0.001], c: [-0.001, 0.001], d: [-0.001, 0] }, [
+    { id: 1, nodes: 'ab', tags: { ...RES, oneway: 'yes' } },
+    { id: 2, nodes: 'bcda', tags: RES },
+  ]);
+
+  it('gives each unit the route route() gives, geometry round the block', () => {
+    const units = [at(g, 0, 0.001), at(g, -0.001, 0.001), at(g, -0.0005, 0.001)];
+    const target = at(g, 0, 0);
+    const rs = routesToOne(g, units, target);
+    [3 * D, 2 * D, 2.5 * D].forEach((m, i) => {
+      expect(rs[i]!.distanceM).toBeCloseTo(m, 6);
+      expect(rs[i]!.durationS).toBeCloseTo(secs(m, 25), 6);
+      expect(rs[i]!.geometry.coordinates).toEqual(route(g, units[i]!, target).geometry.coordinates);
+    });
+    // From b the way leads through c and d: the southern corners are on the line.
+    expect(rs[0]!.geometry.coordinates).toEqual(expect.arrayContaining([[0.001, -0.001], [0, -0.001]]));
+  });
+
+  it('null beyond the bound', () => {
+    expect(routesToOne(g, [at(g, 0, 0.001)], at(g, 0, 0), { maxTimeS: secs(2 * D, 25) })).toEqual([null]);
+  });
+
+  it('equals route() in cost on Andorra, with a line as long as the distance, for 40 incidents × 5 units', () => {
+    const { graph } = loadGraph('data/osm/andorra.osm.pbf', { cacheDir: null });
+    let seed = 77;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const pt = () => {
+      const v = Math.floor(rand() * graph.vertexCount);
+      return snap(graph, graph.vLat[v]! + (rand() - 0.5) * 4e-4, graph.vLon[v]! + (rand() - 0.5) * 4e-4, { maxDistanceM: 500, ...(rand() < 0.5 ? { headingDeg: rand() * 360 } : {}) });
+    };
+    const bad: string[] = [];
+    for (let k = 0; k < 40; k++) {
+      const target = pt();
+      const units = Array.from({ length: 5 }, pt);
+      routesToOne(graph, units, target).forEach((r, i) => {
+        const want = route(graph, units[i]!, target);
+        if (Math.abs(r!.durationS - want.durationS) > 1e-9 * Math.max(1, want.durationS)) bad.push(`${k}/${i}: ${r!.durationS} vs ${want.durationS}`);
+        const c = r!.geometry.coordinates;
+        let len = 0;
+        for (let j = 1; j < c.length; j++) len += haversineM(c[j - 1]![1], c[j - 1]![0], c[j]![1], c[j]![0]);
+        if (Math.abs(len - r!.distanceM) > 0.01 * r!.distanceM + 1) bad.push(`${k}/${i}: line ${len} m, distance ${r!.distanceM} m`);
+        if (haversineM(c[0]![1], c[0]![0], units[i]!.snappedLat, units[i]!.snappedLon) > 0.5) bad.push(`${k}/${i}: starts elsewhere`);
+        if (haversineM(c[c.length - 1]![1], c[c.length - 1]![0], target.snappedLat, target.snappedLon) > 0.5) bad.push(`${k}/${i}: ends elsewhere`);
+      });
+    }
+    expect(bad.slice(0, 5)).toEqual([]);
   });
 });

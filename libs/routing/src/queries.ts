@@ -240,6 +240,64 @@ export function route(g: RoadGraph, from: SnappedPoint, to: SnappedPoint, opts: 
   return { distanceM, durationS, geometry: { type: 'LineString', coordinates: coords }, snap: { fromM: from.distanceM, toM: to.distanceM }, edges };
 }
 
+/**
+ * Best routes from several points to one target by a single reversed search (the candidates a
+ * recommendation returns), stopped once every point's exits are settled: one search out to the
+ * farthest of them instead of one per point. Each result has the cost route() gives from that point
+ * (the path may differ only between equally fast ones); null when unreachable within the bounds.
+ */
+export function routesToOne(g: RoadGraph, froms: readonly SnappedPoint[], to: SnappedPoint, opts: QueryOptions = {}): Array<RouteResult | null> {
+  const { optimize, maxW, maxTime, maxDist } = limits(opts);
+  const { w, o } = weights(g, optimize);
+  const sp = searchSpace(g);
+  sp.reset();
+  // The target's entry port behind each seed vertex (the cheaper one when two share it).
+  const seedPort = new Map<number, Port>();
+  for (const p of entries(g, to)) {
+    const c = p.frac * w[p.edge]!;
+    const had = seedPort.get(p.vertex);
+    if (!had || c < had.frac * w[had.edge]!) seedPort.set(p.vertex, p);
+    sp.seed(p.vertex, c, p.frac * o[p.edge]!);
+  }
+  const starts = froms.map((f) => exits(g, f));
+  for (const ex of starts) for (const p of ex) sp.want(p.vertex);
+  sp.run(g, true, w, o, maxW, true);
+  return froms.map((from, i) => {
+    let best: { w: number; o: number; start: Port | null } = { w: Infinity, o: Infinity, start: null };
+    const direct = sameChain(g, from, to, w, o);
+    if (direct) best = { w: direct.w, o: direct.o, start: null };
+    for (const p of starts[i]!) {
+      const c = sp.cost(p.vertex) + p.frac * w[p.edge]!;
+      if (c < best.w) best = { w: c, o: sp.other[p.vertex]! + p.frac * o[p.edge]!, start: p };
+    }
+    const durationS = optimize === 'time' ? best.w : best.o;
+    const distanceM = optimize === 'time' ? best.o : best.w;
+    if (!Number.isFinite(best.w) || durationS > maxTime || distanceM > maxDist) return null;
+    const coords: [number, number][] = [];
+    const edges: number[] = [];
+    if (best.start === null) appendSlice(g, coords, from.chain, from.alongM, to.alongM);
+    else {
+      // Reversed search: pred[v] is the edge leaving v towards the target; a seed has none.
+      let v = best.start.vertex;
+      for (let e = sp.pred[v]!; e >= 0; e = sp.pred[v]!) {
+        edges.push(e);
+        v = g.eDst[e]!;
+      }
+      const end = seedPort.get(v)!;
+      appendSlice(g, coords, from.chain, from.alongM, g.eDir[best.start.edge] === 0 ? g.cLength[from.chain]! : 0);
+      for (const e of edges) {
+        const c = g.eChain[e]!;
+        const len = g.cLength[c]!;
+        if (g.eDir[e] === 0) appendSlice(g, coords, c, 0, len);
+        else appendSlice(g, coords, c, len, 0);
+      }
+      appendSlice(g, coords, to.chain, g.eDir[end.edge] === 0 ? 0 : g.cLength[to.chain]!, to.alongM);
+    }
+    if (coords.length === 1) coords.push([coords[0]![0], coords[0]![1]]);
+    return { distanceM, durationS, geometry: { type: 'LineString' as const, coordinates: coords }, snap: { fromM: from.distanceM, toM: to.distanceM }, edges };
+  });
+}
+
 /** Append the chain's shape between two along-distances (either order), skipping repeated points. */
 export function appendSlice(g: RoadGraph, out: [number, number][], c: number, fromM: number, toM: number): void {
   const s0 = g.cShapeStart[c]!;
