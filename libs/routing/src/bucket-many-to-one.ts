@@ -49,7 +49,6 @@ export class BucketManyToOne {
   // Per-query best cost from each slot's vertex to the target.
   private bestW = new Float64Array(64);
   private bestO = new Float64Array(64);
-  private bestStamp = new Uint32Array(64);
   private readonly w: Float64Array;
   private readonly o: Float64Array;
 
@@ -123,7 +122,9 @@ export class BucketManyToOne {
         heap.push(c, v);
       }
     }
-    const { bestW, bestO, bestStamp } = this;
+    const { bestW, bestO } = this;
+    // Reset per query over the slots (thousands) rather than stamping in the scan's inner loop.
+    bestW.fill(Infinity, 0, this.slotCount);
     const { slot: bSlot, w: bW, o: bO, start: bStart, len: bLen } = buckets;
     let settled = 0;
     // Backward upward search (edges x→u from higher-ranked x), stalled where a higher vertex already
@@ -146,8 +147,7 @@ export class BucketManyToOne {
       for (let i = bStart[u]!, end = i + bLen[u]!; i < end; i++) {
         const s = bSlot[i]!;
         const c = bW[i]! + d;
-        if (bestStamp[s] !== gen || c < bestW[s]!) {
-          bestStamp[s] = gen;
+        if (c < bestW[s]!) {
           bestW[s] = c;
           bestO[s] = bO[i]! + ou;
         }
@@ -170,7 +170,6 @@ export class BucketManyToOne {
       const u = this.units.get(keys[i]!);
       if (!u) continue;
       for (const p of u.ports) {
-        if (bestStamp[p.slot] !== gen) continue;
         const c = p.w + bestW[p.slot]!;
         if (c < outW[i]!) {
           outW[i] = c;
@@ -202,7 +201,6 @@ export class BucketManyToOne {
   private nextGen(): number {
     if (++this.gen === 0xffffffff) {
       this.stamp.fill(0);
-      this.bestStamp.fill(0);
       this.gen = 1;
     }
     return this.gen;
@@ -246,7 +244,6 @@ export class BucketManyToOne {
       this.slotRefs = grow(this.slotRefs, (k) => new Int32Array(k));
       this.bestW = grow(this.bestW, (k) => new Float64Array(k));
       this.bestO = grow(this.bestO, (k) => new Float64Array(k));
-      this.bestStamp = grow(this.bestStamp, (k) => new Uint32Array(k));
     }
     this.slotAt.push(EMPTY);
     this.slotPos.push(EMPTY);
