@@ -9,7 +9,9 @@
 //   pgRouting (pgr_dijkstraCost over the same directed edges) on a sample of the same incidents,
 //   when it is installed.
 // Figures and goals are printed, never asserted. Run one at a time: the province run needs ~3 GB.
-import { haversineM, seededRandom } from '@rescue/common';
+import { bearingDeg, haversineM, seededRandom } from '@rescue/common';
+import { DEFAULT_RANK_POLICY, type RecommendContext, recommend } from '@rescue/dispatch';
+import { FleetPositions, LiveFleet } from '@rescue/fleet';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { loadConfig } from '@rescue/config';
@@ -166,6 +168,7 @@ async function benchNetwork(label: string, extract: string, cacheDir: string): P
   out(`  buckets (units kept as fixes arrive): placing ${UNITS} units ${f1(placeMs)} ms (${f1((placeMs * 1000) / UNITS)} µs each; ${st.sourceVertices} source vertices, ${st.bucketEntries} entries);` +
     ` a unit moved to a new road piece elsewhere ${f1(moveUs)} µs; query p50 ${f3(pct(bTimes, 50))} ms, p99 ${f3(pct(bTimes, 99))} ms, max ${f3(Math.max(...bTimes))} ms (goal p99 ≤ 5 ms);` +
     ` fastest unit equal to the plan's: ${bSame}/${incidents.length}`);
+  for (const speedup of [1, 10]) movingFleetCalls(g, units, incidents, speedup);
   const sample = incidents.slice(0, Math.min(PLAIN_SAMPLE, INCIDENTS));
   const plainTimes: number[] = [];
   let settled = 0, agree = 0;
@@ -248,6 +251,83 @@ async function benchNetwork(label: string, extract: string, cacheDir: string): P
   const mc = await maxCover(p.matrix, K, { timeLimitS: 120 });
   out(`[${clock()}] maximal covering, ${p.candidates.length} candidates, k = ${K}: matrix ${f1(matrixS)} s (${p.matrix.weights.length} distinct rows), solve ${f1(mc.solveMs / 1000)} s: ${mc.status}, gap ${(mc.gap * 100).toFixed(3)} % (goal optimal or ≤ 1 % within 120 s), covers ${f1((mc.objective / p.totalWeight) * 100)} %; greedy gap ${(mc.greedy.gap * 100).toFixed(2)} %`);
   out(`  process peak RSS so far ${mb(process.resourceUsage().maxRSS * 1024)}`);
+}
+
+/**
+ * Issue 19, in-process: calls the way a dispatch system makes them. Between two calls one second
+ * passes: every unit sends a fix (half of them drive along their roads at 50 km/h × speedup, turning
+ * at random at junctions; the others wait, sending the same fix), applied to a LiveFleet whose changes
+ * FleetPositions follows, as ingest's commit does; then one recommend() (limit 5, routes included).
+ */
+function movingFleetCalls(g: RoadGraph, units: readonly SnappedPoint[], incidents: readonly SnappedPoint[], speedup: number): void {
+  const CALLS = Number(process.env['BENCH_MOVING_CALLS'] ?? 200);
+  const r = seededRandom(40 + speedup);
+  const ids = units.map((_, i) => `U${i}`);
+  const fleet = new LiveFleet();
+  const positions = new FleetPositions(g, { snapMaxM: SNAP_M });
+  fleet.changes.subscribe((u) => positions.update(u));
+  let now = Date.now();
+  fleet.register(ids.map((id) => ({ id, name: id, stationId: null, capabilities: [] })));
+  // Driving state: road piece, metres along it, +1 with its shape / -1 against.
+  const drive = units.map((u) => ({ chain: u.chain, along: u.alongM, dir: u.allowForward ? 1 : -1, moving: r() < 0.5 }));
+  const fixOf = (k: number) => {
+    const d = drive[k]!;
+    const [lat, lon, bearing] = alongChain(g, d.chain, d.along);
+    return { unitId: ids[k]!, ts: now, lat, lon, speedKmh: d.moving ? 50 : 0, headingDeg: d.moving ? (d.dir > 0 ? bearing : (bearing + 180) % 360) : null };
+  };
+  fleet.apply({
+    fixes: ids.map((_, k) => fixOf(k)),
+    statuses: ids.map((id, k) => ({ unitId: id, ts: now, status: drive[k]!.moving ? 'available_returning' : 'available_at_station', taskId: null })),
+    presences: ids.map((id) => ({ unitId: id, ts: now, online: true })),
+  });
+  const ctx: RecommendContext = { fleet, positions, snapIncident: (lat, lon) => snap(g, lat, lon, { maxDistanceM: SNAP_M }), staleAfterS: 120, policy: DEFAULT_RANK_POLICY };
+  const step = ((50 / 3.6) * speedup);
+  const before = { ...positions.upkeep };
+  const callMs: number[] = [];
+  for (let c = 0; c < CALLS + 20; c++) {
+    now += 1000;
+    for (const d of drive) {
+      if (!d.moving) continue;
+      d.along += d.dir * step;
+      for (let hops = 0; hops < 8 && (d.along < 0 || d.along > g.cLength[d.chain]!); hops++) {
+        // Past the end of the road piece: on into a random road leaving the junction.
+        const over = d.along < 0 ? -d.along : d.along - g.cLength[d.chain]!;
+        const e0 = g.cEdges[g.cEdgeStart[d.chain]!]!;
+        const v = (g.eDir[e0] === 0) === d.dir > 0 ? g.eDst[e0]! : g.eSrc[e0]!;
+        const n = g.fwdStart[v + 1]! - g.fwdStart[v]!;
+        if (n === 0) break;
+        const e = g.fwdStart[v]! + Math.floor(r() * n);
+        d.chain = g.eChain[e]!;
+        d.dir = g.eDir[e] === 0 ? 1 : -1;
+        d.along = d.dir > 0 ? over : g.cLength[d.chain]! - over;
+      }
+      d.along = Math.min(Math.max(d.along, 0), g.cLength[d.chain]!);
+    }
+    fleet.apply({ fixes: ids.map((_, k) => fixOf(k)), statuses: [], presences: [] });
+    const inc = incidents[c % incidents.length]!;
+    const t = performance.now();
+    recommend(ctx, { lat: inc.lat, lon: inc.lon, priority: 2, requiredCapabilities: [], limit: 5 }, now);
+    if (c >= 20) callMs.push(performance.now() - t);
+  }
+  const u = positions.upkeep;
+  const fixes = u.fixes - before.fixes;
+  const snapUs = ((u.snapS - before.snapS) * 1e6) / fixes;
+  const bucketUs = ((u.bucketS - before.bucketS) * 1e6) / fixes;
+  out(`  calls 1 s apart with the fleet moving (${speedup}× real time, half the units driving at 50 km/h), recommend() in-process, limit 5 with routes, ${CALLS} calls:` +
+    ` p50 ${f3(pct(callMs, 50))} ms, p99 ${f3(pct(callMs, 99))} ms, max ${f3(Math.max(...callMs))} ms;` +
+    ` fleet update per fix: snap ${f1(snapUs)} µs + bucket upkeep ${f1(bucketUs)} µs (goal ≤ 20 µs added)`);
+}
+
+/** Latitude, longitude and bearing (degrees, with the shape) `m` metres along road piece c. */
+function alongChain(g: RoadGraph, c: number, m: number): [number, number, number] {
+  const s0 = g.cShapeStart[c]!, s1 = g.cShapeStart[c + 1]! - 1;
+  let p = s0;
+  while (p < s1 - 1 && g.sCum[p + 1]! < m) p++;
+  const seg = g.sCum[p + 1]! - g.sCum[p]!;
+  const f = seg > 0 ? Math.min(1, Math.max(0, (m - g.sCum[p]!) / seg)) : 0;
+  const lat = g.sLat[p]! + f * (g.sLat[p + 1]! - g.sLat[p]!);
+  const lon = g.sLon[p]! + f * (g.sLon[p + 1]! - g.sLon[p]!);
+  return [lat, lon, bearingDeg(g.sLat[p]!, g.sLon[p]!, g.sLat[p + 1]!, g.sLon[p + 1]!)];
 }
 
 function argmin(xs: Float64Array): number {

@@ -1,4 +1,4 @@
-import { rankCandidates, RankInput, staleAllowed } from './ranking';
+import { rankCandidates, RankInput, staleAllowed, topRanked } from './ranking';
 
 const c = (unitId: string, etaS: number, over: Partial<RankInput> = {}): RankInput => ({ unitId, etaS, fixAgeS: 5, stale: false, atStation: true, ...over });
 const order = (xs: RankInput[], tol = 10) => rankCandidates(xs, { tieToleranceS: tol, staleUnits: 'exclude' }).map((x) => x.unitId);
@@ -23,5 +23,19 @@ describe('ranking policy', () => {
     expect(staleAllowed(1, { tieToleranceS: 10, staleUnits: 'exclude' })).toBe(true);
     expect(staleAllowed(2, { tieToleranceS: 10, staleUnits: 'exclude' })).toBe(false);
     expect(staleAllowed(3, { tieToleranceS: 10, staleUnits: 'rank' })).toBe(true);
+  });
+});
+
+describe('topRanked: the first k without sorting the rest', () => {
+  it('equals rankCandidates(…).slice(0, k) for every k on random candidates with ties', () => {
+    let seed = 9;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let round = 0; round < 50; round++) {
+      const cs = Array.from({ length: 60 + Math.floor(rand() * 200) }, (_, i) => ({
+        unitId: `U${Math.floor(rand() * 1000)}-${i}`, etaS: Math.floor(rand() * 40) * 7.5, fixAgeS: Math.floor(rand() * 3) * 5, stale: rand() < 0.2, atStation: rand() < 0.5,
+      }));
+      const all = rankCandidates(cs);
+      for (const k of [1, 2, 5, 7, 20]) expect(topRanked(cs, k).map((c) => c.unitId)).toEqual(all.slice(0, k).map((c) => c.unitId));
+    }
   });
 });

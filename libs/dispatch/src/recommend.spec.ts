@@ -106,7 +106,7 @@ describe('recommend() on positions kept by the fleet update', () => {
         const [lat, lon] = vertexPoint();
         const req = {
           lat, lon, priority: (1 + Math.floor(rand() * 4)) as Priority,
-          requiredCapabilities: rand() < 0.3 ? [pick(CAPS)] : [], limit: UNITS,
+          requiredCapabilities: rand() < 0.3 ? [pick(CAPS)] : [], limit: rand() < 0.5 ? UNITS : 1 + Math.floor(rand() * 5),
         };
         const callAt = now + Math.floor(rand() * 5000);
         const got = recommend(ctx, req, callAt);
@@ -115,7 +115,7 @@ describe('recommend() on positions kept by the fleet update', () => {
         capsAsked += req.requiredCapabilities.length > 0 ? 1 : 0;
         staleSeen += got.excluded.filter((e) => e.reason === 'stale').length + got.candidates.filter((c) => c.stale).length;
         offRoadSeen += got.excluded.filter((e) => e.detail.includes('too far from any road')).length;
-        expect(got.candidates.map((c) => c.unitId)).toEqual(want.ranked.map((c) => c.unitId));
+        expect(got.candidates.map((c) => c.unitId)).toEqual(want.ranked.slice(0, req.limit).map((c) => c.unitId));
         got.candidates.forEach((c, i) => expect(Math.abs(c.etaS - want.ranked[i]!.etaS)).toBeLessThanOrEqual(1e-9 * Math.max(1, c.etaS)));
         expect(got.ranked).toBe(want.ranked.length);
         expect(got.excluded.map((e) => [e.unitId, e.reason]).sort()).toEqual(want.excluded.map((e) => [e.unitId, e.reason]).sort());
@@ -124,7 +124,7 @@ describe('recommend() on positions kept by the fleet update', () => {
     }
     // The run exercised what it claims to.
     expect(calls).toBe(160);
-    expect(compared).toBeGreaterThan(1000);
+    expect(compared).toBeGreaterThan(500);
     expect(staleSeen).toBeGreaterThan(10);
     expect(offRoadSeen).toBeGreaterThan(0);
     expect(capsAsked).toBeGreaterThan(20);

@@ -3,7 +3,7 @@ import { type FleetPositions, freshness, type LiveFleet, type LiveUnit } from '@
 import { type LineString, RoutingError, routesToOne, type SnappedPoint } from '@rescue/routing';
 import { dispatchExclusion, type DispatchNeed, type ExclusionReason, type UnitFacts } from './eligibility';
 import { DispatchError } from './errors';
-import { type Priority, rankCandidates, type RankPolicy, staleAllowed } from './ranking';
+import { type Priority, type RankPolicy, staleAllowed, topRanked } from './ranking';
 
 export interface RecommendationRequest {
   /** WGS-84 (converted at the edge when the caller sent GCJ-02). */
@@ -89,25 +89,27 @@ export function recommend(ctx: RecommendContext, req: RecommendationRequest, now
   }
   const g = positions.graph;
   const times = positions.manyToOne(eligible.map((e) => e.unit.unitId), target, { maxTimeS: MAX_ETA_S });
-  const reachable: Array<Candidate & { atStation: boolean; point: SnappedPoint }> = [];
+  // Ranked on what the policy reads; the full candidate (distances, route) only for those returned.
+  const reachable: Array<{ unitId: string; etaS: number; fixAgeS: number; stale: boolean; atStation: boolean; i: number }> = [];
   for (let i = 0; i < eligible.length; i++) {
-    const { unit, facts, point, fixAgeS, stale } = eligible[i]!;
+    const { unit, facts, fixAgeS, stale } = eligible[i]!;
     const etaS = times.durationS[i]!;
     if (!Number.isFinite(etaS)) {
       exclude(unit.unitId, { ...facts, road: 'no_path' });
       continue;
     }
-    const fix = unit.lastFix!;
-    reachable.push({
-      unitId: unit.unitId, etaS, roadDistanceM: times.distanceM[i]!, straightDistanceM: haversineM(fix.lat, fix.lon, req.lat, req.lon),
-      fixAgeS, stale, status: unit.status!, stationId: unit.stationId, snapM: point.distanceM, route: null,
-      atStation: unit.status === 'available_at_station', point,
-    });
+    reachable.push({ unitId: unit.unitId, etaS, fixAgeS, stale, atStation: unit.status === 'available_at_station', i });
   }
-  const ranked = rankCandidates(reachable, ctx.policy);
+  const top = topRanked(reachable, req.limit, ctx.policy);
   // The returned candidates' routes come from one reversed search out to the farthest of them.
-  const top = ranked.slice(0, req.limit);
-  const routes = routesToOne(g, top.map((c) => c.point), target, { maxTimeS: MAX_ETA_S });
-  const candidates = top.map(({ atStation: _a, point: _p, ...c }, i) => ({ ...c, route: routes[i]?.geometry ?? null }));
-  return { incident: { lat: req.lat, lon: req.lon, snapM: target.distanceM }, candidates, excluded, ranked: ranked.length };
+  const routes = routesToOne(g, top.map((c) => eligible[c.i]!.point), target, { maxTimeS: MAX_ETA_S });
+  const candidates: Candidate[] = top.map(({ i, etaS, fixAgeS, stale }, k) => {
+    const { unit, point } = eligible[i]!;
+    const fix = unit.lastFix!;
+    return {
+      unitId: unit.unitId, etaS, roadDistanceM: times.distanceM[i]!, straightDistanceM: haversineM(fix.lat, fix.lon, req.lat, req.lon),
+      fixAgeS, stale, status: unit.status!, stationId: unit.stationId, snapM: point.distanceM, route: routes[k]?.geometry ?? null,
+    };
+  });
+  return { incident: { lat: req.lat, lon: req.lon, snapM: target.distanceM }, candidates, excluded, ranked: reachable.length };
 }
