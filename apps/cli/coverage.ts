@@ -1,5 +1,5 @@
 // npm run coverage -- --region <extract> --stations <file|extract> --rule <preset|rule.json> --out <dir>
-//   [--areas areas.geojson] [--demand demand.csv|.geojson] [--demand-crs WGS84|GCJ02|BD09] [--population N|extract] [--ambulances N]
+//   [--areas areas.geojson] [--demand demand.csv|.geojson] [--stations-crs WGS84|GCJ02|BD09] [--demand-crs WGS84|GCJ02|BD09] [--population N|extract] [--ambulances N]
 //   [--county] [--minutes 5,10,15,30] [--k 5] [--candidates N|sites.csv] [--snap 500] [--title "..."]
 // Writes GeoJSON, CSV and a self-contained HTML map (Leaflet inlined, roads from the extract).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -38,13 +38,14 @@ import {
   stationsCsv,
   stationsFromPois,
   stationsGeoJson,
+  stationsToWgs84,
   withPopulationTotal,
 } from '@rescue/coverage';
 import { loadGraph, RoutingError } from '@rescue/routing';
 import type { Feature, FeatureCollection } from 'geojson';
 
 const USAGE = `usage: npm run coverage -- --region <extract.osm.pbf> --stations <stations.csv|.geojson|extract> --rule <1030|rescue-circle-15|national-2020|national-2020-straight|beijing-2011|rule.json> --out <dir>
-  [--areas areas.geojson] [--demand demand.csv|.geojson] [--demand-crs WGS84|GCJ02|BD09] [--population N|extract] [--ambulances N] [--county]
+  [--areas areas.geojson] [--demand demand.csv|.geojson] [--stations-crs WGS84|GCJ02|BD09] [--demand-crs WGS84|GCJ02|BD09] [--population N|extract] [--ambulances N] [--county]
   [--minutes 5,10,15,30] [--k 5] [--candidates 100|sites.csv] [--snap 500] [--title "..."]`;
 
 function fail(msg: string): never {
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
       areas: { type: 'string' },
       demand: { type: 'string' },
       'demand-crs': { type: 'string', default: 'WGS84' },
+      'stations-crs': { type: 'string', default: 'WGS84' },
       population: { type: 'string' },
       ambulances: { type: 'string' },
       county: { type: 'boolean', default: false },
@@ -107,7 +109,7 @@ async function main(): Promise<void> {
   log(`area classes: ${areas.description}`);
 
   const stations =
-    o.stations === 'extract' ? stationsFromPois(features.pois) : parseStationsFile(o.stations, readFileSync(o.stations, 'utf8'));
+    o.stations === 'extract' ? stationsFromPois(features.pois) : stationsToWgs84(parseStationsFile(o.stations, readFileSync(o.stations, 'utf8')), o['stations-crs'].toUpperCase());
   if (stations.length === 0) fail(`no stations: the extract tags no hospital or ambulance station; give --stations <file>`);
   if (o.stations === 'extract') notes.push(`Stations: the ${stations.length} hospitals (amenity=hospital) and ambulance stations (emergency=ambulance_station) tagged in the extract.`);
 

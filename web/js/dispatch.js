@@ -54,7 +54,7 @@ export class DispatchView {
       <p class="hint">${t('dispatchHint')}</p>
       <form class="form" id="inc-form">
         <label>${t('location')} <input type="text" id="inc-loc" placeholder="42.5078,1.5211" value="${esc(prev)}"></label>
-        <select id="inc-crs" title="CRS"><option value="WGS84">WGS-84</option><option value="GCJ02">GCJ-02</option></select>
+        <select id="inc-crs" title="CRS"><option value="WGS84">WGS-84</option><option value="GCJ02">GCJ-02</option><option value="BD09">BD-09</option></select>
         <label>${t('priority')} <select id="inc-prio">${[1, 2, 3, 4].map((p) => `<option value="${p}"${p === 2 ? ' selected' : ''}>${t(`prio.${p}`)}</option>`).join('')}</select></label>
         <label><input type="checkbox" id="inc-als"> ${t('als')}</label>
         <button class="act" type="submit" id="inc-go">${t('recommend')}</button>

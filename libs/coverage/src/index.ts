@@ -28,7 +28,7 @@ export { type IlpOptions, loadSolver, maxCover, setCover, type SitingSolution } 
 export { networkCandidates } from './siting/network-candidates';
 export { classesCsv, demandCsv, demandGeoJson, OSM_ATTRIBUTION, roadsGeoJson, stationsCsv, stationsGeoJson, toCsv } from './report/report-tables';
 export { renderReportHtml, type ReportAssets, type ReportInput, type SitingSummary } from './report/html-report';
-export { MAX_STATIONS, parseStationsFile, stationsFromGeoJson, stationsFromPois } from './stations';
+export { MAX_STATIONS, parseStationsFile, stationsFromGeoJson, stationsFromPois, stationsToWgs84 } from './stations';
 export {
   type AreaGeometry, MAX_POPULATION_AREAS, MAX_POPULATION_CELLS, type PopulationArea, type PopulationCell, type PopulationFormat, populationFormatOf, type PopulationInput,
   populationToWgs84, readPopulation, readPopulationRaster,

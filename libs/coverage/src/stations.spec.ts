@@ -1,6 +1,6 @@
 import { featuresFromXml } from './extract/extract-features';
 import { demandFromExtract } from './extract/extract-demand';
-import { parseStationsFile, stationsFromPois } from './stations';
+import { parseStationsFile, stationsFromPois, stationsToWgs84 } from './stations';
 import { D } from './testing/line-map';
 
 describe('station files', () => {
@@ -57,5 +57,24 @@ describe('features read from an extract', () => {
     expect(d.points).toHaveLength(1);
     expect(d.points[0]!.weight).toBe(Math.round(2 * D));
     expect(d.points[0]!.lon).toBeCloseTo(0.001, 9);
+  });
+});
+
+describe('stations uploaded in Chinese map datums', () => {
+  // domain.md §6 check points: WGS(120, 40) → GCJ (120.00567568355486, 40.0013047896019);
+  // WGS(116.403988, 39.914266) → BD-09 (116.41661560068297, 39.92196580126834).
+  const m = (a: { lat: number; lon: number }, lat: number, lon: number) => Math.hypot((a.lat - lat) * 110_574, (a.lon - lon) * 111_320 * Math.cos((lat * Math.PI) / 180));
+  it('GCJ-02 and BD-09 stations land within 2 m of their WGS-84 position; WGS-84 stays as given', () => {
+    const [g] = stationsToWgs84([{ id: 'A', name: '高德站', lat: 40.0013047896019, lon: 120.00567568355486 }], 'GCJ02');
+    expect(m(g!, 40, 120)).toBeLessThan(2);
+    const [b] = stationsToWgs84([{ id: 'B', name: '百度站', lat: 39.92196580126834, lon: 116.41661560068297 }], 'BD09');
+    expect(m(b!, 39.914266, 116.403988)).toBeLessThan(2);
+    expect(b).toMatchObject({ id: 'B', name: '百度站' });
+    const w = [{ id: 'C', name: 'c', lat: 1, lon: 2 }];
+    expect(stationsToWgs84(w, 'WGS84')).toBe(w);
+  });
+  it('an unknown datum is refused by name', () => {
+    expect(() => stationsToWgs84([], 'UTM50', 'body.stations')).toThrow(/body.stations CRS UTM50: expected one of WGS84, GCJ02, BD09/);
+    expect(() => stationsToWgs84([], { x: 1 })).toThrow(/expected one of/);
   });
 });

@@ -1,5 +1,6 @@
 import type { StationInput } from './coverage-analysis';
-import { splitCsvLine } from './demand';
+import { bd09ToWgs84, gcj02ToWgs84 } from '@rescue/telemetry';
+import { DEMAND_CRS, type DemandCrs, splitCsvLine } from './demand';
 import { CoverageError } from './errors';
 import { asNumber, asText } from './json-values';
 import type { ExtractPoi } from './extract/extract-features';
@@ -70,4 +71,17 @@ export function stationsFromGeoJson(raw: unknown, source = 'stations'): StationI
 /** Stations at the hospitals and ambulance stations tagged in the extract (no planner list). */
 export function stationsFromPois(pois: readonly ExtractPoi[]): StationInput[] {
   return pois.map((p) => ({ id: p.osmId, name: p.name, lat: p.lat, lon: p.lon }));
+}
+
+/**
+ * Stations uploaded in GCJ-02 (AMap, Tencent) or BD-09 (Baidu), back in WGS-84 (the road graph's datum),
+ * as demand is: a station 500 m off its street is snapped to the wrong road.
+ */
+export function stationsToWgs84(stations: StationInput[], crs: unknown, what = 'stations'): StationInput[] {
+  if (typeof crs !== 'string' || !(DEMAND_CRS as readonly string[]).includes(crs)) {
+    throw new CoverageError('BAD_INPUT', `${what} CRS ${typeof crs === 'string' ? crs.slice(0, 40) : (JSON.stringify(crs)?.slice(0, 40) ?? 'undefined')}: expected one of ${DEMAND_CRS.join(', ')}`);
+  }
+  if (crs === 'WGS84') return stations;
+  const conv = (crs as DemandCrs) === 'GCJ02' ? gcj02ToWgs84 : bd09ToWgs84;
+  return stations.map((s) => ({ ...s, ...conv({ lat: s.lat, lon: s.lon }) }));
 }

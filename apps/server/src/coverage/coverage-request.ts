@@ -1,5 +1,5 @@
 import { BadInputError } from '@rescue/common';
-import { CoverageError, type CoverageRule, type DemandCrs, type DemandSet, demandToWgs84, parseDemandCsv, parseDemandGeoJson, resolveRule, type StationInput, stationsFromGeoJson } from '@rescue/coverage';
+import { CoverageError, type CoverageRule, type DemandCrs, type DemandSet, demandToWgs84, parseDemandCsv, parseDemandGeoJson, resolveRule, type StationInput, stationsFromGeoJson, stationsToWgs84 } from '@rescue/coverage';
 
 
 /** POST /coverage/analyses, validated into a typed command. */
@@ -19,7 +19,7 @@ export interface AnalysisCommand {
   jurisdiction: 'city' | 'county';
 }
 
-const KNOWN = ['rule', 'stations', 'demand', 'demandCrs', 'areas', 'populationTotal', 'ambulances', 'jurisdiction'];
+const KNOWN = ['rule', 'stations', 'stationsCrs', 'demand', 'demandCrs', 'areas', 'populationTotal', 'ambulances', 'jurisdiction'];
 
 export function parseAnalysisBody(body: unknown, defaultRule: string): AnalysisCommand {
   if (body === undefined || body === null) body = {};
@@ -38,6 +38,9 @@ export function parseAnalysisBody(body: unknown, defaultRule: string): AnalysisC
       stations = wrap(() => stationsFromGeoJson(s, 'body.stations'));
     } else throw new BadInputError('stations: expected a list of station ids or a GeoJSON FeatureCollection of points');
   }
+  // Stations uploaded in GCJ-02 / BD-09 (AMap, Baidu) come back to WGS-84 before snapping, as demand does.
+  if (stations && b['stationsCrs'] !== undefined) stations = wrap(() => stationsToWgs84(stations!, b['stationsCrs'], 'stations'));
+  else if (b['stationsCrs'] !== undefined) throw new BadInputError('stationsCrs: only with stations given as points in the body');
   let demand: DemandSet | null = null;
   let incidents: AnalysisCommand['incidents'] = null;
   const d = b['demand'];
@@ -102,7 +105,7 @@ export function parseSitingBody(body: unknown, defaultRule: string): SitingComma
   if (body === undefined || body === null) body = {};
   if (typeof body !== 'object' || Array.isArray(body)) throw new BadInputError('body: expected a JSON object');
   const b = body as Record<string, unknown>;
-  const known = ['rule', 'k', 'candidates', 'timeLimitS'];
+  const known = ['rule', 'k', 'candidates', 'candidatesCrs', 'timeLimitS'];
   for (const k of Object.keys(b)) if (!known.includes(k)) throw new BadInputError(`body.${k}: unknown field (expected ${known.join(', ')})`);
   const k = b['k'] ?? 3;
   if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > 100) throw new BadInputError('k: expected a whole number in [1, 100]');
@@ -111,7 +114,8 @@ export function parseSitingBody(body: unknown, defaultRule: string): SitingComma
   if (typeof c === 'number') {
     if (!Number.isInteger(c) || c < 1 || c > 2000) throw new BadInputError('candidates: expected a whole number in [1, 2000] or a GeoJSON FeatureCollection of points');
     candidates = c;
-  } else candidates = wrap(() => stationsFromGeoJson(c, 'body.candidates'));
+  } else candidates = wrap(() => stationsToWgs84(stationsFromGeoJson(c, 'body.candidates'), b['candidatesCrs'] ?? 'WGS84', 'candidates'));
+  if (typeof candidates === 'number' && b['candidatesCrs'] !== undefined) throw new BadInputError('candidatesCrs: only with candidate sites given as points');
   const tl = b['timeLimitS'] ?? 30;
   if (typeof tl !== 'number' || !(tl > 0 && tl <= 600)) throw new BadInputError('timeLimitS: expected seconds in (0, 600]');
   return { rule: wrap(() => resolveRule(b['rule'] ?? defaultRule)), k, candidates, timeLimitS: tl };
