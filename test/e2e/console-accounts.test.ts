@@ -1,5 +1,5 @@
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { totpCode } from '@rescue/security';
+import { ROLES, totpCode } from '@rescue/security';
 import { describeNeeding, needChromium } from '../support/needs';
 import { type ServerProcess, startServer } from '../support/server-process';
 
@@ -102,6 +102,8 @@ describeNeeding(needChromium(CHROMIUM))('console accounts view for administrator
     await page.waitForSelector('#view-accounts.active h2');
     expect(await page.textContent('#view-accounts h2')).toBe('账号管理');
 
+    // every role the server knows can be chosen (an account's role missing here would show as another)
+    expect(await page.$$eval('#acct-add select[name="role"] option', (os: any[]) => os.map((o) => o.value))).toEqual([...ROLES]);
     // add: the one-time password is shown once and logs in
     await page.fill('#acct-add input[name="username"]', 'liu.new');
     await page.selectOption('#acct-add select[name="role"]', 'dispatcher');

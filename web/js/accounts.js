@@ -4,7 +4,8 @@ import { api, esc } from './util.js';
 // People's accounts for administrators (issue #18): list, add, role, disable/enable, reset password,
 // unlock, second factor off. Everything goes through /admin/users (admin only; each change is audited
 // with the administrator as actor). One-time passwords are shown once, in the page, never stored.
-const ROLES = ['admin', 'dispatcher', 'planner', 'viewer', 'auditor'];
+// As in libs/security/src/roles.ts (an account's role must be among the options, or the list shows another).
+const ROLES = ['admin', 'dispatcher', 'planner', 'viewer', 'auditor', 'hospital'];
 
 const L = {
   zh: {
@@ -12,7 +13,7 @@ const L = {
     active: '正常', disabled: '已停用', locked: '已锁定至', mustChange: '需修改密码', totp: '动态验证码', disable: '停用', enable: '启用',
     reset: '重置密码', unlock: '解锁', totpOff: '关闭动态验证码', oneTime: '一次性密码（仅显示这一次，首次登录须修改）：', none: '还没有账号。',
     roleChanged: '角色已修改', done: '已完成', confirmDisable: '停用该账号并结束其会话？', confirmReset: '重置密码并结束该账号的会话？',
-    'role.admin': '系统管理员', 'role.dispatcher': '调度员', 'role.planner': '规划员', 'role.viewer': '只读', 'role.auditor': '审计管理员',
+    'role.admin': '系统管理员', 'role.dispatcher': '调度员', 'role.planner': '规划员', 'role.viewer': '只读', 'role.auditor': '审计管理员', 'role.hospital': '接收医院',
     error: '错误', forbidden: '只有系统管理员可以管理账号。',
   },
   en: {
@@ -20,7 +21,7 @@ const L = {
     active: 'active', disabled: 'disabled', locked: 'locked until', mustChange: 'must change password', totp: 'TOTP', disable: 'Disable', enable: 'Enable',
     reset: 'Reset password', unlock: 'Unlock', totpOff: 'Turn TOTP off', oneTime: 'One-time password (shown this once; to be changed at first login): ', none: 'No accounts yet.',
     roleChanged: 'Role changed', done: 'Done', confirmDisable: 'Disable this account and end its sessions?', confirmReset: 'Reset the password and end this account\'s sessions?',
-    'role.admin': 'administrator', 'role.dispatcher': 'dispatcher', 'role.planner': 'planner', 'role.viewer': 'viewer', 'role.auditor': 'auditor',
+    'role.admin': 'administrator', 'role.dispatcher': 'dispatcher', 'role.planner': 'planner', 'role.viewer': 'viewer', 'role.auditor': 'auditor', 'role.hospital': 'receiving hospital',
     error: 'Error', forbidden: 'Only administrators manage accounts.',
   },
 };
