@@ -21,6 +21,7 @@ ${node(31, 32.606, 117.006, { 'addr:street': '朝阳中路', 'addr:housenumber':
 ${node(32, 32.63, 117.01, { place: 'village', name: '李村' })}
 ${node(33, 32.64, 117.02, { highway: 'traffic_signals' })}
 ${node(34, 32.65, 117.03, { place: 'city', name: '淮南市' })}
+${node(35, 32.85, 117.00, { place: 'city', name: '蚌埠市' })}
 ${way(100, [1, 2], { highway: 'primary', name: '长江路' })}
 ${way(101, [2, 3], { highway: 'primary', name: '长江路', ref: 'S101' })}
 ${way(102, [4, 5], { highway: 'residential', name: '长江路' })}
@@ -76,6 +77,17 @@ describe('readPlaces on a hand-drawn town', () => {
     expect(byName('淮南线')).toMatchObject([{ id: 'w106', kind: 'poi', category: 'railway=rail' }]);
     // Every named way is a polyline for the nearest-road lookup; the unnamed service road is not.
     expect(x.roads.map((r) => r.wayId).sort()).toEqual([100, 101, 102]);
+  });
+
+  it('context: the nearest city tells apart places of one name, and a query naming the city finds its one', () => {
+    const roads = byName('长江路');
+    expect(roads.find((r) => r.id === 'w100')!.context).toBe('淮南市');
+    expect(roads.find((r) => r.id === 'w102')!.context).toBe('蚌埠市');
+    // A name that holds its city gets no context repeating it.
+    expect(byName('淮南市第一人民医院')[0]!.context).toBeUndefined();
+    const g = Geocoder.fromExtract(path);
+    expect(g.places.search('蚌埠 长江路')[0]!.feature.id).toBe('w102');
+    expect(g.places.search('淮南长江路')[0]!.feature.id).toBe('w100');
   });
 
   it('reverse: the nearest named road with the distance to it, and the village nearby', () => {

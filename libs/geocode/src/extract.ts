@@ -15,6 +15,8 @@ export interface GeoFeature {
   lat: number;
   lon: number;
   address?: string;
+  /** Where it is, big to small (淮南市 田家庵区 龙泉): the nearest city, district and town, to tell apart places of one name. */
+  context?: string;
 }
 
 /** A named road as a polyline, for the nearest-road lookup. */
@@ -223,7 +225,40 @@ function* placePasses(path: string, onProgress?: ExtractProgress): Generator<voi
     const address = addressOf(r.tags);
     features.push({ id: `r${r.id}`, name: names[0]!, names, ...k, lat: at[0], lon: at[1], ...(address ? { address } : {}) });
   }
+  addContext(features);
   return { features, roads, stats: { nodesWithTags, waysKept: ways.length, relationsKept: rels.length, roadWays: roadWays.length } };
+}
+
+const CITY_M = 50_000, DISTRICT_M = 30_000, TOWN_M = 8_000;
+
+/**
+ * Each feature's context: the nearest city (a Chinese prefecture city, 市), district or county
+ * (区/县: tagged place=city too) and town, each within reach. Six towns are called 城关镇 and 24 banks
+ * 固始农商行: the context is what tells the dispatcher which, and what a query "淮南 朝阳路" matches.
+ */
+function addContext(features: GeoFeature[]): void {
+  const cities = features.filter((f) => f.kind === 'city');
+  const prefectures = cities.filter((f) => /市$/.test(f.name));
+  const districts = cities.filter((f) => /[区县]$/.test(f.name));
+  const towns = features.filter((f) => f.kind === 'town');
+  const bigCities = prefectures.length > 0 ? prefectures : cities.filter((f) => !districts.includes(f));
+  const nearest = (f: GeoFeature, among: GeoFeature[], maxM: number): GeoFeature | null => {
+    const k = Math.cos((f.lat * Math.PI) / 180);
+    let best: GeoFeature | null = null, bestD = (maxM / 111_195) ** 2;
+    for (const c of among) {
+      const d = (c.lat - f.lat) ** 2 + ((c.lon - f.lon) * k) ** 2;
+      if (d < bestD) [best, bestD] = [c, d];
+    }
+    return best;
+  };
+  for (const f of features) {
+    const parts: string[] = [];
+    for (const [among, maxM] of [[bigCities, CITY_M], [districts, DISTRICT_M], [towns, TOWN_M]] as const) {
+      const c = nearest(f, among, maxM);
+      if (c && c !== f && !f.name.includes(c.name) && !parts.includes(c.name)) parts.push(c.name);
+    }
+    if (parts.length > 0) f.context = parts.join(' ');
+  }
 }
 
 /** A way's place: the mean of its nodes found in the extract (an area's centroid, near enough for a building or a campus). */

@@ -44,6 +44,7 @@ interface Doc {
   uni: string;
   word: string;
   addr: string;
+  area: string;
 }
 
 export function proximityBoost(distanceM: number): number {
@@ -61,17 +62,19 @@ export class PlaceIndex {
   private readonly ms: MiniSearch<Doc>;
   /** Per feature: its names compacted, for the exact/prefix test. */
   private readonly compactNames: string[][];
+  /** Per feature: its context compacted (淮南市田家庵区), counted with the name for typed characters. */
+  private readonly compactContext: string[];
 
   private constructor(readonly features: readonly GeoFeature[], async: boolean) {
     this.ms = new MiniSearch<Doc>({
-      fields: ['bi', 'uni', 'word', 'addr'],
+      fields: ['bi', 'uni', 'word', 'addr', 'area'],
       // Documents hold their terms already split (tokenize.ts once per feature, not once per field).
       tokenize: (text) => (text === '' ? [] : text.split(' ')),
       processTerm: (term) => term,
       searchOptions: {
         tokenize: queryTerms,
         processTerm: (term) => term,
-        boost: { bi: 2, uni: 0.5, word: 1.5, addr: 0.6 },
+        boost: { bi: 2, uni: 0.5, word: 1.5, addr: 0.6, area: 0.4 },
         combineWith: 'OR',
         // Latin words: the last one may be half typed, longer ones may hold a typo. CJK terms are
         // already every part of the name: expanding them would only add noise.
@@ -84,6 +87,7 @@ export class PlaceIndex {
       },
     });
     this.compactNames = features.map((f) => [...f.names, ...(f.address ? [f.address] : [])].map(compact));
+    this.compactContext = features.map((f) => (f.context ? compact(f.context) : ''));
     if (!async) this.ms.addAll(this.docs());
   }
 
@@ -91,7 +95,8 @@ export class PlaceIndex {
     return this.features.map((f, id) => {
       const t = terms(f.names.join(' | '));
       const a = f.address ? queryTerms(f.address) : [];
-      return { id, bi: t.bi.join(' '), uni: t.uni.join(' '), word: t.word.join(' '), addr: a.join(' ') };
+      const c = f.context ? queryTerms(f.context) : [];
+      return { id, bi: t.bi.join(' '), uni: t.uni.join(' '), word: t.word.join(' '), addr: a.join(' '), area: c.join(' ') };
     });
   }
 
@@ -155,7 +160,8 @@ export class PlaceIndex {
   /** Share of the query's CJK characters found in the best of a feature's names. */
   private coverage(id: number, chars: string[]): number {
     let best = 0;
-    for (const n of this.compactNames[id]!) best = Math.max(best, chars.filter((c) => n.includes(c)).length);
+    const ctx = this.compactContext[id]!;
+    for (const n of this.compactNames[id]!) best = Math.max(best, chars.filter((c) => n.includes(c) || ctx.includes(c)).length);
     return best / chars.length;
   }
 

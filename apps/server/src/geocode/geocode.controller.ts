@@ -23,6 +23,7 @@ function placeOut(f: GeoFeature) {
     lon: r7(f.lon),
     gcj02: point(wgs84ToGcj02(f)),
     ...(f.address ? { address: f.address } : {}),
+    ...(f.context ? { context: f.context } : {}),
   };
 }
 
@@ -58,7 +59,7 @@ export class GeocodeController {
   @ApiOkResponse({
     description:
       '{query, near, tookMs, results: [{id (OSM n/w/r + id), name, names (all names: name:zh, name:en, alt_name…), kind, category (OSM tag), lat, lon (WGS-84), ' +
-      'gcj02 {lat, lon}, address?, match (exact|prefix|contains|fuzzy), score, distanceM? (with near)}], attribution}, best first',
+      'gcj02 {lat, lon}, address?, context? (nearest city, district, town: 淮南市 田家庵区 龙泉), match (exact|prefix|contains|fuzzy), score, distanceM? (with near)}], attribution}, best first',
   })
   @ApiBadRequestResponse({ description: 'BAD_INPUT: q missing or too long, near, limit or kind malformed' })
   async search(@Query('q') qRaw: unknown, @Query('near') nearRaw: unknown, @Query('limit') limitRaw: unknown, @Query('kind') kindRaw: unknown) {
