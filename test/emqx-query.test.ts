@@ -2,6 +2,7 @@ import { pbkdf2Sync } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { closeDatabase, CredentialsRepository, openDatabase } from '@rescue/persistence';
 import { EMQX_AUTHN_QUERY, EMQX_AUTHZ_QUERY, generatePassword, hashPassword, unitPublishTopics } from '@rescue/security';
+import { commandTopic } from '@rescue/contracts';
 import { scratchPostgres } from './support/databases';
 import { describeNeeding, needPostgres } from './support/needs';
 
@@ -35,12 +36,15 @@ describeNeeding(needPostgres())('EMQX queries on unit_credentials', () => {
     expect(pbkdf2Sync('wrong', Buffer.from(row!.salt!, 'utf8'), 101, 64, 'sha512').toString('hex')).not.toBe(row!.password_hash);
 
     const rows = await run(EMQX_AUTHZ_QUERY, 'alice-phone');
-    expect(rows.map((r) => r.topic).sort()).toEqual(unitPublishTopics('alice-phone').sort());
-    expect(rows.every((r) => r.permission === 'allow' && r.action === 'publish')).toBe(true);
+    expect(rows.filter((r) => r.action === 'publish').map((r) => r.topic).sort()).toEqual(unitPublishTopics('alice-phone').sort());
+    // its own dispatch orders, the only subscription a unit gets (issue 12)
+    expect(rows.filter((r) => r.action === 'subscribe').map((r) => r.topic)).toEqual([commandTopic('alice-phone')]);
+    expect(rows.every((r) => r.permission === 'allow')).toBe(true);
+    expect(rows).toHaveLength(unitPublishTopics('alice-phone').length + 1);
     expect((await run(EMQX_AUTHZ_QUERY, 'AMB01')).length).toBe(0);
 
     await repo.provision('AMB01', await hashPassword(generatePassword()));
-    expect((await run(EMQX_AUTHZ_QUERY, 'AMB01')).map((r) => r.topic).sort()).toEqual(unitPublishTopics('AMB01').sort());
+    expect((await run(EMQX_AUTHZ_QUERY, 'AMB01')).map((r) => r.topic).sort()).toEqual([...unitPublishTopics('AMB01'), commandTopic('AMB01')].sort());
     await repo.revoke('alice-phone');
     expect(await run(EMQX_AUTHN_QUERY, 'alice-phone')).toEqual([]);
     expect(await run(EMQX_AUTHZ_QUERY, 'alice-phone')).toEqual([]);
