@@ -4,9 +4,10 @@
 // the running embedded server's admin API (RC_API_URL, RC_API_KEY), which holds the single-process PGlite.
 // Both run the same import (libs/registry over libs/persistence).
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { loadConfig } from '@rescue/config';
+import { type AdminApi, adminApi, CliError, refusalText } from './admin-api';
 import { CoverageError, DEMAND_CRS, type DemandCrs, describePopulationImport, importPopulation, type PopulationImportResult } from '@rescue/coverage';
 import { closeDatabase, importedTasksStore, openDatabase, populationStore, registryStore } from '@rescue/persistence';
 import {
@@ -14,7 +15,6 @@ import {
   MappingError, type RegistryImportResult, TableError, type TasksImportResult,
 } from '@rescue/registry';
 
-class CliError extends Error {}
 
 const USAGE = `usage: npm run import -- stations|units|hospitals|tasks|population <file> [options]
   <file>              CSV (UTF-8 or GBK), XLSX (first sheet) or GeoJSON (stations, hospitals); row 1 names the columns
@@ -78,28 +78,19 @@ async function viaDatabase(databaseUrl: string, r: ImportRequest, file: string):
 }
 
 /** POSTs the file to /admin/import/<path> on the running server; the parsed JSON answer. */
-async function post(base: string, key: string | undefined, path: string, file: string): Promise<unknown> {
-  let res: Response;
-  try {
-    res = await fetch(`${base}/admin/import/${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/octet-stream', 'content-length': String(statSync(file).size), ...(key ? { authorization: `Bearer ${key}` } : {}) },
-      body: Readable.toWeb(createReadStream(file)) as unknown as RequestInit['body'],
-      duplex: 'half',
-    } as RequestInit);
-  } catch (e) {
-    throw new CliError(`cannot reach the server at ${base} (${(e as Error).message}); is it running? set RC_API_URL, or DATABASE_URL for a database`);
-  }
-  const body = (await res.json().catch(() => null)) as { message?: string } | null;
-  if (res.status === 401 || res.status === 403) throw new CliError(`the server refused the request (HTTP ${res.status}): set RC_API_KEY to an admin key`);
-  if (res.status !== 200) throw new CliError(`import refused (HTTP ${res.status}): ${body?.message ?? JSON.stringify(body)}`);
-  return body;
+async function post(api: AdminApi, path: string, file: string): Promise<unknown> {
+  const res = await api.call('POST', `/admin/import/${path}`, {
+    headers: { 'content-type': 'application/octet-stream', 'content-length': String(statSync(file).size) },
+    body: Readable.toWeb(createReadStream(file)) as unknown as RequestInit['body'],
+  });
+  if (res.status !== 200) throw new CliError(`import refused (HTTP ${res.status}): ${refusalText(res)}`);
+  return res.body;
 }
 
-async function viaApi(base: string, key: string | undefined, r: ImportRequest, file: string): Promise<Result> {
+async function viaApi(api: AdminApi, r: ImportRequest, file: string): Promise<Result> {
   const q = new URLSearchParams({ format: r.format, crs: r.crs, dryRun: String(r.dryRun), exclusive: String(r.exclusive), source: basename(file) });
   if (Object.keys(r.mapping).length > 0) q.set('mapping', JSON.stringify(r.mapping));
-  return (await post(base, key, `${r.kind}?${q}`, file)) as Result;
+  return (await post(api, `${r.kind}?${q}`, file)) as Result;
 }
 
 async function main(): Promise<void> {
@@ -126,9 +117,7 @@ async function main(): Promise<void> {
     let result: PopulationImportResult;
     if (cfg.databaseUrl) result = await populationViaDatabase(cfg.databaseUrl, crs, dryRun, file);
     else {
-      const demoKey = join(cfg.dataDir, 'admin-api-key');
-      const key = process.env.RC_API_KEY ?? (existsSync(demoKey) ? readFileSync(demoKey, 'utf8').trim() : undefined);
-      result = (await post(process.env.RC_API_URL ?? `http://127.0.0.1:${cfg.httpPort}`, key, `population?${new URLSearchParams({ crs, dryRun: String(dryRun), source: basename(file) })}`, file)) as PopulationImportResult;
+      result = (await post(adminApi(cfg), `population?${new URLSearchParams({ crs, dryRun: String(dryRun), source: basename(file) })}`, file)) as PopulationImportResult;
     }
     if (args.includes('--json')) out(JSON.stringify(result, null, 2));
     else for (const line of describePopulationImport(result)) out(line);
@@ -139,10 +128,8 @@ async function main(): Promise<void> {
   if (!format) throw new CliError(`${file}: cannot tell the format from the name; add --format csv|xlsx|geojson`);
   const r = importRequest({ kind, format, crs: flag(args, '--crs') ?? 'WGS84', mapping, dryRun: args.includes('--dry-run'), exclusive: args.includes('--exclusive') });
   const cfg = loadConfig();
-  const demoKey = join(cfg.dataDir, 'admin-api-key');
-  const key = process.env.RC_API_KEY ?? (existsSync(demoKey) ? readFileSync(demoKey, 'utf8').trim() : undefined);
   const started = Date.now();
-  const result = cfg.databaseUrl ? await viaDatabase(cfg.databaseUrl, r, file) : await viaApi(process.env.RC_API_URL ?? `http://127.0.0.1:${cfg.httpPort}`, key, r, file);
+  const result = cfg.databaseUrl ? await viaDatabase(cfg.databaseUrl, r, file) : await viaApi(adminApi(cfg), r, file);
   if (args.includes('--json')) out(JSON.stringify(result, null, 2));
   else for (const line of result.kind === 'tasks' ? describeTasksImport(result as TasksImportResult) : describeRegistryImport(result as RegistryImportResult)) out(line);
   if (!args.includes('--json')) out(`${((Date.now() - started) / 1000).toFixed(1)} s`);

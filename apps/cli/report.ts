@@ -7,10 +7,10 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { loadConfig } from '@rescue/config';
+import { adminApi, CliError, refusalText } from './admin-api';
 import { closeDatabase, openDatabase, qcReportFromDatabase } from '@rescue/persistence';
 import { type CoverageSummary, monthRange, type QcReport, qcReportHtml, qcReportXlsx } from '@rescue/registry';
 
-class CliError extends Error {}
 const out = (s: string): boolean => process.stdout.write(s + '\n');
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
@@ -65,15 +65,10 @@ async function main(): Promise<void> {
       await closeDatabase(dataSource);
     }
   } else {
-    const demoKey = join(cfg.dataDir, 'admin-api-key');
-    const key = process.env.RC_API_KEY ?? (existsSync(demoKey) ? readFileSync(demoKey, 'utf8').trim() : undefined);
-    const base = process.env.RC_API_URL ?? `http://127.0.0.1:${cfg.httpPort}`;
     const q = new URLSearchParams({ month, format: 'json', jurisdiction, ...(population !== null ? { population: String(population) } : {}) });
-    const res = await fetch(`${base}/reports/qc?${q}`, { headers: key ? { authorization: `Bearer ${key}` } : {} }).catch((e: Error) => {
-      throw new CliError(`cannot reach the server at ${base} (${e.message}); set RC_API_URL, or DATABASE_URL`);
-    });
-    if (res.status !== 200) throw new CliError(`the server refused (HTTP ${res.status}): ${await res.text()}`);
-    report = { ...((await res.json()) as QcReport), coverage };
+    const res = await adminApi(cfg).call('GET', `/reports/qc?${q}`);
+    if (res.status !== 200) throw new CliError(`the server refused (HTTP ${res.status}): ${refusalText(res)}`);
+    report = { ...(res.body as QcReport), coverage };
   }
   mkdirSync(dir, { recursive: true });
   const base = join(dir, `qc-${month}`);

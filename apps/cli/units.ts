@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { loadConfig } from '@rescue/config';
 import { isUnitId } from '@rescue/contracts';
 import { closeDatabase, CredentialsRepository, Jt808TerminalsRepository, normaliseJt808Phone, openDatabase, provisionUnitCredentials, revokeUnitCredentials } from '@rescue/persistence';
+import { type AdminApi, adminApi, CliError } from './admin-api';
 import { generatePassword, hashPassword, MOSQUITTO_FILE_NAMES, type MosquittoFiles, mosquittoFiles, SERVICE_USERNAME, type ServiceEntry, type ServiceRole } from '@rescue/security';
 
-class CliError extends Error {}
 
 const USAGE = `usage: npm run units -- provision <unitId>       new MQTT credentials (rotates existing ones); the password is shown once
        npm run units -- provision <unitId> --jt808-phone <digits>
@@ -83,20 +83,8 @@ async function databaseBackend(databaseUrl: string): Promise<Backend & { repo: C
   };
 }
 
-function apiBackend(base: string, key: string | undefined): Backend {
-  const call = async (method: string, path: string, json?: unknown): Promise<{ status: number; body: any }> => {
-    let res: Response;
-    try {
-      const headers: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
-      if (json !== undefined) headers['content-type'] = 'application/json';
-      res = await fetch(`${base}${path}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
-    } catch (e) {
-      throw new CliError(`cannot reach the server at ${base} (${(e as Error).message}); is it running? set RC_API_URL, or DATABASE_URL for a database`);
-    }
-    const body: unknown = await res.json().catch(() => null);
-    if (res.status === 401 || res.status === 403) throw new CliError(`the server refused the request (HTTP ${res.status}): set RC_API_KEY to an admin key`);
-    return { status: res.status, body };
-  };
+function apiBackend(api: AdminApi): Backend {
+  const call = (method: string, path: string, json?: unknown) => api.call(method, path, json === undefined ? {} : { json });
   return {
     provision: async (unitId) => {
       const r = await call('POST', `/admin/units/${unitId}/credentials`);
@@ -203,10 +191,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const unitId = cmd === 'list' ? '' : unitArg(args[0]);
-  // The embedded demo keeps its admin key in DATA_DIR/admin-api-key: used when RC_API_KEY is not set.
-  const demoKey = join(cfg.dataDir, 'admin-api-key');
-  const key = process.env.RC_API_KEY ?? (existsSync(demoKey) ? readFileSync(demoKey, 'utf8').trim() : undefined);
-  const backend = cfg.databaseUrl ? await databaseBackend(cfg.databaseUrl) : apiBackend(process.env.RC_API_URL ?? `http://127.0.0.1:${cfg.httpPort}`, key);
+  const backend = cfg.databaseUrl ? await databaseBackend(cfg.databaseUrl) : apiBackend(adminApi(cfg));
   const jt808Phone = flag(args, '--jt808-phone');
   if (args.includes('--jt808-phone') && (!jt808Phone || !normaliseJt808Phone(jt808Phone))) {
     throw new CliError(`--jt808-phone ${jt808Phone ?? ''}: expected the terminal's phone number, 1-20 digits as in the frame header, not all zeros`);

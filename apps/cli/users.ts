@@ -3,13 +3,11 @@
 // People's accounts (issue #18). With DATABASE_URL on the database (production); without, on the running
 // embedded server through its admin API (RC_API_URL, RC_API_KEY), as `npm run units` does. Every change is
 // audited (actor system:cli on the database, the admin key's name through the API).
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { loadConfig } from '@rescue/config';
 import { AccountError, AccountsRepository, type AccountSummary, closeDatabase, openDatabase } from '@rescue/persistence';
+import { type AdminApi, adminApi, CliError, refusalText } from './admin-api';
 import { ACCOUNT_USERNAME, generateAccountPassword, hashAccountPassword, isRole, ROLES, type Role } from '@rescue/security';
 
-class CliError extends Error {}
 
 const USAGE = `usage: npm run users -- add <name> <role> [--centre C]   new account; its one-time password is shown once
        npm run users -- list                              accounts, roles, locked, disabled
@@ -62,20 +60,11 @@ async function databaseBackend(databaseUrl: string): Promise<Backend> {
   };
 }
 
-function apiBackend(base: string, key: string | undefined): Backend {
-  const call = async (method: string, path: string, body?: unknown): Promise<any> => {
-    let res: Response;
-    try {
-      const headers: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    } catch (e) {
-      throw new CliError(`cannot reach the server at ${base} (${(e as Error).message}); is it running? set RC_API_URL, or DATABASE_URL for a database`);
-    }
-    const data: any = await res.json().catch(() => null);
-    if (res.status === 401 || res.status === 403) throw new CliError(`the server refused the request (HTTP ${res.status}): set RC_API_KEY to an admin key`);
-    if (!res.ok) throw new CliError(`HTTP ${res.status}: ${data?.message ?? JSON.stringify(data)}`);
-    return data;
+function apiBackend(api: AdminApi): Backend {
+  const call = async (method: string, path: string, json?: unknown): Promise<any> => {
+    const r = await api.call(method, path, json === undefined ? {} : { json });
+    if (!r.ok) throw new CliError(`HTTP ${r.status}: ${refusalText(r)}`);
+    return r.body;
   };
   const u = (name: string) => `/admin/users/${encodeURIComponent(name)}`;
   return {
@@ -108,10 +97,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const cfg = loadConfig();
-  const demoKey = join(cfg.dataDir, 'admin-api-key');
-  const key = process.env.RC_API_KEY ?? (existsSync(demoKey) ? readFileSync(demoKey, 'utf8').trim() : undefined);
-  const scheme = cfg.tlsCertFile ? 'https' : 'http';
-  const backend = cfg.databaseUrl ? await databaseBackend(cfg.databaseUrl) : apiBackend(process.env.RC_API_URL ?? `${scheme}://127.0.0.1:${cfg.httpPort}`, key);
+  const backend = cfg.databaseUrl ? await databaseBackend(cfg.databaseUrl) : apiBackend(adminApi(cfg));
   try {
     if (cmd === 'add') {
       const name = nameArg(args[0]);

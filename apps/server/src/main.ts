@@ -10,6 +10,7 @@ import { loadApiKeys, type LoadedApiKeys } from './security/api-key-file';
 import { installHttpLimits } from './http-limits/http-limits';
 import { readTlsFiles, type TlsFiles } from './security/tls-files';
 import { securityHeaders } from './security/security-headers';
+import { boundShutdown } from './shutdown/bounded-close';
 import { DEMO_ADMIN_ACCOUNT, type DemoAdminAccount } from './accounts/accounts.module';
 
 async function bootstrap(): Promise<void> {
@@ -36,6 +37,8 @@ async function bootstrap(): Promise<void> {
   installHttpLimits(app, cfg, app.get(Registry), keys.ring);
   app.useLogger(app.get(PinoNestLogger));
   app.enableShutdownHooks();
+  // SSE streams and stalled clients must not hold a stopping server: all connections end after a grace.
+  boundShutdown(app.getHttpServer());
   const doc = new DocumentBuilder()
     .setTitle('rescue-circle API')
     .setDescription('Live fleet, track replay, health and metrics of the 120 EMS backend. MQTT contract: docs/asyncapi.yaml.')
