@@ -168,6 +168,19 @@ describe('dispatch on the embedded server (aedes + PGlite)', () => {
     expect(o1.demandSatisfaction.dispatched).toBe(o1.demandSatisfaction.requests - 1);
     const csv = await (await srv.api(`/indicators?from=${from}&to=${to}&format=csv`)).text();
     expect(csv.split('\n')[1]).toMatch(/^overall,/);
+    // Grouped: per unit, per day (Beijing) and per dispatcher; each group's tasks add up to the whole.
+    for (const by of ['unit', 'day', 'dispatcher', 'station']) {
+      const g = await json(await srv.api(`/indicators?from=${from}&to=${to}&by=${by}`));
+      expect(g.by).toBe(by);
+      expect(g.overall.tasks).toBe(o1.tasks);
+      expect(Object.values(g.groups as Record<string, { tasks: number }>).reduce((s, x) => s + x.tasks, 0)).toBe(o1.tasks);
+      if (by === 'day') for (const k of Object.keys(g.groups)) expect(k).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      if (by === 'station') expect(Array.isArray(g.ranking)).toBe(true);
+    }
+    const perUnit = await json(await srv.api(`/indicators?from=${from}&to=${to}&by=unit`));
+    expect(perUnit.groups['D-ALV'].departure3min).toMatchObject({ n: 1, within: 1 }); // A departed in 95 s
+    expect((await srv.api(`/indicators?from=${from}&to=${to}&by=shift`)).status).toBe(400);
+    expect((await (await srv.api(`/indicators?from=${from}&to=${to}&by=day&format=csv`)).text()).split('\n')[1]).toMatch(/^overall,/);
   });
 });
 

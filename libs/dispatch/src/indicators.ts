@@ -213,7 +213,8 @@ function voidTrips(served: TaskTimes[]): Indicators['voidTrips'] {
 }
 
 /** Groupings the centres report by (domain.md §4: stations and dispatchers ranked monthly). */
-export type IndicatorGrouping = 'station' | 'dispatcher' | 'unit' | 'day' | 'month';
+export const INDICATOR_GROUPINGS = ['station', 'dispatcher', 'unit', 'day', 'month'] as const;
+export type IndicatorGrouping = (typeof INDICATOR_GROUPINGS)[number];
 
 /** Calendar day or month of the call in the centre's time zone (Beijing, UTC+8, by default). */
 export function callDay(t: TaskTimes, utcOffsetH = 8): string | null {
@@ -305,4 +306,15 @@ function csvRow(scope: string, i: Indicators): string {
 
 export function indicatorsCsv(r: { overall: Indicators; byStation: Record<string, Indicators> }): string {
   return [CSV_COLUMNS.join(','), csvRow('overall', r.overall), ...Object.entries(r.byStation).map(([k, v]) => csvRow(k, v))].join('\n') + '\n';
+}
+
+/** GET /indicators?by=…: the whole period and each group (per station also ranked). */
+export function indicatorsGrouped(tasks: TaskTimes[], by: IndicatorGrouping, utcOffsetH = 8): { by: IndicatorGrouping; overall: Indicators; groups: Record<string, Indicators>; ranking?: StationRank[] } {
+  const groups = indicatorsBy(tasks, by, utcOffsetH);
+  return { by, overall: computeIndicators(tasks), groups, ...(by === 'station' ? { ranking: rankStations(groups) } : {}) };
+}
+
+/** The grouped indicators as CSV: the overall row, then one row per group (scope = the group's key). */
+export function indicatorsGroupedCsv(r: { overall: Indicators; groups: Record<string, Indicators> }): string {
+  return indicatorsCsv({ overall: r.overall, byStation: r.groups });
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from
 import { ApiConflictResponse, ApiOperation, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { BadInputError } from '@rescue/common';
-import { DispatchError, indicatorsByStation, indicatorsCsv, taskTimesOf } from '@rescue/dispatch';
+import { DispatchError, INDICATOR_GROUPINGS, type IndicatorGrouping, indicatorsByStation, indicatorsCsv, indicatorsGrouped, indicatorsGroupedCsv, taskTimesOf } from '@rescue/dispatch';
 import { AuditRepository, OrderRepository, type TaskOrderRow, TaskRepository, TaskRow } from '@rescue/persistence';
 import { CreateTaskDto, RecommendationRequestDto, TaskEventDto } from './dispatch.dto';
 import { checkTaskEvent, requestTime, toWgs84 } from './dispatch-input';
@@ -104,9 +104,10 @@ export class DispatchController {
   @ApiQuery({ name: 'to', required: true, description: 'ISO 8601, calls taken before' })
   @ApiQuery({ name: 'station', required: false })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+  @ApiQuery({ name: 'by', required: false, enum: INDICATOR_GROUPINGS, description: 'group by station (ranked), dispatcher, unit, day or month (Beijing time); without it: overall and byStation' })
   async indicators(
     @Query('from') from: unknown, @Query('to') to: unknown, @Query('station') station: unknown,
-    @Query('format') format: unknown, @Res({ passthrough: true }) res: Response,
+    @Query('format') format: unknown, @Res({ passthrough: true }) res: Response, @Query('by') by?: unknown,
   ) {
     if (!from || !to) throw new BadInputError('`from` and `to` are required (ISO 8601)');
     // A repeated parameter arrives as an array (?station=a&station=b): one value each, or a 400.
@@ -116,7 +117,16 @@ export class DispatchController {
     const b = requestTime('to', to, 0);
     if (a >= b) throw new BadInputError('`from` must be before `to`');
     if (format !== undefined && format !== 'json' && format !== 'csv') throw new BadInputError('`format` is json or csv');
+    if (by !== undefined && !(INDICATOR_GROUPINGS as readonly unknown[]).includes(by)) throw new BadInputError(`\`by\` is one of ${INDICATOR_GROUPINGS.join(', ')}`);
     const rows = await this.tasks.tasksBetween(a, b, stationId);
+    if (by !== undefined) {
+      const grouped = indicatorsGrouped(rows.map(taskTimesOf), by as IndicatorGrouping);
+      if (format === 'csv') {
+        res.type('text/csv');
+        return indicatorsGroupedCsv(grouped);
+      }
+      return { from: new Date(a).toISOString(), to: new Date(b).toISOString(), station: stationId, ...grouped };
+    }
     const result = indicatorsByStation(rows.map(taskTimesOf));
     if (format === 'csv') {
       res.type('text/csv');
