@@ -101,3 +101,9 @@ export function applyStatic(root = document) {
   if (b) b.textContent = lang === 'zh' ? 'EN' : '中文';
   document.title = `${t('title')} · rescue-circle`;
 }
+
+/** A view's own labels (zh first, en), kept beside its code (board.js, hospital.js); the dictionary's own keys win. */
+export function addLabels(zh, en) {
+  DICT.zh = { ...zh, ...DICT.zh };
+  DICT.en = { ...en, ...DICT.en };
+}

@@ -4,6 +4,8 @@ import { FleetView } from './fleet.js';
 import { DispatchView } from './dispatch.js';
 import { PlanningView } from './planning.js';
 import { IndicatorsView } from './indicators.js';
+import { BoardView } from './board.js';
+import { HospitalView } from './hospital.js';
 import { OrdersPanel } from './orders.js';
 import { AlarmsPanel } from './alarms.js';
 import { AccountsView } from './accounts.js';
@@ -19,6 +21,8 @@ async function main() {
   const statuses = await api('/console/statuses');
   setStatusLabelsZh(Object.fromEntries(statuses.statuses.map((s) => [s.status, s.zh])));
   const base = await createMap();
+  // A receiving hospital's key or account sees its own pre-arrival notices and nothing of the centre.
+  if ((await api('/auth/me')).role === 'hospital') return startHospital(base);
   const views = {};
   let current = 'fleet';
   const ctx = {
@@ -40,17 +44,33 @@ async function main() {
   views.planning = new PlanningView(ctx, document.getElementById('view-planning'));
   views.indicators = new IndicatorsView(ctx, document.getElementById('view-indicators'));
   views.accounts = new AccountsView(ctx, document.getElementById('view-accounts'), document.querySelector('#tabs button[data-view="accounts"]'));
+  views.board = new BoardView(ctx, document.getElementById('view-board'));
   for (const b of document.querySelectorAll('#tabs button')) b.addEventListener('click', () => ctx.showView(b.dataset.view));
   base.map.on('click', (ev) => {
     if (current === 'dispatch') views.dispatch.onMapClick(ev.latlng);
+    if (current === 'board') views.board.onMapClick(ev.latlng);
   });
   await views.fleet.start();
+  views.board.start();
   // On every view: terminal alarms and the orders sent down to the vehicles (issue 12).
   const panels = { alarms: new AlarmsPanel(ctx, document.getElementById('ops-alarms'), views.fleet), orders: new OrdersPanel(document.getElementById('ops-orders')) };
   await Promise.all([panels.alarms.start(), panels.orders.start()]);
   const initial = location.hash.slice(1);
   if (views[initial]) ctx.showView(initial);
   window.rc = { ctx, views, panels, ready: true };
+  document.body.dataset.ready = 'true';
+}
+
+/** The hospital's console: the map and its notices only (tabs and the centre's panels hidden). */
+async function startHospital(base) {
+  document.getElementById('tabs').hidden = true;
+  document.getElementById('ops')?.remove();
+  for (const s of document.querySelectorAll('.view')) s.classList.remove('active');
+  const section = document.getElementById('view-board');
+  section.classList.add('active');
+  const view = new HospitalView(base, section);
+  await view.start();
+  window.rc = { ctx: base, views: { hospital: view }, ready: true };
   document.body.dataset.ready = 'true';
 }
 
