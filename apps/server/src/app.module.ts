@@ -33,6 +33,7 @@ import { BackupModule } from './backup/backup.module';
 import { BoardModule } from './board/board.module';
 import { SimulatorModule } from './simulator/simulator.module';
 import { VALIDATION_OPTIONS } from './validation-options';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -60,6 +61,7 @@ import { VALIDATION_OPTIONS } from './validation-options';
     LearningModule,
     DispatchModule,
     BoardModule,
+    WebhooksModule,
     CoverageModule,
     RegistryModule,
     IngestModule,

@@ -136,6 +136,19 @@ export const CONFIG_KEYS = {
   dispatchStaleUnits: choice({ env: 'DISPATCH_STALE_UNITS', values: ['rank', 'exclude'], default: 'exclude', doc: 'stale units in recommendations below the top priority: ranked from their last position (age shown), or left out' }),
   orderRetryS: int({ env: 'ORDER_RETRY_S', default: 15, min: 1, max: 3600, unit: 's', doc: 'how often an unacknowledged dispatch order is sent again while its task is active' }),
 
+  // Events out (webhooks)
+  webhookPositionIntervalS: int({
+    env: 'WEBHOOK_POSITION_INTERVAL_S', default: 30, min: 0, max: DAY_S, unit: 's',
+    doc: "how often each unit's newest position goes out as `unit.position` (only while a subscriber wants it); 0: never",
+  }),
+  webhookTimeoutMs: int({ env: 'WEBHOOK_TIMEOUT_MS', default: 10_000, min: 100, max: 120_000, unit: 'ms', doc: 'time a subscriber has to answer one delivery (connect to response headers)' }),
+  webhookMaxConcurrency: int({ env: 'WEBHOOK_MAX_CONCURRENCY', default: 8, min: 1, max: 1000, unit: 'requests', doc: 'deliveries in flight across all subscribers (each subscriber has at most one)' }),
+  webhookRetryBaseMs: int({ env: 'WEBHOOK_RETRY_BASE_MS', default: 1000, min: 10, max: 3_600_000, unit: 'ms', doc: 'backoff after the first failure; the ceiling doubles per failure (full jitter)' }),
+  webhookRetryCapS: int({ env: 'WEBHOOK_RETRY_CAP_S', default: 600, min: 1, max: DAY_S, unit: 's', doc: 'longest wait between two attempts of one event' }),
+  webhookMaxAttempts: int({ env: 'WEBHOOK_MAX_ATTEMPTS', default: 20, min: 1, max: 10_000, unit: 'attempts', doc: 'failed attempts after which an event is dead-lettered for that subscriber (replayable)' }),
+  webhookMaxAgeS: int({ env: 'WEBHOOK_MAX_AGE_S', default: DAY_S, min: 1, max: 30 * DAY_S, unit: 's', doc: 'age after which a failing event is dead-lettered at its next failed attempt' }),
+  webhookRetentionDays: int({ env: 'WEBHOOK_RETENTION_DAYS', default: 7, min: 1, max: 3660, unit: 'days', doc: 'events kept in the outbox (the reach of a replay)' }),
+
   // Road engine
   osmExtract: text({ env: 'OSM_EXTRACT', default: DEFAULT_OSM_EXTRACT, doc: 'road network the road engine loads (.osm.pbf or .osm)' }),
   routingSnapMaxM: int({ env: 'ROUTING_SNAP_MAX_M', default: 500, min: 1, max: 100_000, unit: 'm', doc: 'a point farther than this from any drivable road is refused (`SNAP_TOO_FAR`)' }),

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { NotFoundError } from '@rescue/common';
 import { type DeliveryStore, EVENT_VERSION, type EventDraft, type EventType, type Lane, type StoredEvent } from '@rescue/webhooks';
 import { AuditRepository } from './audit.repository';
 import { type DbBigint, type DbTimestamp, execute, selectRow, selectRows, toIso, toMs, toMsOrNull } from './rows';
@@ -139,12 +140,6 @@ function toEvent(r: OutboxColumns): StoredEvent {
   };
 }
 
-export class WebhookError extends Error {
-  constructor(readonly code: 'WEBHOOK_NOT_FOUND', message: string) {
-    super(message);
-  }
-}
-
 /**
  * Webhook subscribers (admin API) and the durable delivery state of @rescue/webhooks' DeliveryWorker.
  * Admin changes are audited in their own transaction and bump `generation`, which fences the writes
@@ -241,9 +236,19 @@ export class WebhookRepository implements DeliveryStore {
   private async change(id: string, actor: string, action: string, detail: Record<string, unknown>, sql: string, params: unknown[]): Promise<void> {
     await this.db.transaction(async (m) => {
       const hit = await selectRows<{ id: string }>(m, sql, [id, ...params]);
-      if (hit.length === 0) throw new WebhookError('WEBHOOK_NOT_FOUND', `no webhook subscriber ${id}`);
+      if (hit.length === 0) throw new NotFoundError(`no webhook subscriber ${id}`, { id });
       await this.auditTrail.append({ actor, action, subject: `webhook:${id}`, detail }, m);
     });
+  }
+
+  /** Whether a subscriber that is not paused asks for events of this type. */
+  async wants(type: string): Promise<boolean> {
+    const r = await selectRow<{ yes: boolean }>(
+      this.db,
+      `SELECT EXISTS (SELECT 1 FROM webhook_subscribers WHERE NOT paused AND (events @> ARRAY['*'] OR $1 = ANY(events))) AS yes`,
+      [type],
+    );
+    return r?.yes === true;
   }
 
   // --- DeliveryStore -------------------------------------------------------------------------------

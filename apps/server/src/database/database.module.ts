@@ -2,7 +2,7 @@ import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '@rescue/config';
-import { AuditRepository, closeDatabase, FleetRepository, IngestRepository, openDatabase, pgliteDirFor, StorageInfo } from '@rescue/persistence';
+import { AuditRepository, closeDatabase, FleetRepository, IngestRepository, openDatabase, pgliteDirFor, StorageInfo, WebhookOutbox } from '@rescue/persistence';
 import { APP_CONFIG } from '../config.module';
 import { ROOT_LOGGER } from '../logging/root-logger';
 
@@ -39,8 +39,10 @@ type Opened = { dataSource: DataSource; info: StorageInfo };
     { provide: IngestRepository, inject: [DataSource], useFactory: (ds: DataSource) => new IngestRepository(ds) },
     { provide: FleetRepository, inject: [DataSource], useFactory: (ds: DataSource) => new FleetRepository(ds) },
     { provide: AuditRepository, inject: [DataSource], useFactory: (ds: DataSource) => new AuditRepository(ds) },
+    // one outbox per process: appends anywhere wake the one delivery worker
+    { provide: WebhookOutbox, inject: [DataSource], useFactory: (ds: DataSource) => new WebhookOutbox(ds) },
   ],
-  exports: [DataSource, STORAGE_INFO, IngestRepository, FleetRepository, AuditRepository],
+  exports: [DataSource, STORAGE_INFO, IngestRepository, FleetRepository, AuditRepository, WebhookOutbox],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DataSource) private readonly ds: DataSource) {}

@@ -1,7 +1,7 @@
 import { Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { OrderRepository, TaskRepository } from '@rescue/persistence';
+import { OrderRepository, TaskRepository, WebhookOutbox } from '@rescue/persistence';
 import { FleetModule } from '../fleet/fleet.module';
 import { ROOT_LOGGER } from '../logging/root-logger';
 import { RoutingModule } from '../routing/routing.module';
@@ -15,7 +15,7 @@ import { TaskLifecycleService } from './task-lifecycle.service';
   imports: [FleetModule, RoutingModule],
   controllers: [DispatchController],
   providers: [
-    { provide: TaskRepository, inject: [DataSource], useFactory: (ds: DataSource) => new TaskRepository(ds) },
+    { provide: TaskRepository, inject: [DataSource, WebhookOutbox], useFactory: (ds: DataSource, outbox: WebhookOutbox) => new TaskRepository(ds, outbox) },
     { provide: OrderRepository, inject: [DataSource], useFactory: (ds: DataSource) => new OrderRepository(ds) },
     TaskLifecycleService,
     RecommendationService,
