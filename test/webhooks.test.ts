@@ -164,7 +164,9 @@ describe('webhook delivery (embedded server, real HTTP receivers)', () => {
     const task = await json<{ id: string }>(await post(srv!, '/tasks', { unitId: 'WH-1', location: INCIDENT, priority: 1 }));
     await json(await post(srv!, `/tasks/${task.id}/events`, { status: 'en_route' }));
     await json(await post(srv!, `/tasks/${task.id}/events`, { status: 'aborted', reason: '患者已自行就医' }));
-    await until('the unit\'s events', () => platform.got.some((g) => g.type === 'task.aborted') && platform.got.some((g) => g.type === 'unit.position'), 20_000);
+    // the abort's last event (same transaction, after task.aborted) and a sampled position
+    await until('the unit\'s events', () => platform.got.some((g) => g.type === 'unit.status_changed' && g.data.to === 'aborted')
+      && platform.got.some((g) => g.type === 'unit.position'), 20_000);
     const ofTask = platform.got.filter((g) => g.subject === `task:${task.id}`).map((g) => `${g.type}${g.data.to ? `:${g.data.to}` : ''}`);
     expect(ofTask).toEqual(['task.created', 'task.assigned', 'task.status_changed:en_route', 'task.status_changed:aborted', 'task.aborted']);
     expect(platform.got.filter((g) => g.subject === 'unit:WH-1' && g.type === 'unit.status_changed').map((g) => g.data.to))

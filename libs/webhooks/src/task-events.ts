@@ -67,6 +67,28 @@ function unitStatusEvent(c: StatusChange): EventDraft {
   };
 }
 
+export interface HospitalChoice {
+  taskId: string;
+  hospitalId: string;
+  hospitalName: string;
+  unitId: string | null;
+  /** Road ETA of the unit to the hospital when chosen, seconds (null: unknown). */
+  etaS: number | null;
+  /** When it was chosen (ms). */
+  ts: number;
+}
+
+/**
+ * task.hospital_assigned, for the task board to emit in the transaction that stores the choice:
+ * `await tx.emit(hospitalAssignedEvent({ taskId, hospitalId, hospitalName, unitId, etaS, ts: now }))`.
+ */
+export function hospitalAssignedEvent(h: HospitalChoice): EventDraft {
+  return {
+    type: 'task.hospital_assigned', subject: `task:${h.taskId}`, occurredAt: h.ts,
+    data: { taskId: h.taskId, hospitalId: h.hospitalId, hospitalName: h.hospitalName, unitId: h.unitId, etaS: h.etaS, ts: iso(h.ts) },
+  };
+}
+
 export interface PositionSample {
   unitId: string;
   ts: number;
