@@ -15,6 +15,8 @@ const DAY_MS = 86_400_000;
 export class WebhookDelivery {
   private readonly worker: DeliveryWorker;
   private readonly sampler = new PositionSampler();
+  /** The first sample only records what is known (see samplePositions). */
+  private baselined = false;
   private timers: NodeJS.Timeout[] = [];
 
   constructor(
@@ -80,12 +82,19 @@ export class WebhookDelivery {
   }
 
   private async samplePositions(): Promise<void> {
-    if (!(await this.repo.wants('unit.position'))) return;
     const samples = [];
     for (const u of this.fleet.inOrder()) {
       if (!u.lastFix) continue;
       samples.push({ unitId: u.unitId, ts: u.lastFix.ts, lat: u.lastFix.lat, lon: u.lastFix.lon, speedKmh: u.lastFix.speedKmh, headingDeg: u.lastFix.headingDeg, status: u.status, taskId: u.taskId });
     }
+    if (!this.baselined) {
+      // The fixes known at start-up went out before the restart (or predate every subscriber): a unit's
+      // position goes out again with its next fix, not as a second event for the same one.
+      this.sampler.sample(samples);
+      this.baselined = true;
+      return;
+    }
+    if (!(await this.repo.wants('unit.position'))) return;
     await this.outbox.appendNow(this.sampler.sample(samples));
   }
 
