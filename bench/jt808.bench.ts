@@ -100,6 +100,14 @@ async function main(): Promise<void> {
   // phase ends is a backlog (its terminals got no 0x8001 and would resend), reported apart.
   out(`paced: ${p.sent} fixes sent in ${p.seconds.toFixed(0)} s (${(p.sent / CFG.seconds).toFixed(0)} fixes/s), ${p.acked} acknowledged (0x8001), ${stored} stored; lost (acknowledged, not stored) ${Math.max(0, p.acked - stored)}; not yet stored at the end (no 0x8001, backlog) ${p.sent - stored}; duplicated rows ${dup.d}; ${p.disconnected} terminals disconnected`);
   out(`paced: frame → committed (0x8001) p50 ${ms(p.latency.p50)}, p99 ${ms(p.latency.p99)}, max ${ms(p.latency.max)}`);
+  // The flat-out phase must not run on the paced phase's backlog (its figure would be the backlog's).
+  const drainFrom = Date.now();
+  let drained = stored;
+  while (drained < p.sent && Date.now() - drainFrom < 180_000) {
+    await sleep(500);
+    drained = (await count(stack, 'J%')) - rowsBefore;
+  }
+  out(`paced: backlog ${drained >= p.sent ? 'drained' : 'NOT drained'} ${((Date.now() - drainFrom) / 1000).toFixed(1)} s after the phase: ${drained}/${p.sent} stored`);
 
   // (3) flat out: JT/T 808, then the MQTT pipeline with the same number of fixes
   fleet.send({ type: 'exit' });
