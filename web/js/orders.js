@@ -48,7 +48,7 @@ export class OrdersPanel {
       const s = this.stateOf(o);
       const retries = Math.max(0, o.attempts - 1);
       return `<tr data-task="${esc(o.taskId)}" data-order-state="${s.key}" class="order-${s.key}">
-        <td>${esc(o.taskId)}</td><td>${esc(o.unitId)}</td><td>${esc(s.text)}</td>
+        <td title="${esc(o.taskId)}">${esc(o.taskId.slice(0, 8))}</td><td>${esc(o.unitId)}</td><td>${esc(s.text)}</td>
         <td class="num">${retries}</td><td>${esc(time(o.state === 'acknowledged' ? o.acknowledgedAt : o.lastSentAt))}</td></tr>`;
     });
     this.el.innerHTML = `
