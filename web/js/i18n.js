@@ -2,7 +2,7 @@
 // (UNIT_STATUS_LABELS_ZH in libs/contracts) so the console never disagrees with the terminals.
 const DICT = {
   zh: {
-    title: '120 调度台', 'tab.fleet': '车队', 'tab.dispatch': '调度', 'tab.planning': '规划', 'tab.indicators': '指标', 'tab.accounts': '账号',
+    title: '120 调度台', 'tab.fleet': '车队', 'tab.dispatch': '调度', 'tab.planning': '规划', 'tab.indicators': '指标', 'tab.registry': '登记', 'tab.accounts': '账号',
     onlineTiles: '在线底图 (OSM)', 'conn.open': '实时连接', 'conn.connecting': '连接中…', 'conn.error': '连接中断，重连中…',
     units: '车辆', unit: '车辆', name: '名称', station: '站点', status: '状态', task: '任务', fixAge: '定位时效', speed: '速度',
     online: '在线', offline: '离线', stale: '定位过期', yes: '是', no: '否', none: '无', legend: '图例', selectUnit: '点击地图或列表中的车辆查看详情。',
@@ -27,7 +27,7 @@ const DICT = {
     'order.times': '次', 'order.retries': '重发', 'order.at': '时间', 'order.by.terminal': '车载终端', 'order.by.dispatcher': '调度员',
   },
   en: {
-    title: '120 Dispatch Console', 'tab.fleet': 'Fleet', 'tab.dispatch': 'Dispatch', 'tab.planning': 'Planning', 'tab.indicators': 'Indicators', 'tab.accounts': 'Accounts',
+    title: '120 Dispatch Console', 'tab.fleet': 'Fleet', 'tab.dispatch': 'Dispatch', 'tab.planning': 'Planning', 'tab.indicators': 'Indicators', 'tab.registry': 'Registry', 'tab.accounts': 'Accounts',
     onlineTiles: 'Online tiles (OSM)', 'conn.open': 'Live', 'conn.connecting': 'Connecting…', 'conn.error': 'Disconnected, retrying…',
     units: 'Units', unit: 'Unit', name: 'Name', station: 'Station', status: 'Status', task: 'Task', fixAge: 'Fix age', speed: 'Speed',
     online: 'Online', offline: 'offline', stale: 'stale', yes: 'yes', no: 'no', none: 'none', legend: 'Legend', selectUnit: 'Click a unit on the map or in the list.',

@@ -9,6 +9,7 @@ import { HospitalView } from './hospital.js';
 import { OrdersPanel } from './orders.js';
 import { AlarmsPanel } from './alarms.js';
 import { AccountsView } from './accounts.js';
+import { RegistryView } from './registry.js';
 import { api, ensureKey, takeKeyFromUrl } from './util.js';
 
 /** Boot: labels, map with the offline basemap, then the four views; `window.rc` is for tests and debugging. */
@@ -33,7 +34,7 @@ async function main() {
       current = name;
       for (const b of document.querySelectorAll('#tabs button')) b.classList.toggle('active', b.dataset.view === name);
       for (const s of document.querySelectorAll('.view')) s.classList.toggle('active', s.id === `view-${name}`);
-      document.getElementById('panel').classList.toggle('wide', name === 'indicators' || name === 'accounts');
+      document.getElementById('panel').classList.toggle('wide', name === 'indicators' || name === 'accounts' || name === 'registry');
       base.map.invalidateSize();
       views[name].activate?.();
       history.replaceState(null, '', `#${name}`);
@@ -43,6 +44,7 @@ async function main() {
   views.dispatch = new DispatchView(ctx, document.getElementById('view-dispatch'), views.fleet);
   views.planning = new PlanningView(ctx, document.getElementById('view-planning'));
   views.indicators = new IndicatorsView(ctx, document.getElementById('view-indicators'));
+  views.registry = new RegistryView(ctx, document.getElementById('view-registry'));
   views.accounts = new AccountsView(ctx, document.getElementById('view-accounts'), document.querySelector('#tabs button[data-view="accounts"]'));
   views.board = new BoardView(ctx, document.getElementById('view-board'));
   for (const b of document.querySelectorAll('#tabs button')) b.addEventListener('click', () => ctx.showView(b.dataset.view));

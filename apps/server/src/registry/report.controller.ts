@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
@@ -20,7 +20,7 @@ export class ReportController {
   @ApiQuery({ name: 'format', enum: ['xlsx', 'html', 'json'], required: false })
   @ApiQuery({ name: 'population', required: false, description: 'people served, for the 1-per-30,000 fleet ratio' })
   @ApiQuery({ name: 'jurisdiction', enum: ['city', 'county'], required: false })
-  async qc(@Query() q: Record<string, unknown>, @Res({ passthrough: true }) res: Response): Promise<QcReport | string | Buffer> {
+  async qc(@Query() q: Record<string, unknown>, @Res({ passthrough: true }) res: Response): Promise<QcReport | string | StreamableFile> {
     const month = typeof q['month'] === 'string' ? q['month'] : '';
     try {
       monthRange(month);
@@ -42,6 +42,7 @@ export class ReportController {
       return qcReportHtml(report);
     }
     res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    return qcReportXlsx(report);
+    // A Buffer returned as is would be sent as JSON ({"type":"Buffer",…}): Nest sends bytes from a StreamableFile.
+    return new StreamableFile(await qcReportXlsx(report));
   }
 }
