@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { AuditRepository, closeDatabase, openDatabase, TaskRepository, WebhookOutbox, WebhookRepository } from '@rescue/persistence';
+import { AuditRepository, closeDatabase, DeliveryLeadership, openDatabase, TaskRepository, WebhookOutbox, WebhookRepository } from '@rescue/persistence';
 import type { EventDraft } from '@rescue/webhooks';
 import { scratchPglite, scratchPostgres } from './support/databases';
 import { describeNeeding, needPostgres } from './support/needs';
@@ -63,6 +63,17 @@ function outboxContract(open: () => Promise<{ ds: DataSource; done: () => Promis
     await Promise.all([first, second]);
     const subjects = (await seqsOf()).map((r) => r.subject);
     expect(subjects.slice(-2)).toEqual(['task:T-3', 'task:T-4']);
+  });
+
+  if (concurrentWriters) it('lets one server deliver at a time: the second takes over when the first lets go', async () => {
+    const a = new DeliveryLeadership(ds);
+    const b = new DeliveryLeadership(ds);
+    expect(await a.tryLead()).toBe(true);
+    expect(await b.tryLead()).toBe(false);
+    await a.release();
+    expect(await b.tryLead()).toBe(true);
+    expect(await a.tryLead()).toBe(false);
+    await b.release();
   });
 
   it('a new subscriber starts after the head; its lane walks the outbox by type; writes are fenced by generation', async () => {

@@ -1,13 +1,56 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import { NotFoundError } from '@rescue/common';
 import { type DeliveryStore, EVENT_VERSION, type EventDraft, type EventType, type Lane, type StoredEvent } from '@rescue/webhooks';
 import { AuditRepository } from './audit.repository';
 import { type DbBigint, type DbTimestamp, execute, selectRow, selectRows, toIso, toMs, toMsOrNull } from './rows';
 import type { Queryable } from './timescale';
 
-/** Key of the transaction-scoped advisory lock that orders outbox appends ('outbox' in ASCII-ish). */
+/** Key of the transaction-scoped advisory lock that orders outbox appends ('outbox' in ASCII). */
 const OUTBOX_LOCK = 0x6f7574626f78;
+/** Key of the session advisory lock held by the one process that delivers ('whdlvr'). */
+const DELIVERY_LOCK = 0x7768646c7672;
+
+/**
+ * Which process delivers webhooks when several servers share one PostgreSQL: the one holding a session
+ * advisory lock on a connection of its own (kept until release() or the connection ends; then another
+ * takes over at its next try). Two deliverers would break the order per subscriber. The embedded PGlite
+ * belongs to one process and has one connection, so there it is not needed (and would hold that connection).
+ */
+export class DeliveryLeadership {
+  private runner: QueryRunner | null = null;
+
+  constructor(private readonly db: DataSource) {}
+
+  get leading(): boolean {
+    return this.runner !== null;
+  }
+
+  async tryLead(): Promise<boolean> {
+    if (this.runner) return true;
+    const runner = this.db.createQueryRunner();
+    try {
+      await runner.connect();
+      const rows = (await runner.query(`SELECT pg_try_advisory_lock($1) AS ok`, [DELIVERY_LOCK])) as Array<{ ok: boolean }>;
+      if (rows[0]?.ok === true) {
+        this.runner = runner;
+        return true;
+      }
+    } catch {
+      /* not now: the database is away; the caller tries again */
+    }
+    await runner.release().catch(() => undefined);
+    return false;
+  }
+
+  async release(): Promise<void> {
+    const r = this.runner;
+    this.runner = null;
+    if (!r) return;
+    await r.query(`SELECT pg_advisory_unlock($1)`, [DELIVERY_LOCK]).catch(() => undefined);
+    await r.release().catch(() => undefined);
+  }
+}
 
 /**
  * The transactional outbox of events out (webhooks). How to publish an event:

@@ -2,10 +2,12 @@ import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { AppConfig } from '@rescue/config';
 import type { LiveFleet } from '@rescue/fleet';
-import type { WebhookOutbox, WebhookRepository } from '@rescue/persistence';
+import type { DeliveryLeadership, WebhookOutbox, WebhookRepository } from '@rescue/persistence';
 import { DeliveryWorker, type Post, PositionSampler } from '@rescue/webhooks';
 
 const PRUNE_EVERY_MS = 3_600_000;
+/** How often a server that does not deliver (another holds the lock) tries to take over. */
+const LEAD_RETRY_MS = 10_000;
 const DAY_MS = 86_400_000;
 
 /**
@@ -27,6 +29,8 @@ export class WebhookDelivery {
     registry: Registry,
     private readonly log: Logger,
     post: Post,
+    /** null: this process is the only one (embedded PGlite). */
+    private readonly leadership: DeliveryLeadership | null,
   ) {
     const results = new Counter({ name: 'rc_webhook_attempts_total', help: 'Webhook delivery attempts by result (delivered, failed, dead)', labelNames: ['result'], registers: [registry] });
     const latency = new Histogram({
@@ -50,7 +54,20 @@ export class WebhookDelivery {
     outbox.onCommitted(() => this.worker.wake());
   }
 
-  start(): void {
+  async start(): Promise<void> {
+    if (!this.leadership || (await this.leadership.tryLead())) {
+      this.lead();
+      return;
+    }
+    this.log.info({ retryS: LEAD_RETRY_MS / 1000 }, 'another server delivers webhooks; standing by');
+    this.every(LEAD_RETRY_MS, async () => {
+      if (this.leadership!.leading || !(await this.leadership!.tryLead())) return;
+      this.log.info('taking over webhook delivery');
+      this.lead();
+    });
+  }
+
+  private lead(): void {
     this.worker.start();
     if (this.cfg.webhookPositionIntervalS > 0) {
       this.every(this.cfg.webhookPositionIntervalS * 1000, () => this.samplePositions());
@@ -63,6 +80,7 @@ export class WebhookDelivery {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     await this.worker.stop();
+    await this.leadership?.release();
   }
 
   /** An admin change (new subscriber, resume, replay): look now. */

@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '@rescue/config';
 import { LiveFleet } from '@rescue/fleet';
-import { WebhookOutbox, WebhookRepository } from '@rescue/persistence';
+import { DeliveryLeadership, WebhookOutbox, WebhookRepository } from '@rescue/persistence';
 import { APP_CONFIG } from '../config.module';
 import { FleetModule } from '../fleet/fleet.module';
 import { ROOT_LOGGER } from '../logging/root-logger';
@@ -20,17 +20,18 @@ import { WebhooksController } from './webhooks.controller';
     { provide: WebhookRepository, inject: [DataSource], useFactory: (ds: DataSource) => new WebhookRepository(ds) },
     {
       provide: WebhookDelivery,
-      inject: [WebhookRepository, WebhookOutbox, LiveFleet, APP_CONFIG, Registry, ROOT_LOGGER],
-      useFactory: (repo: WebhookRepository, outbox: WebhookOutbox, fleet: LiveFleet, cfg: AppConfig, registry: Registry, root: Logger) =>
-        new WebhookDelivery(repo, outbox, fleet, cfg, registry, root.child({ module: 'webhooks' }), fetchPost),
+      inject: [WebhookRepository, WebhookOutbox, LiveFleet, APP_CONFIG, Registry, ROOT_LOGGER, DataSource],
+      useFactory: (repo: WebhookRepository, outbox: WebhookOutbox, fleet: LiveFleet, cfg: AppConfig, registry: Registry, root: Logger, ds: DataSource) =>
+        // several servers may share a real PostgreSQL: one of them delivers
+        new WebhookDelivery(repo, outbox, fleet, cfg, registry, root.child({ module: 'webhooks' }), fetchPost, cfg.databaseUrl ? new DeliveryLeadership(ds) : null),
     },
   ],
 })
 export class WebhooksModule implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(@Inject(WebhookDelivery) private readonly delivery: WebhookDelivery) {}
 
-  onApplicationBootstrap(): void {
-    this.delivery.start();
+  async onApplicationBootstrap(): Promise<void> {
+    await this.delivery.start();
   }
 
   async onModuleDestroy(): Promise<void> {
