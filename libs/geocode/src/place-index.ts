@@ -21,6 +21,8 @@ const NEAR_GAIN = 4;
 const MIN_SHARE = 0.1;
 /** A fuzzy hit must hold this share of the query's CJK characters (2 of 2, 2 of 3, 3 of 4). */
 const MIN_CJK_COVER = 0.6;
+/** Candidates judged on how their name matched, best text scores first. */
+const MAX_CANDIDATES = 400;
 /** Same name within this distance: one place drawn twice (a hospital's node and its building). */
 const SAME_PLACE_M = 250;
 
@@ -95,7 +97,10 @@ export class PlaceIndex {
     return this.features.map((f, id) => {
       const t = terms(f.names.join(' | '));
       const a = f.address ? queryTerms(f.address) : [];
-      const c = f.context ? queryTerms(f.context) : [];
+      // Context by pairs and words only: its single characters (市, 区, 镇) are in thousands of contexts
+      // and would make every Chinese query touch every document.
+      const ct = f.context ? terms(f.context) : null;
+      const c = ct ? [...ct.bi, ...ct.word] : [];
       return { id, bi: t.bi.join(' '), uni: t.uni.join(' '), word: t.word.join(' '), addr: a.join(' '), area: c.join(' ') };
     });
   }
@@ -134,7 +139,8 @@ export class PlaceIndex {
     if (results.length === 0) return [];
     const qChars = [...new Set(terms(query).uni)];
     const hits: PlaceHit[] = [];
-    for (const r of results) {
+    // MiniSearch sorts by its score; the match factor (≤ 4×) cannot lift a hit from beyond the first few hundred.
+    for (const r of results.length > MAX_CANDIDATES ? results.slice(0, MAX_CANDIDATES) : results) {
       const id = r.id as number;
       const match = this.matchOf(id, q);
       // A Chinese name typed with a wrong character: favour names holding more of the typed
