@@ -5,15 +5,8 @@ import { numberArrayLiteral, textArrayLiteral } from './pg-array-literal';
 
 const BATCH = 5000;
 
-interface PopulationColumns {
-  id: string;
-  kind: 'area' | 'cell';
-  name: string | null;
-  population: number;
-  lat: number;
-  lon: number;
-  geometry: PopulationRow['geometry'] | string | null;
-}
+/** A row as the driver gives it: jsonb may come back as text (PGlite). */
+type PopulationColumns = Omit<PopulationRow, 'geometry'> & { geometry: PopulationRow['geometry'] | string | null };
 
 /** The stored population (table population_units): replaced whole by an import, read whole by coverage. */
 export class PopulationRepository {
