@@ -1,6 +1,8 @@
 import type { DataSource } from 'typeorm';
+import type { EventDraft } from '@rescue/webhooks';
 import { AuditRepository } from './audit.repository';
 import { DbTimestamp, execute, selectRow, selectRows, toIso, toMs, toMsOrNull } from './rows';
+import { WebhookOutbox } from './webhooks.repository';
 
 export type CallState = 'pending' | 'dispatched' | 'closed' | 'unserved';
 
@@ -118,7 +120,11 @@ export interface DemoHospitalRecord {
 export class CallRepository {
   private readonly audit: AuditRepository;
 
-  constructor(private readonly db: DataSource) {
+  /** `outbox`: the server's one instance, so appends wake its delivery worker (a fresh one otherwise). */
+  constructor(
+    private readonly db: DataSource,
+    private readonly outbox: WebhookOutbox = new WebhookOutbox(db),
+  ) {
     this.audit = new AuditRepository(db);
   }
 
@@ -158,10 +164,10 @@ export class CallRepository {
   /**
    * Closes a pending call that no unit will serve (未派车), with the reason: the call is `unserved` and
    * an unserved task records it for the indicators (demand satisfaction). Null if the call is not
-   * pending (the caller says why).
+   * pending (the caller says why). `events`: what goes out by webhook for it, in the same transaction.
    */
-  async closeUnserved(callId: string, reason: string, at: number, taskId: string, actor: string): Promise<CallRow | null> {
-    return this.db.transaction(async (m) => {
+  async closeUnserved(callId: string, reason: string, at: number, taskId: string, actor: string, events: (call: CallRow) => EventDraft[] = () => []): Promise<CallRow | null> {
+    const closed = await this.db.transaction(async (m) => {
       const r = await selectRow<CallColumns>(m, `SELECT ${CALL_COLUMNS} FROM calls WHERE id = $1 FOR UPDATE`, [callId]);
       if (!r || r.state !== 'pending') return null;
       const c = toCall(r);
@@ -175,8 +181,12 @@ export class CallRepository {
           toIso(c.answeredAt), c.ringAt === null ? null : toIso(c.ringAt), c.dispatcher, reason, toIso(at), callId],
       );
       await this.audit.append({ actor, action: 'call.unserved', subject: `call:${callId}`, detail: { reason, taskId } }, m);
-      return { ...c, state: 'unserved', closeReason: reason, closedAt: at };
+      const out: CallRow = { ...c, state: 'unserved', closeReason: reason, closedAt: at };
+      await this.outbox.append(m, events(out));
+      return out;
     });
+    if (closed) this.outbox.committed();
+    return closed;
   }
 
   /** Every active task with its call and hospital, for the board. */
@@ -207,14 +217,20 @@ export class CallRepository {
    * The receiving hospital of an active task (its name also goes to destination_hospital, which the
    * QC report reads). Null when the task is not active.
    */
-  async chooseHospital(taskId: string, hospital: { id: string; name: string }, at: number, actor: string): Promise<{ previous: string | null } | null> {
-    return this.db.transaction(async (m) => {
-      const r = await selectRow<{ state: string; hospital_id: string | null }>(m, `SELECT state, hospital_id FROM tasks WHERE id = $1 FOR UPDATE`, [taskId]);
+  async chooseHospital(
+    taskId: string, hospital: { id: string; name: string }, at: number, actor: string,
+    events: (t: { unitId: string | null; previous: string | null }) => EventDraft[] = () => [],
+  ): Promise<{ previous: string | null } | null> {
+    const r = await this.db.transaction(async (m) => {
+      const r = await selectRow<{ state: string; hospital_id: string | null; unit_id: string | null }>(m, `SELECT state, hospital_id, unit_id FROM tasks WHERE id = $1 FOR UPDATE`, [taskId]);
       if (!r || r.state !== 'active') return null;
       await execute(m, `UPDATE tasks SET hospital_id = $2, destination_hospital = $3, hospital_chosen_at = $4 WHERE id = $1`, [taskId, hospital.id, hospital.name, toIso(at)]);
       await this.audit.append({ actor, action: 'task.hospital', subject: `task:${taskId}`, detail: { hospitalId: hospital.id, previous: r.hospital_id } }, m);
+      await this.outbox.append(m, events({ unitId: r.unit_id, previous: r.hospital_id }));
       return { previous: r.hospital_id };
     });
+    if (r) this.outbox.committed();
+    return r;
   }
 
   async hospitalOf(principal: string): Promise<string | null> {

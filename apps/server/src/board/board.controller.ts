@@ -72,7 +72,12 @@ export class BoardController {
     const hospitals = (await this.registry.list('hospitals')) as HospitalRecord[];
     const h = hospitals.find((x) => x.id === body.hospitalId);
     if (!h) throw new DispatchError('HOSPITAL_NOT_FOUND', `unknown hospital ${body.hospitalId}`);
-    const r = await this.calls.chooseHospital(id, h, Date.now(), auditActor(caller));
+    const now = Date.now();
+    // Out by webhook in the same transaction (a hospital's receiver filters on hospitalId).
+    const r = await this.calls.chooseHospital(id, h, now, auditActor(caller), (t) => [{
+      type: 'task.hospital_assigned', subject: `task:${id}`, occurredAt: now,
+      data: { taskId: id, unitId: t.unitId, hospitalId: h.id, hospitalName: h.name, previousHospitalId: t.previous },
+    }]);
     if (!r) {
       const task = await this.tasks.task(id);
       if (!task) throw new DispatchError('TASK_NOT_FOUND', `unknown task ${id}`);

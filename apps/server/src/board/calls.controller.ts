@@ -3,6 +3,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/co
 import { ApiConflictResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BadInputError } from '@rescue/common';
 import { DispatchError } from '@rescue/dispatch';
+import { newTaskEvents } from '@rescue/webhooks';
 import { AuditRepository, CallRepository, type CallRow, type TaskRow } from '@rescue/persistence';
 import { requestTime, toWgs84 } from '../dispatch/dispatch-input';
 import { TaskLifecycleService } from '../dispatch/task-lifecycle.service';
@@ -79,7 +80,13 @@ export class CallsController {
   async close(@Param('id') id: string, @Body() body: CloseCallDto, @Caller() caller: ApiCaller): Promise<CallRow> {
     const reason = body.reason.trim();
     if (!reason) throw new BadInputError('closing a call without a unit needs a reason');
-    const closed = await this.calls.closeUnserved(id, reason, Date.now(), `T-${randomUUID()}`, auditActor(caller));
+    const now = Date.now();
+    const taskId = `T-${randomUUID()}`;
+    // Out by webhook with the close: the request that went unserved, as a task.created without a unit.
+    const closed = await this.calls.closeUnserved(id, reason, now, taskId, auditActor(caller), (c) => newTaskEvents({
+      id: taskId, unitId: null, stationId: null, state: 'unserved', priority: c.priority, emergency: true, incident: c.location,
+      requiredCapabilities: c.requiredCapabilities, callTakenAt: c.answeredAt, orderReceivedAt: null,
+    }, null, now));
     if (!closed) {
       const call = await this.calls.get(id);
       if (!call) throw new DispatchError('CALL_NOT_FOUND', `unknown call ${id}`);
