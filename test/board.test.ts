@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { haversineM } from '@rescue/common';
 import { type ServerProcess, startServer } from './support/server-process';
 import { connectTerminals, type Terminals } from './support/terminals';
@@ -31,6 +33,16 @@ const json = async <T = any>(res: Response): Promise<T> => (await res.json()) as
 describe('calls, task board and receiving hospital (embedded)', () => {
   let srv: ServerProcess;
   let terminals: Terminals;
+  /** A real webhook receiver on 127.0.0.1: the events the board sends out. */
+  let receiver: Server;
+  const received: any[] = [];
+  const receivedOf = async (pred: (e: any) => boolean) => {
+    for (const until = Date.now() + 20_000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+      const e = received.find(pred);
+      if (e) return e;
+    }
+    throw new Error(`no such event: ${JSON.stringify(received.map((e) => e.type))}`);
+  };
   const send = (path: string, body: unknown, method = 'POST', role: 'dispatcher' | 'admin' | 'hospital' | 'viewer' = 'dispatcher') =>
     srv.api(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, role);
 
@@ -51,11 +63,25 @@ describe('calls, task board and receiving hospital (embedded)', () => {
     }
     const imp = await srv.api('/admin/import/hospitals?format=csv', { method: 'POST', body: HOSPITALS_CSV });
     expect(imp.status).toBe(200);
+    receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        received.push(JSON.parse(body));
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+    const hook = await send('/admin/webhooks', {
+      url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/events`, events: ['task.created', 'task.hospital_assigned'], secret: 'board-test-secret-0123456789abcdef',
+    }, 'POST', 'admin');
+    expect(hook.status).toBe(201);
   });
 
   afterAll(async () => {
     await terminals?.endAsync();
     await srv?.stop();
+    await new Promise((r) => receiver?.close(r));
   });
 
   let callBd09: any;
@@ -71,8 +97,9 @@ describe('calls, task board and receiving hospital (embedded)', () => {
     expect(callBd09.location).toMatchObject({ crs: 'BD09', inputLat: SCENE_BD09.lat, inputLon: SCENE_BD09.lon });
     expect(callBd09.dispatcher).toBe('key:test-dispatcher');
     expect(callBd09.answeredAt).toBeGreaterThanOrEqual(t0 - 1000);
-    const answeredAt = new Date(Date.now() - 10 * 60_000).toISOString();
-    callLow = await json(await send('/calls', { location: { lat: 42.46, lon: 1.49 }, priority: 3, answeredAt, ringAt: new Date(Date.now() - 10 * 60_000 - 8000).toISOString() }));
+    const answeredMs = Date.now() - 10 * 60_000;
+    const answeredAt = new Date(answeredMs).toISOString();
+    callLow = await json(await send('/calls', { location: { lat: 42.46, lon: 1.49 }, priority: 3, answeredAt, ringAt: new Date(answeredMs - 8000).toISOString() }));
     callOld = await json(await send('/calls', { location: { lat: 42.51, lon: 1.53 }, priority: 1, answeredAt }));
     expect(callLow.ringAt).toBe(Date.parse(answeredAt) - 8000);
     const board = await json(await srv.api('/board'));
@@ -121,6 +148,9 @@ describe('calls, task board and receiving hospital (embedded)', () => {
     expect(again.status).toBe(409);
     expect((await json(again)).code).toBe('CALL_NOT_PENDING');
     expect((await send(`/calls/${callLow.id}/tasks`, { unitId: 'B-SJL' })).status).toBe(409);
+    // out by webhook: the request that went unserved
+    const created = await receivedOf((e) => e.type === 'task.created' && e.data.taskId === call.taskIds[0]);
+    expect(created.data).toMatchObject({ state: 'unserved', unitId: null, priority: 3 });
   });
 
   it('ranks receiving hospitals by road time from the scene with the centre filter, and stores the choice on the task', async () => {
@@ -136,6 +166,10 @@ describe('calls, task board and receiving hospital (embedded)', () => {
     const r = await send(`/tasks/${task1.id}/hospital`, { hospitalId: 'H-C' }, 'PUT');
     expect(r.status).toBe(200);
     expect((await json(await srv.api(`/tasks/${task1.id}`))).hospitalId).toBe('H-C');
+    const out = await receivedOf((e) => e.type === 'task.hospital_assigned');
+    expect(out).toMatchObject({ subject: `task:${task1.id}`, data: { taskId: task1.id, unitId: 'B-ALV', hospitalId: 'H-C', hospitalName: 'Hospital C', previousHospitalId: null } });
+    expect(out.data.etaS).toBeGreaterThan(0); // from the unit's live position, as the schema says
+    expect(Date.parse(out.data.ts)).toBeGreaterThan(0);
     expect((await send(`/tasks/${task1.id}/hospital`, { hospitalId: 'H-NONE' }, 'PUT')).status).toBe(404);
   });
 

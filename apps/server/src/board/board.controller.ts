@@ -73,10 +73,14 @@ export class BoardController {
     const h = hospitals.find((x) => x.id === body.hospitalId);
     if (!h) throw new DispatchError('HOSPITAL_NOT_FOUND', `unknown hospital ${body.hospitalId}`);
     const now = Date.now();
-    // Out by webhook in the same transaction (a hospital's receiver filters on hospitalId).
+    // Out by webhook in the same transaction (docs/webhooks.asyncapi.yaml TaskHospitalAssigned; a
+    // hospital's receiver filters on hospitalId), with the unit's road ETA to it at this moment.
     const r = await this.calls.chooseHospital(id, h, now, auditActor(caller), (t) => [{
       type: 'task.hospital_assigned', subject: `task:${id}`, occurredAt: now,
-      data: { taskId: id, unitId: t.unitId, hospitalId: h.id, hospitalName: h.name, previousHospitalId: t.previous },
+      data: {
+        taskId: id, hospitalId: h.id, hospitalName: h.name, unitId: t.unitId, etaS: t.unitId ? this.board.unitEtaTo(t.unitId, h) : null,
+        ts: new Date(now).toISOString(), previousHospitalId: t.previous,
+      },
     }]);
     if (!r) {
       const task = await this.tasks.task(id);

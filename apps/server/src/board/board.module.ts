@@ -2,7 +2,7 @@ import { Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '@rescue/config';
-import { CallRepository, RegistryRepository } from '@rescue/persistence';
+import { CallRepository, RegistryRepository, WebhookOutbox } from '@rescue/persistence';
 import { APP_CONFIG } from '../config.module';
 import { DispatchModule } from '../dispatch/dispatch.module';
 import { ROOT_LOGGER } from '../logging/root-logger';
@@ -18,7 +18,7 @@ import { HospitalController } from './hospital.controller';
   imports: [DispatchModule, RoutingModule],
   controllers: [CallsController, BoardController, HospitalController],
   providers: [
-    { provide: CallRepository, inject: [DataSource], useFactory: (ds: DataSource) => new CallRepository(ds) },
+    { provide: CallRepository, inject: [DataSource, WebhookOutbox], useFactory: (ds: DataSource, outbox: WebhookOutbox) => new CallRepository(ds, outbox) },
     { provide: RegistryRepository, inject: [DataSource], useFactory: (ds: DataSource) => new RegistryRepository(ds) },
     BoardService,
   ],

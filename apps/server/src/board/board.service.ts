@@ -163,6 +163,12 @@ export class BoardService {
     return { scene, capabilities, hospitals: r.ranked, excluded: r.excluded.map((x) => ({ ...x, name: names.get(x.id) ?? x.id })) };
   }
 
+  /** Road seconds from the unit's live position to a place (null: no fix, or no road). */
+  unitEtaTo(unitId: string, target: { lat: number; lon: number }): number | null {
+    const fix = this.fleet.view(unitId, Date.now(), this.cfg.staleAfterS)?.lastFix;
+    return fix ? this.roadTime(`u:${unitId}:${fix.ts}`, fix, target) : null;
+  }
+
   private async safeBoard(): Promise<Board | null> {
     try {
       return await this.board();
