@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditRepository } from './audit.repository';
+import { type DbBigint, type DbTimestamp, selectRow, selectRows } from './rows';
 
 export type AccountRole = 'admin' | 'dispatcher' | 'planner' | 'viewer' | 'auditor' | 'hospital';
 
@@ -37,7 +38,31 @@ export interface SessionRow {
 const ms = (v: unknown): number | null => (v === null || v === undefined ? null : new Date(v as string).getTime());
 const COLS = 'u.id, u.username, u.role, u.centre, u.password_hash, u.password_changed_at, u.must_change_password, u.locked_until, u.disabled_at, u.created_at, u.totp_secret, u.totp_pending_secret, u.totp_last_step';
 
-const account = (r: Record<string, any>): AccountRow => ({
+/** users as the driver returns it (a boolean may come as 't' from PGlite's text protocol). */
+interface AccountDbRow {
+  id: DbBigint;
+  username: string;
+  role: AccountRole;
+  centre: string | null;
+  password_hash: string;
+  password_changed_at: DbTimestamp;
+  must_change_password: boolean | string;
+  locked_until: DbTimestamp | null;
+  disabled_at: DbTimestamp | null;
+  created_at: DbTimestamp;
+  totp_secret: string | null;
+  totp_pending_secret: string | null;
+  totp_last_step: DbBigint | null;
+}
+
+interface SessionDbRow extends AccountDbRow {
+  token_hash: string;
+  kind: 'cookie' | 'bearer';
+  s_created: DbTimestamp;
+  last_seen_at: DbTimestamp;
+}
+
+const account = (r: AccountDbRow): AccountRow => ({
   id: Number(r.id),
   username: r.username,
   role: r.role,
@@ -78,18 +103,18 @@ export class AccountsRepository {
   }
 
   async byUsername(username: string): Promise<AccountRow | null> {
-    const rows: Array<Record<string, any>> = await this.db.query(`SELECT ${COLS} FROM users u WHERE u.username = $1`, [username]);
-    return rows.length > 0 ? account(rows[0]!) : null;
+    const r = await selectRow<AccountDbRow>(this.db, `SELECT ${COLS} FROM users u WHERE u.username = $1`, [username]);
+    return r ? account(r) : null;
   }
 
   async list(): Promise<AccountSummary[]> {
-    const rows: Array<Record<string, any>> = await this.db.query(`SELECT ${COLS} FROM users u ORDER BY u.username`);
-    return rows.map((r) => summary(account(r)));
+    return (await selectRows<AccountDbRow>(this.db, `SELECT ${COLS} FROM users u ORDER BY u.username`)).map((r) => summary(account(r)));
   }
 
   async create(a: { username: string; role: AccountRole; centre: string | null; passwordHash: string; mustChange: boolean }, actor: string): Promise<AccountSummary> {
     return this.db.transaction(async (m) => {
-      const rows: Array<Record<string, any>> = await m.query(
+      const rows = await selectRows<AccountDbRow>(
+        m,
         `INSERT INTO users (username, role, centre, password_hash, must_change_password) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (username) DO NOTHING RETURNING ${COLS.replace(/u\./g, '')}`,
         [a.username, a.role, a.centre, a.passwordHash, a.mustChange],
@@ -103,7 +128,8 @@ export class AccountsRepository {
   /** Applies one change to an existing account and appends its record; NO_SUCH_USER otherwise. */
   private async change(username: string, actor: string, action: string, set: string, params: unknown[], detail: Record<string, unknown>, m?: EntityManager): Promise<AccountSummary> {
     const run = async (mm: EntityManager) => {
-      const rows: Array<Record<string, any>> = await mm.query(
+      const rows = await selectRows<AccountDbRow>(
+        mm,
         `WITH c AS (UPDATE users SET ${set} WHERE username = $1 RETURNING *) SELECT ${COLS} FROM c u`,
         [username, ...params],
       );
@@ -200,13 +226,13 @@ export class AccountsRepository {
   }
 
   async session(tokenHash: string): Promise<SessionRow | null> {
-    const rows: Array<Record<string, any>> = await this.db.query(
+    const r = await selectRow<SessionDbRow>(
+      this.db,
       `SELECT s.token_hash, s.kind, s.created_at AS s_created, s.last_seen_at, ${COLS}
        FROM user_sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`,
       [tokenHash],
     );
-    if (rows.length === 0) return null;
-    const r = rows[0]!;
+    if (!r) return null;
     return { tokenHash: r.token_hash, kind: r.kind, createdAt: ms(r.s_created)!, lastSeenAt: ms(r.last_seen_at)!, account: account(r) };
   }
 

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { type DbBigint, type DbTimestamp, selectRows, toMs } from './rows';
 
 /**
  * One audit record to append. `actor`: who, as `key:<api-key name>` (an API caller), `unit:<id>` (a
@@ -33,6 +34,25 @@ export interface AuditQuery {
 /** Most records one query returns. */
 export const AUDIT_MAX_LIMIT = 1000;
 
+/** audit_log as the driver returns it (detail: jsonb, parsed by pg, a string from PGlite). */
+interface AuditDbRow {
+  id: DbBigint;
+  at: DbTimestamp;
+  actor: string;
+  action: string;
+  subject: string;
+  detail: Record<string, unknown> | string | null;
+}
+
+const record = (r: AuditDbRow): AuditRecord => ({
+  id: Number(r.id),
+  at: toMs(r.at),
+  actor: r.actor,
+  action: r.action,
+  subject: r.subject,
+  detail: typeof r.detail === 'string' ? (JSON.parse(r.detail) as Record<string, unknown>) : (r.detail ?? {}),
+});
+
 /**
  * The append-only audit trail (table audit_log; UPDATE, DELETE and TRUNCATE are refused by triggers).
  * `append` takes the caller's transaction manager so the change and its record commit together or not
@@ -51,31 +71,23 @@ export class AuditRepository {
   /** The latest `limit` matching records, returned oldest first. */
   async list(q: AuditQuery): Promise<AuditRecord[]> {
     const limit = Math.max(1, Math.min(AUDIT_MAX_LIMIT, Math.floor(q.limit)));
-    const rows: Array<Record<string, any>> = await this.db.query(
+    const rows = await selectRows<AuditDbRow>(
+      this.db,
       `SELECT id, at, actor, action, subject, detail FROM audit_log
        WHERE ($1::text IS NULL OR subject = $1) AND ($2::text IS NULL OR actor = $2) AND ($3::bigint IS NULL OR id < $3)
        ORDER BY id DESC LIMIT $4`,
       [q.subject ?? null, q.actor ?? null, q.beforeId ?? null, limit],
     );
-    return rows.reverse().map((r) => ({
-      id: Number(r.id),
-      at: new Date(r.at).getTime(),
-      actor: r.actor,
-      action: r.action,
-      subject: r.subject,
-      detail: typeof r.detail === 'string' ? (JSON.parse(r.detail) as Record<string, unknown>) : (r.detail ?? {}),
-    }));
+    return rows.reverse().map(record);
   }
 
   /** Records with `from <= at < to`, oldest first, `limit` at most after `afterId` (paging through an export). */
   async range(from: number, to: number, afterId: number, limit: number): Promise<AuditRecord[]> {
-    const rows: Array<Record<string, any>> = await this.db.query(
+    const rows = await selectRows<AuditDbRow>(
+      this.db,
       `SELECT id, at, actor, action, subject, detail FROM audit_log WHERE at >= $1 AND at < $2 AND id > $3 ORDER BY id LIMIT $4`,
       [new Date(from).toISOString(), new Date(to).toISOString(), afterId, limit],
     );
-    return rows.map((r) => ({
-      id: Number(r.id), at: new Date(r.at).getTime(), actor: r.actor, action: r.action, subject: r.subject,
-      detail: typeof r.detail === 'string' ? (JSON.parse(r.detail) as Record<string, unknown>) : (r.detail ?? {}),
-    }));
+    return rows.map(record);
   }
 }

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { LiveUnit } from '@rescue/fleet';
+import { type DbTimestamp, selectRows } from './rows';
 
 /** A unit as stored, in the shape the live fleet is rebuilt from. */
 export type UnitSnapshot = LiveUnit;
@@ -20,7 +21,39 @@ export interface TrackPoint {
   headingDeg: number | null;
 }
 
-const ms = (v: Date | string | null): number | null => (v === null ? null : new Date(v).getTime());
+const ms = (v: DbTimestamp | null): number | null => (v === null ? null : new Date(v).getTime());
+
+/** A fix as the driver returns it (double precision and real come back as numbers, numeric as strings). */
+interface FixDbRow {
+  ts: DbTimestamp;
+  lat: number | string;
+  lon: number | string;
+  speed_kmh: number | string | null;
+  heading_deg: number | string | null;
+}
+
+/** A unit with its latest fix (all fix columns null without one). */
+interface UnitSnapshotDbRow extends Omit<FixDbRow, 'ts' | 'lat' | 'lon'> {
+  id: string;
+  name: string | null;
+  station_id: string | null;
+  capabilities: string[] | null;
+  status: string | null;
+  status_ts: DbTimestamp | null;
+  task_id: string | null;
+  online: boolean | null;
+  ts: DbTimestamp | null;
+  lat: number | string | null;
+  lon: number | string | null;
+}
+
+interface StationDbRow {
+  id: string;
+  name: string;
+  lat: number | string;
+  lon: number | string;
+  area_class: string;
+}
 const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
 
 /** Reads of the fleet: the snapshot the live store is rebuilt from, tracks for replay, stations. */
@@ -28,7 +61,7 @@ export class FleetRepository {
   constructor(private readonly db: DataSource) {}
 
   async snapshot(): Promise<UnitSnapshot[]> {
-    const rows: Array<Record<string, never>> = await this.db.query(`
+    const rows = await selectRows<UnitSnapshotDbRow>(this.db, `
       SELECT u.id, u.name, u.station_id, u.capabilities, u.status, u.status_ts, u.task_id, u.online,
              p.ts, p.lat, p.lon, p.speed_kmh, p.heading_deg
       FROM units u
@@ -36,7 +69,7 @@ export class FleetRepository {
         SELECT ts, lat, lon, speed_kmh, heading_deg FROM unit_positions
         WHERE unit_id = u.id ORDER BY ts DESC LIMIT 1) p ON true
       ORDER BY u.id`);
-    return rows.map((r: Record<string, any>) => ({
+    return rows.map((r) => ({
       unitId: r.id,
       name: r.name,
       stationId: r.station_id,
@@ -46,7 +79,7 @@ export class FleetRepository {
       taskId: r.task_id,
       online: r.online === true,
       lastFix:
-        r.ts === null
+        r.ts === null || r.lat === null || r.lon === null
           ? null
           : { ts: ms(r.ts)!, lat: Number(r.lat), lon: Number(r.lon), speedKmh: num(r.speed_kmh), headingDeg: num(r.heading_deg) },
     }));
@@ -54,7 +87,8 @@ export class FleetRepository {
 
   /** Stored fixes of one unit in [from, to), oldest first, at most `limit` of them. */
   async track(unitId: string, from: number, to: number, limit: number): Promise<TrackPoint[]> {
-    const rows: Array<Record<string, any>> = await this.db.query(
+    const rows = await selectRows<FixDbRow>(
+      this.db,
       `SELECT ts, lat, lon, speed_kmh, heading_deg FROM unit_positions
        WHERE unit_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts LIMIT $4`,
       [unitId, new Date(from).toISOString(), new Date(to).toISOString(), limit],
@@ -74,9 +108,7 @@ export class FleetRepository {
   }
 
   async stations(): Promise<StationRow[]> {
-    const rows: Array<Record<string, any>> = await this.db.query(
-      `SELECT id, name, lat, lon, area_class FROM stations ORDER BY id`,
-    );
+    const rows = await selectRows<StationDbRow>(this.db, `SELECT id, name, lat, lon, area_class FROM stations ORDER BY id`);
     return rows.map((r) => ({ id: r.id, name: r.name, lat: Number(r.lat), lon: Number(r.lon), areaClass: r.area_class }));
   }
 

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AuditRepository } from './audit.repository';
+import { type DbTimestamp, selectRow, selectRows, toMs, toMsOrNull } from './rows';
 
 export interface Jt808TerminalRow {
   /** Normalised phone: the header's digits without leading zeros. */
@@ -19,14 +20,22 @@ export function normaliseJt808Phone(digits: string): string | null {
 }
 
 const COLS = 'phone, unit_id, auth_code_hash, created_at, registered_at, revoked_at';
-const ms = (v: unknown): number | null => (v === null ? null : new Date(v as string).getTime());
-const row = (r: Record<string, any>): Jt808TerminalRow => ({
+/** jt808_terminals as the driver returns it. */
+interface Jt808TerminalDbRow {
+  phone: string;
+  unit_id: string;
+  auth_code_hash: string | null;
+  created_at: DbTimestamp;
+  registered_at: DbTimestamp | null;
+  revoked_at: DbTimestamp | null;
+}
+const row = (r: Jt808TerminalDbRow): Jt808TerminalRow => ({
   phone: r.phone,
   unitId: r.unit_id,
   authCodeHash: r.auth_code_hash,
-  createdAt: ms(r.created_at)!,
-  registeredAt: ms(r.registered_at),
-  revokedAt: ms(r.revoked_at),
+  createdAt: toMs(r.created_at),
+  registeredAt: toMsOrNull(r.registered_at),
+  revokedAt: toMsOrNull(r.revoked_at),
 });
 
 export type Jt808RegisterOutcome = 'registered' | 'unknown' | 'already_registered' | 'revoked';
@@ -36,13 +45,12 @@ export class Jt808TerminalsRepository {
   constructor(private readonly db: DataSource) {}
 
   async all(): Promise<Jt808TerminalRow[]> {
-    const rows: Array<Record<string, any>> = await this.db.query(`SELECT ${COLS} FROM jt808_terminals ORDER BY unit_id`);
-    return rows.map(row);
+    return (await selectRows<Jt808TerminalDbRow>(this.db, `SELECT ${COLS} FROM jt808_terminals ORDER BY unit_id`)).map(row);
   }
 
   async byPhone(phone: string): Promise<Jt808TerminalRow | null> {
-    const rows: Array<Record<string, any>> = await this.db.query(`SELECT ${COLS} FROM jt808_terminals WHERE phone = $1`, [phone]);
-    return rows.length > 0 ? row(rows[0]!) : null;
+    const r = await selectRow<Jt808TerminalDbRow>(this.db, `SELECT ${COLS} FROM jt808_terminals WHERE phone = $1`, [phone]);
+    return r ? row(r) : null;
   }
 
   /**
@@ -66,9 +74,9 @@ export class Jt808TerminalsRepository {
   /** Stores the hash of the code given in 0x8100, once: a registered terminal cannot register again. */
   async register(phone: string, authCodeHash: string): Promise<{ outcome: Jt808RegisterOutcome; unitId: string | null }> {
     return this.db.transaction(async (t) => {
-      const rows: Array<Record<string, any>> = await t.query(`SELECT ${COLS} FROM jt808_terminals WHERE phone = $1 FOR UPDATE`, [phone]);
-      if (rows.length === 0) return { outcome: 'unknown' as const, unitId: null };
-      const r = row(rows[0]!);
+      const locked = await selectRow<Jt808TerminalDbRow>(t, `SELECT ${COLS} FROM jt808_terminals WHERE phone = $1 FOR UPDATE`, [phone]);
+      if (!locked) return { outcome: 'unknown' as const, unitId: null };
+      const r = row(locked);
       if (r.revokedAt !== null) return { outcome: 'revoked' as const, unitId: r.unitId };
       if (r.authCodeHash !== null) return { outcome: 'already_registered' as const, unitId: r.unitId };
       await t.query(`UPDATE jt808_terminals SET auth_code_hash = $2, registered_at = now() WHERE phone = $1`, [phone, authCodeHash]);

@@ -1,19 +1,59 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { FieldChange, HospitalRecord, RegistryKind, RegistryRecord, RegistryStore, RegistryTx, StationRecord, UnitRecord } from '@rescue/registry';
 import { AuditRepository } from './audit.repository';
+import { selectRows } from './rows';
 
 const num = (v: unknown): number => Number(v);
 const numOr = (v: unknown, d: number): number => (v === null || v === undefined ? d : Number(v));
 
-function toStation(r: Record<string, any>): StationRecord {
+/** Coordinates and counts: numbers from PGlite, numeric as strings from pg. */
+type DbNumber = number | string;
+
+/** The registry tables as the driver returns them. */
+interface StationDbRow {
+  id: string;
+  name: string;
+  kind: StationRecord['kind'];
+  address: string | null;
+  area_class: StationRecord['areaClass'];
+  lat: DbNumber;
+  lon: DbNumber;
+  input_crs: StationRecord['inputCrs'];
+  input_lat: DbNumber | null;
+  input_lon: DbNumber | null;
+}
+interface UnitDbRow {
+  id: string;
+  name: string | null;
+  plate: string | null;
+  station_id: string | null;
+  capabilities: string[] | null;
+  terminal_kind: UnitRecord['terminalKind'];
+  terminal_id: string | null;
+}
+interface HospitalDbRow {
+  id: string;
+  name: string;
+  grade: HospitalRecord['grade'];
+  address: string | null;
+  capabilities: string[] | null;
+  lat: DbNumber;
+  lon: DbNumber;
+  input_crs: HospitalRecord['inputCrs'];
+  input_lat: DbNumber | null;
+  input_lon: DbNumber | null;
+}
+type RegistryDbRow = StationDbRow | UnitDbRow | HospitalDbRow;
+
+function toStation(r: StationDbRow): StationRecord {
   return { id: r.id, name: r.name, kind: r.kind, address: r.address, areaClass: r.area_class, lat: num(r.lat), lon: num(r.lon), inputCrs: r.input_crs, inputLat: numOr(r.input_lat, num(r.lat)), inputLon: numOr(r.input_lon, num(r.lon)) };
 }
 
-function toUnit(r: Record<string, any>): UnitRecord {
+function toUnit(r: UnitDbRow): UnitRecord {
   return { id: r.id, name: r.name, plate: r.plate, stationId: r.station_id, capabilities: r.capabilities ?? [], terminalKind: r.terminal_kind, terminalId: r.terminal_id };
 }
 
-function toHospital(r: Record<string, any>): HospitalRecord {
+function toHospital(r: HospitalDbRow): HospitalRecord {
   return { id: r.id, name: r.name, grade: r.grade, address: r.address, capabilities: r.capabilities ?? [], lat: num(r.lat), lon: num(r.lon), inputCrs: r.input_crs, inputLat: numOr(r.input_lat, num(r.lat)), inputLon: numOr(r.input_lon, num(r.lon)) };
 }
 
@@ -22,7 +62,12 @@ const SELECT: Record<RegistryKind, string> = {
   units: `SELECT id, name, plate, station_id, capabilities, terminal_kind, terminal_id FROM units`,
   hospitals: `SELECT id, name, grade, address, capabilities, lat, lon, input_crs, input_lat, input_lon FROM hospitals`,
 };
-const MAP: Record<RegistryKind, (r: Record<string, any>) => RegistryRecord> = { stations: toStation, units: toUnit, hospitals: toHospital };
+/** Each kind's SELECT returns that kind's row: the cast is the one place this is taken on trust. */
+const MAP: Record<RegistryKind, (r: RegistryDbRow) => RegistryRecord> = {
+  stations: (r) => toStation(r as StationDbRow),
+  units: (r) => toUnit(r as UnitDbRow),
+  hospitals: (r) => toHospital(r as HospitalDbRow),
+};
 const SUBJECT: Record<RegistryKind, string> = { stations: 'station', units: 'unit', hospitals: 'hospital' };
 
 /** Statements of the registry (stations, units, hospitals), each in the caller's transaction. */
@@ -30,14 +75,14 @@ export class RegistryRepository {
   constructor(private readonly db: DataSource) {}
 
   async list(kind: RegistryKind, m: EntityManager = this.db.manager): Promise<RegistryRecord[]> {
-    const rows: Array<Record<string, any>> = await m.query(`${SELECT[kind]} ORDER BY id`);
+    const rows = await selectRows<RegistryDbRow>(m, `${SELECT[kind]} ORDER BY id`);
     return rows.map(MAP[kind]);
   }
 
   async byIds(kind: RegistryKind, ids: string[], m: EntityManager): Promise<Map<string, RegistryRecord>> {
     if (ids.length === 0) return new Map();
-    const rows: Array<Record<string, any>> = await m.query(`${SELECT[kind]} WHERE id = ANY($1::text[]) FOR UPDATE`, [ids]);
-    return new Map(rows.map((r) => [r.id as string, MAP[kind](r)]));
+    const rows = await selectRows<RegistryDbRow>(m, `${SELECT[kind]} WHERE id = ANY($1::text[]) FOR UPDATE`, [ids]);
+    return new Map(rows.map((r) => [r.id, MAP[kind](r)]));
   }
 
   async upsert(kind: RegistryKind, rec: RegistryRecord, m: EntityManager): Promise<void> {
