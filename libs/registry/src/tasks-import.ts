@@ -247,7 +247,7 @@ export async function importTasks(store: TasksStore, input: Readable, opts: Task
       await tx.auditImport(opts.actor, { source: opts.source, crs: opts.crs, rows: result.rows, inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, rejected: result.rejected });
       result.applied = true;
       return result;
-    }, { exclusive: opts.exclusive === true });
+    }, { exclusive: opts.exclusive === true && !opts.dryRun }); // a dry run never holds the live tables
   } catch (e) {
     if (e instanceof DryRunRollback) return e.result;
     throw e;
