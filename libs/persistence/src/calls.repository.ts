@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { HospitalRecord } from '@rescue/registry';
 import type { EventDraft } from '@rescue/webhooks';
 import { AuditRepository } from './audit.repository';
 import { DbTimestamp, execute, selectRow, selectRows, toIso, toMs, toMsOrNull } from './rows';
@@ -103,15 +104,8 @@ export interface HospitalAccess {
   hospitalId: string;
 }
 
-export interface DemoHospitalRecord {
-  id: string;
-  name: string;
-  grade: string | null;
-  address: string | null;
-  capabilities: string[];
-  lat: number;
-  lon: number;
-}
+/** A hospital as the demo seeds it: the registry's record, in WGS-84. */
+export type DemoHospitalRecord = Pick<HospitalRecord, 'id' | 'name' | 'grade' | 'address' | 'capabilities' | 'lat' | 'lon'>;
 
 /**
  * Calls, the board's reading of active tasks, the receiving hospital of a task and which hospital a
