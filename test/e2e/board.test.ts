@@ -148,6 +148,8 @@ describeNeeding(needChromium(CHROMIUM))('task board and receiving hospital (Chro
     const task = (await (await srv.api(`/tasks/${taskA}`)).json()) as any;
     const call = (await (await srv.api(`/calls/${callA}`)).json()) as any;
     expect(task).toMatchObject({ unitId: 'T-B1', callId: callA, callTakenAt: call.answeredAt, dispatcher: 'key:test-dispatcher' });
+    // answered when the dispatcher placed the call, seconds before the order: the dispatch time is real
+    expect(task.callTakenAt).toBeLessThan(task.orderSentAt);
     // live ETA to the scene and the order → departure clock running
     await page.waitForFunction((sel) => /\d+:\d\d/.test(document.querySelector(`${sel} td.eta`)?.textContent ?? ''), row(taskA));
     expect(await page.getAttribute(`${row(taskA)} [data-running]`, 'data-running')).toBe('true');

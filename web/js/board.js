@@ -145,6 +145,8 @@ export class BoardView {
   }
 
   setPicked(p) {
+    // The call is answered (受理) when the dispatcher first places it: that time goes with it.
+    if (p && !this.answeredAt) this.answeredAt = new Date();
     this.picked = p;
     this.renderPicked();
     this.draw();
@@ -154,7 +156,8 @@ export class BoardView {
     const box = this.root.querySelector('#call-picked');
     if (!box) return;
     const p = this.picked;
-    box.textContent = p ? `✚ ${p.wgs84 ? `${p.wgs84.lat.toFixed(6)}, ${p.wgs84.lon.toFixed(6)} (WGS-84)` : `${p.lat.toFixed(6)}, ${p.lon.toFixed(6)} (${p.crs})`} · ${p.source}` : '';
+    const at = this.answeredAt ? `${t('answeredAt')} ${this.answeredAt.toLocaleTimeString('zh-CN', { hour12: false })} · ` : '';
+    box.textContent = p ? `${at}✚ ${p.wgs84 ? `${p.wgs84.lat.toFixed(6)}, ${p.wgs84.lon.toFixed(6)} (WGS-84)` : `${p.lat.toFixed(6)}, ${p.lon.toFixed(6)} (${p.crs})`} · ${p.source}` : '';
     box.dataset.crs = p?.crs ?? '';
   }
 
@@ -212,6 +215,7 @@ export class BoardView {
     const body = {
       location: { lat: this.picked.lat, lon: this.picked.lon, crs: this.picked.crs },
       priority: Number(this.root.querySelector('#call-prio').value),
+      answeredAt: (this.answeredAt ?? new Date()).toISOString(),
     };
     const addr = this.root.querySelector('#call-addr').value.trim();
     const complaint = this.root.querySelector('#call-complaint').value.trim();
@@ -222,6 +226,7 @@ export class BoardView {
       const call = await api('/calls', { method: 'POST', body });
       this.message('ok', `${t('callTaken')}: ${call.id.slice(0, 10)} · ${t('priority')} ${call.priority}`);
       this.picked = null;
+      this.answeredAt = null;
       for (const id of ['#call-loc', '#call-q', '#call-addr', '#call-complaint']) this.root.querySelector(id).value = '';
       this.root.querySelector('#call-als').checked = false;
       this.renderPicked();

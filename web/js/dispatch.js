@@ -95,6 +95,13 @@ export class DispatchView {
       return;
     }
     this.priority = Number(this.root.querySelector('#inc-prio').value);
+    // The call's time (受理) for the tasks of this incident: when its location was first entered here,
+    // not when a unit is assigned (that is the order time; the difference is the dispatch time).
+    const where = `${loc.lat},${loc.lon},${loc.crs}`;
+    if (where !== this.incidentKey) {
+      this.incidentKey = where;
+      this.callTakenAt = new Date().toISOString();
+    }
     const body = { location: loc, priority: this.priority, limit: 5 };
     if (this.root.querySelector('#inc-als').checked) body.requiredCapabilities = ['als'];
     this.setMessage('info', t('working'));
@@ -187,7 +194,7 @@ export class DispatchView {
     try {
       const task = await api('/tasks', {
         method: 'POST',
-        body: { unitId, location: { lat: this.result.incident.lat, lon: this.result.incident.lon }, priority: this.priority ?? 2 },
+        body: { unitId, location: { lat: this.result.incident.lat, lon: this.result.incident.lon }, priority: this.priority ?? 2, callTakenAt: this.callTakenAt },
       });
       (this.assigned ??= new Set()).add(unitId);
       this.setMessage('ok', `${t('taskCreated')}: ${task.id} → ${unitId}`);
