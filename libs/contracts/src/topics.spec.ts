@@ -1,4 +1,4 @@
-import { commandTopic, owntracksTopic, parseCommandTopic, parseTopic, positionTopic, presenceTopic, statusTopic, TOPIC_FILTERS } from './topics';
+import { commandTopic, filterMatches, owntracksTopic, parseCommandTopic, parseTopic, positionTopic, presenceTopic, statusTopic, TOPIC_FILTERS } from './topics';
 
 describe('parseTopic', () => {
   it.each<[string, ReturnType<typeof parseTopic>]>([
@@ -55,5 +55,18 @@ describe('parseTopic', () => {
     for (const t of ['ems/v1/units/a/b/commands', 'ems/v1/units//commands', 'ems/v1/units/amb-01/position', 'x/ems/v1/units/a/commands']) expect(parseCommandTopic(t)).toBeNull();
     expect(parseTopic('ems/v1/units/amb-01/commands')).toBeNull(); // not an ingest topic
     expect(parseTopic('ems/v1/units/amb-01/jt808')).toEqual({ kind: 'jt808', unitId: 'amb-01' });
+  });
+});
+
+describe('filterMatches', () => {
+  it.each([
+    ['ems/v1/units/+/position', 'ems/v1/units/A1/position', true],
+    ['ems/v1/units/+/position', 'ems/v1/units/A1/status', false],
+    ['ems/v1/units/+/position', 'ems/v1/units/A1/position/x', false],
+    ['ems/v1/units/#', 'ems/v1/units/A1/position', true],
+    ['owntracks/+/+', 'owntracks/user', false],
+    ['ems/v1/units/A1/commands', 'ems/v1/units/A1/commands', true],
+  ])('%s ~ %s: %s', (filter, topic, expected) => {
+    expect(filterMatches(filter, topic)).toBe(expected);
   });
 });

@@ -46,6 +46,17 @@ export function parseCommandTopic(topic: string): string | null {
 }
 const UNIT_PREFIX_C = `${TOPIC_PREFIX}/`;
 
+/** Whether an MQTT topic filter matches a topic ('+' one level, '#' the rest), as a broker applies it. */
+export function filterMatches(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
+  }
+  return f.length === t.length;
+}
+
 /** QoS of every ingest topic: at-least-once; duplicates are filtered downstream. */
 export const INGEST_QOS = 1 as const;
 

@@ -1,17 +1,9 @@
-import { COMMAND_FILTER, commandTopic, jt808Topic, owntracksTopic, positionTopic, presenceTopic, statusTopic, TOPIC_FILTERS } from '@rescue/contracts';
+import { COMMAND_FILTER, commandTopic, filterMatches, jt808Topic, owntracksTopic, positionTopic, presenceTopic, statusTopic, TOPIC_FILTERS } from '@rescue/contracts';
 import { emqxAclFile, type EmqxService } from './emqx';
 import { mayPublish, maySubscribe, type MqttIdentity } from './topic-acl';
 
-/** MQTT topic matching as EMQX's ACL applies a rule's filter ('+' one level, '#' the rest). */
-function matches(rule: string, topic: string): boolean {
-  const r = rule.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < r.length; i++) {
-    if (r[i] === '#') return true;
-    if (i >= t.length || (r[i] !== '+' && r[i] !== t[i])) return false;
-  }
-  return r.length === t.length;
-}
+/** MQTT topic matching as EMQX's ACL applies a rule's filter. */
+const matches = filterMatches;
 
 /** Reads the generated acl.conf back and evaluates it as EMQX does: first matching rule wins. */
 function allowedByFile(file: string, username: string, action: 'publish' | 'subscribe', topic: string): boolean {

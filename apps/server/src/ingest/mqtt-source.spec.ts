@@ -1,4 +1,4 @@
-import { commandTopic, jt808Topic, owntracksTopic, parseTopic, positionTopic, presenceTopic, statusTopic, TOPIC_FILTERS } from '@rescue/contracts';
+import { commandTopic, filterMatches, jt808Topic, owntracksTopic, parseTopic, positionTopic, presenceTopic, statusTopic, TOPIC_FILTERS } from '@rescue/contracts';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import Aedes from 'aedes';
 import { connectAsync, type MqttClient } from 'mqtt';
@@ -89,16 +89,7 @@ describe('MqttSource', () => {
 });
 
 describe('INGEST_TOPICS', () => {
-  /** MQTT filter matching (+ one level, # the rest), enough for the contract's filters. */
-  const matches = (filter: string, topic: string): boolean => {
-    const f = filter.split('/');
-    const t = topic.split('/');
-    for (let i = 0; i < f.length; i++) {
-      if (f[i] === '#') return true;
-      if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
-    }
-    return f.length === t.length;
-  };
+  const matches = filterMatches;
 
   it('are the contract filters, and every topic the pipeline parses is subscribed; commands going down are not', () => {
     expect(INGEST_TOPICS).toEqual(Object.values(TOPIC_FILTERS));
