@@ -122,6 +122,9 @@ describe('webhook delivery (embedded server, real HTTP receivers)', () => {
   let platform: Receiver;
   let hospital: Receiver;
   let gone: Awaited<ReturnType<typeof blackHole>> | null = null;
+  beforeAll(async () => {
+    srv = await startServer(PATIENT);
+  });
   afterAll(async () => {
     await srv?.stop(true);
     await platform?.down();
@@ -130,7 +133,6 @@ describe('webhook delivery (embedded server, real HTTP receivers)', () => {
   });
 
   it('refuses bad subscribers: scheme, credentials in the URL, short secret, unknown event type, non-admin', async () => {
-    srv = await startServer(PATIENT);
     const bad = async (body: unknown, role: 'admin' | 'dispatcher' = 'admin') => (await post(srv!, '/admin/webhooks', body, role)).status;
     const ok = { url: 'https://platform.example.cn/hook', events: ['*'], secret: SECRET_A };
     expect(await bad({ ...ok, url: 'ftp://platform.example.cn/hook' })).toBe(400);
@@ -163,12 +165,14 @@ describe('webhook delivery (embedded server, real HTTP receivers)', () => {
     const task = await json<{ id: string }>(await post(srv!, '/tasks', { unitId: 'WH-1', location: INCIDENT, priority: 1 }));
     await json(await post(srv!, `/tasks/${task.id}/events`, { status: 'en_route' }));
     await json(await post(srv!, `/tasks/${task.id}/events`, { status: 'aborted', reason: '患者已自行就医' }));
-    // a fix well after start-up (the sampler's first look only records what the fleet already knew)
+    // a newer fix: the sampler sends each unit's newest one
     await terminals.publishAsync('ems/v1/units/WH-1/position', JSON.stringify({ ts: Date.now(), lat: 42.5070, lon: 1.5215, accuracyM: 5 }), { qos: 1 });
     await terminals.endAsync();
     // the abort's last event (same transaction, after task.aborted) and a sampled position
     await until('the unit\'s events', () => platform.got.some((g) => g.type === 'unit.status_changed' && g.data.to === 'aborted')
-      && platform.got.some((g) => g.type === 'unit.position' && g.data.lat === 42.507), 20_000);
+      && platform.got.some((g) => g.type === 'unit.position' && g.data.lat === 42.507), 20_000).catch((e: Error) => {
+      throw new Error(`${e.message}; got ${JSON.stringify(platform.got.map((g) => [g.type, g.data.to ?? g.data.lat]))}\n${srv!.output().split('\n').filter((l) => /webhook|WH-1|position/.test(l)).slice(-15).join('\n')}`);
+    });
     const ofTask = platform.got.filter((g) => g.subject === `task:${task.id}`).map((g) => `${g.type}${g.data.to ? `:${g.data.to}` : ''}`);
     expect(ofTask).toEqual(['task.created', 'task.assigned', 'task.status_changed:en_route', 'task.status_changed:aborted', 'task.aborted']);
     expect(platform.got.filter((g) => g.subject === 'unit:WH-1' && g.type === 'unit.status_changed').map((g) => g.data.to))

@@ -3,7 +3,7 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 import type { AppConfig } from '@rescue/config';
 import type { LiveFleet } from '@rescue/fleet';
 import type { DeliveryLeadership, WebhookOutbox, WebhookRepository } from '@rescue/persistence';
-import { DeliveryWorker, type Post, PositionSampler } from '@rescue/webhooks';
+import { DeliveryWorker, type PositionSample, type Post, PositionSampler } from '@rescue/webhooks';
 
 const PRUNE_EVERY_MS = 3_600_000;
 /** How often a server that does not deliver (another holds the lock) tries to take over. */
@@ -17,8 +17,6 @@ const DAY_MS = 86_400_000;
 export class WebhookDelivery {
   private readonly worker: DeliveryWorker;
   private readonly sampler = new PositionSampler();
-  /** The first sample only records what is known (see samplePositions). */
-  private baselined = false;
   private timers: NodeJS.Timeout[] = [];
 
   constructor(
@@ -68,6 +66,9 @@ export class WebhookDelivery {
   }
 
   private lead(): void {
+    // The fixes the fleet was loaded with at start-up went out before the restart: a unit's position
+    // goes out again with its next fix, not as a second event for the same one.
+    this.sampler.sample(this.latestFixes());
     this.worker.start();
     if (this.cfg.webhookPositionIntervalS > 0) {
       this.every(this.cfg.webhookPositionIntervalS * 1000, () => this.samplePositions());
@@ -99,21 +100,19 @@ export class WebhookDelivery {
     this.timers.push(t);
   }
 
-  private async samplePositions(): Promise<void> {
-    const samples = [];
+  /** Each unit's newest fix as the live fleet has it. */
+  private latestFixes(): PositionSample[] {
+    const samples: PositionSample[] = [];
     for (const u of this.fleet.inOrder()) {
       if (!u.lastFix) continue;
       samples.push({ unitId: u.unitId, ts: u.lastFix.ts, lat: u.lastFix.lat, lon: u.lastFix.lon, speedKmh: u.lastFix.speedKmh, headingDeg: u.lastFix.headingDeg, status: u.status, taskId: u.taskId });
     }
-    if (!this.baselined) {
-      // The fixes known at start-up went out before the restart (or predate every subscriber): a unit's
-      // position goes out again with its next fix, not as a second event for the same one.
-      this.sampler.sample(samples);
-      this.baselined = true;
-      return;
-    }
+    return samples;
+  }
+
+  private async samplePositions(): Promise<void> {
     if (!(await this.repo.wants('unit.position'))) return;
-    await this.outbox.appendNow(this.sampler.sample(samples));
+    await this.outbox.appendNow(this.sampler.sample(this.latestFixes()));
   }
 
   private async prune(): Promise<void> {
