@@ -161,8 +161,8 @@ export interface TasksImportOptions {
   utcOffsetH?: number;
   batchSize?: number;
   /**
-   * Hold the task and unit tables alone for the import and check references once at its end: about twice as
-   * fast, but live dispatch waits until the import commits. For a centre's history before go-live, or off-peak.
+   * Hold the task and unit tables alone for the import and check references once at its end: 1.7× as
+   * fast in bench:import, but live dispatch waits until the import commits. For a centre's history before go-live, or off-peak.
    */
   exclusive?: boolean;
   /** Rejected rows listed in detail (all are counted). */
