@@ -43,7 +43,7 @@ describe('docs/webhooks.asyncapi.yaml agrees with @rescue/webhooks', () => {
     expect(Object.keys(step!.data).sort()).toEqual(required('StatusChange').sort());
     expect(Object.keys(aborted!.data).sort()).toEqual(required('TaskAborted').sort());
     const hospital = hospitalAssignedEvent({ taskId: 'T', hospitalId: 'H1', hospitalName: '第一人民医院', unitId: 'U', etaS: 600, ts: 0 });
-    expect(Object.keys(hospital.data).sort()).toEqual(required('TaskHospitalAssigned').sort());
+    expect(Object.keys(hospital.data).sort()).toEqual([...required('TaskHospitalAssigned'), 'previousHospitalId'].sort());
     const pos = positionEvent({ unitId: 'U', ts: 0, lat: 1, lon: 2, speedKmh: null, headingDeg: null, status: null, taskId: null });
     expect(Object.keys(pos.data)).toEqual(expect.arrayContaining(required('UnitPosition')));
   });

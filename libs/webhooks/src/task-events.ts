@@ -76,6 +76,8 @@ export interface HospitalChoice {
   etaS: number | null;
   /** When it was chosen (ms). */
   ts: number;
+  /** The hospital chosen before, when the choice changed. */
+  previousHospitalId?: string | null;
 }
 
 /**
@@ -85,7 +87,7 @@ export interface HospitalChoice {
 export function hospitalAssignedEvent(h: HospitalChoice): EventDraft {
   return {
     type: 'task.hospital_assigned', subject: `task:${h.taskId}`, occurredAt: h.ts,
-    data: { taskId: h.taskId, hospitalId: h.hospitalId, hospitalName: h.hospitalName, unitId: h.unitId, etaS: h.etaS, ts: iso(h.ts) },
+    data: { taskId: h.taskId, hospitalId: h.hospitalId, hospitalName: h.hospitalName, unitId: h.unitId, etaS: h.etaS, ts: iso(h.ts), previousHospitalId: h.previousHospitalId ?? null },
   };
 }
 
