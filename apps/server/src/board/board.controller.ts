@@ -6,6 +6,7 @@ import { BadInputError } from '@rescue/common';
 import { DispatchError } from '@rescue/dispatch';
 import { CallRepository, RegistryRepository, TaskRepository } from '@rescue/persistence';
 import type { HospitalRecord } from '@rescue/registry';
+import { hospitalAssignedEvent } from '@rescue/webhooks';
 import { toWgs84 } from '../dispatch/dispatch-input';
 import { latestPerKeyWhenBackedUp } from '../fleet/latest-per-key';
 import { SseLimits } from '../fleet/sse-limits';
@@ -75,13 +76,10 @@ export class BoardController {
     const now = Date.now();
     // Out by webhook in the same transaction (docs/webhooks.asyncapi.yaml TaskHospitalAssigned; a
     // hospital's receiver filters on hospitalId), with the unit's road ETA to it at this moment.
-    const r = await this.calls.chooseHospital(id, h, now, auditActor(caller), (t) => [{
-      type: 'task.hospital_assigned', subject: `task:${id}`, occurredAt: now,
-      data: {
-        taskId: id, hospitalId: h.id, hospitalName: h.name, unitId: t.unitId, etaS: t.unitId ? this.board.unitEtaTo(t.unitId, h) : null,
-        ts: new Date(now).toISOString(), previousHospitalId: t.previous,
-      },
-    }]);
+    const r = await this.calls.chooseHospital(id, h, now, auditActor(caller), (t) => [hospitalAssignedEvent({
+      taskId: id, hospitalId: h.id, hospitalName: h.name, unitId: t.unitId, etaS: t.unitId ? this.board.unitEtaTo(t.unitId, h) : null,
+      ts: now, previousHospitalId: t.previous,
+    })]);
     if (!r) {
       const task = await this.tasks.task(id);
       if (!task) throw new DispatchError('TASK_NOT_FOUND', `unknown task ${id}`);
