@@ -1,4 +1,5 @@
-import { Jt808TerminalClient } from '../apps/server/src/simulator/jt808-terminal-client';
+import type { Jt808TerminalClient } from '../apps/server/src/simulator/jt808-terminal-client';
+import { provisionedJt808Terminal } from './support/jt808-terminals';
 import { freePort } from './support/ports';
 import { type ServerProcess, startServer } from './support/server-process';
 
@@ -20,13 +21,8 @@ describe('JT/T 808 alarm flags become unit alarm events (built server, embedded 
   const json = async (r: Response): Promise<any> => r.json();
   const alarms = async (unitId: string, q = ''): Promise<any[]> => (await json(await srv.api(`/units/${unitId}/alarms${q}`))).alarms;
   const ready = async (unitId: string, phone: string): Promise<Jt808TerminalClient> => {
-    const r = await srv.api(`/admin/units/${unitId}/jt808`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone }) });
-    expect(r.status).toBe(200);
-    const t = new Jt808TerminalClient(phone);
+    const t = await provisionedJt808Terminal(srv, jt808Port, unitId, phone);
     terminals.push(t);
-    await t.connect('127.0.0.1', jt808Port);
-    const reg = await t.register();
-    expect(await t.authenticate(reg.authCode!)).toBe(0);
     return t;
   };
   /** Sends and waits for the 0x8001: then the batch holding the report is committed. */

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { JT808_MSG } from '@rescue/telemetry';
-import { Jt808TerminalClient } from '../../apps/server/src/simulator/jt808-terminal-client';
+import type { Jt808TerminalClient } from '../../apps/server/src/simulator/jt808-terminal-client';
+import { provisionedJt808Terminal } from '../support/jt808-terminals';
 import { freePort } from '../support/ports';
 import { REPO_ROOT, type ServerProcess, startServer } from '../support/server-process';
 import { describeNeeding, needChromium } from '../support/needs';
@@ -28,12 +29,8 @@ describeNeeding(needChromium(CHROMIUM))('console: terminal alarms and dispatch o
   const T = () => Math.floor(Date.now() / 1000) * 1000;
 
   const ready = async (unitId: string, phone: string): Promise<Jt808TerminalClient> => {
-    const r = await srv.api(`/admin/units/${unitId}/jt808`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone }) });
-    expect(r.status).toBe(200);
-    const t = new Jt808TerminalClient(phone);
+    const t = await provisionedJt808Terminal(srv, jt808Port, unitId, phone);
     terminals.push(t);
-    await t.connect('127.0.0.1', jt808Port);
-    expect(await t.authenticate((await t.register()).authCode!)).toBe(0);
     return t;
   };
 
