@@ -23,7 +23,7 @@ const USAGE = `usage: npm run import -- stations|units|hospitals|tasks|populatio
   --crs SYSTEM        coordinates in the file: WGS84 (GPS, default), GCJ02 (高德/腾讯), BD09 (百度)
   --mapping FILE      columns.json: {"field": "column header"} for headers other than the defaults (docs/registry.md)
   --dry-run           check every row and show what would change; write nothing
-  --exclusive         tasks: hold the task tables alone and check references once at the end (1.7× as
+  --exclusive         tasks: hold the task tables alone and check references once at the end (1.2–1.7× as
                       fast for a large history; live dispatch waits until the import commits: before go-live or off-peak)
   --format FORMAT     csv, xlsx or geojson when the file name does not say
   --json              print the full result as JSON

@@ -161,7 +161,7 @@ export interface TasksImportOptions {
   utcOffsetH?: number;
   batchSize?: number;
   /**
-   * Hold the task and unit tables alone for the import and check references once at its end: 1.7× as
+   * Hold the task and unit tables alone for the import and check references once at its end: 1.2–1.7× as
    * fast in bench:import, but live dispatch waits until the import commits. For a centre's history before go-live, or off-peak.
    */
   exclusive?: boolean;
