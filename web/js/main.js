@@ -10,6 +10,7 @@ import { OrdersPanel } from './orders.js';
 import { AlarmsPanel } from './alarms.js';
 import { AccountsView } from './accounts.js';
 import { RegistryView } from './registry.js';
+import { AuditView } from './audit.js';
 import { api, ensureKey, takeKeyFromUrl } from './util.js';
 
 /** Boot: labels, map with the offline basemap, then the four views; `window.rc` is for tests and debugging. */
@@ -19,11 +20,14 @@ async function main() {
   applyStatic();
   await ensureKey();
   document.getElementById('lang').addEventListener('click', () => setLang(getLang() === 'zh' ? 'en' : 'zh'));
+  const me = await api('/auth/me');
+  // The audit administrator reads the audit trail and nothing operational (separation of duties).
+  if (me.role === 'auditor') return startAuditor();
   const statuses = await api('/console/statuses');
   setStatusLabelsZh(Object.fromEntries(statuses.statuses.map((s) => [s.status, s.zh])));
   const base = await createMap();
   // A receiving hospital's key or account sees its own pre-arrival notices and nothing of the centre.
-  if ((await api('/auth/me')).role === 'hospital') return startHospital(base);
+  if (me.role === 'hospital') return startHospital(base);
   const views = {};
   let current = 'fleet';
   const ctx = {
@@ -73,6 +77,21 @@ async function startHospital(base) {
   const view = new HospitalView(base, section);
   await view.start();
   window.rc = { ctx: base, views: { hospital: view }, ready: true };
+  document.body.dataset.ready = 'true';
+}
+
+/** The auditor's console: the audit trail and its export, full width (no map, tabs or operational panels). */
+async function startAuditor() {
+  document.getElementById('tabs').hidden = true;
+  document.getElementById('ops')?.remove();
+  document.getElementById('map').hidden = true;
+  for (const s of document.querySelectorAll('.view')) s.classList.remove('active');
+  const section = document.getElementById('view-audit');
+  section.classList.add('active');
+  document.getElementById('panel').classList.add('wide', 'alone');
+  const view = new AuditView(section);
+  await view.start();
+  window.rc = { views: { audit: view }, ready: true };
   document.body.dataset.ready = 'true';
 }
 
