@@ -1,5 +1,5 @@
-import { addLabels, onLangChange, t } from './i18n.js';
-import { api, download, esc } from './util.js';
+import { addLabels, applyStatic, onLangChange, t } from './i18n.js';
+import { api, download, esc, toLocalInput } from './util.js';
 
 addLabels({
   auditTrail: '审计记录', auditActor: '操作者', auditSubject: '对象', auditAction: '操作', auditAt: '时间', auditDetail: '详情',
@@ -13,8 +13,8 @@ addLabels({
 
 const PAGE = 100;
 
-/** A Date as the value of <input type="date"> in local time. */
-const day = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+/** A Date as the value of <input type="date"> in local time (the date part of datetime-local's). */
+const day = (d) => toLocalInput(d).slice(0, 10);
 
 /**
  * The audit administrator's console (role `auditor`): the append-only trail, newest first, filtered by
@@ -32,21 +32,21 @@ export class AuditView {
   async start() {
     const today = new Date();
     this.root.innerHTML = `
-      <h2 data-k="auditTrail"></h2>
-      <p class="hint" data-k="auditHint"></p>
+      <h2 data-i18n="auditTrail"></h2>
+      <p class="hint" data-i18n="auditHint"></p>
       <form id="audit-filter" class="form">
-        <label><span data-k="auditActor"></span> <input name="actor" placeholder="user:…, key:…"></label>
-        <label><span data-k="auditSubject"></span> <input name="subject" placeholder="task:…, unit:…"></label>
-        <button type="submit" class="act" data-k="auditFilter"></button>
+        <label><span data-i18n="auditActor"></span> <input name="actor" placeholder="user:…, key:…"></label>
+        <label><span data-i18n="auditSubject"></span> <input name="subject" placeholder="task:…, unit:…"></label>
+        <button type="submit" class="act" data-i18n="auditFilter"></button>
       </form>
       <form id="audit-export" class="form">
-        <label><span data-k="auditFrom"></span> <input type="date" name="from" value="${day(new Date(today.getTime() - 30 * 86_400_000))}" required></label>
-        <label><span data-k="auditTo"></span> <input type="date" name="to" value="${day(today)}" required></label>
-        <button type="submit" class="sec" data-k="auditExport"></button>
+        <label><span data-i18n="auditFrom"></span> <input type="date" name="from" value="${day(new Date(today.getTime() - 30 * 86_400_000))}" required></label>
+        <label><span data-i18n="auditTo"></span> <input type="date" name="to" value="${day(today)}" required></label>
+        <button type="submit" class="sec" data-i18n="auditExport"></button>
       </form>
       <div id="audit-msg"></div>
-      <table class="audit"><thead><tr><th data-k="auditAt"></th><th data-k="auditActor"></th><th data-k="auditAction"></th><th data-k="auditSubject"></th><th data-k="auditDetail"></th></tr></thead><tbody></tbody></table>
-      <button id="audit-older" class="sec" data-k="auditOlder"></button>`;
+      <table class="audit"><thead><tr><th data-i18n="auditAt"></th><th data-i18n="auditActor"></th><th data-i18n="auditAction"></th><th data-i18n="auditSubject"></th><th data-i18n="auditDetail"></th></tr></thead><tbody></tbody></table>
+      <button id="audit-older" class="sec" data-i18n="auditOlder"></button>`;
     this.root.querySelector('#audit-filter').addEventListener('submit', (ev) => {
       ev.preventDefault();
       this.load(true).catch((e) => this.fail(e));
@@ -75,7 +75,9 @@ export class AuditView {
     const newestFirst = records.slice().reverse();
     this.records = fresh ? newestFirst : [...this.records, ...newestFirst];
     this.exhausted = records.length < PAGE;
-    this.root.querySelector('#audit-msg').textContent = '';
+    const msg = this.root.querySelector('#audit-msg');
+    msg.className = '';
+    msg.textContent = '';
     this.render();
   }
 
@@ -86,7 +88,7 @@ export class AuditView {
   }
 
   render() {
-    for (const el of this.root.querySelectorAll('[data-k]')) el.textContent = t(el.dataset.k);
+    applyStatic(this.root);
     const body = this.root.querySelector('tbody');
     if (!body) return;
     body.innerHTML = this.records.length === 0
