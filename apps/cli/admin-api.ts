@@ -6,6 +6,18 @@ import { join } from 'node:path';
 /** A refusal a CLI prints as one line and exits 1 on (no stack trace). */
 export class CliError extends Error {}
 
+/**
+ * Runs a CLI's main: a CliError, or an error of one of the `expected` classes (a library's refusal of bad
+ * input), is printed as one line and exits 1; anything else is a bug and keeps its stack.
+ */
+export function runCli(main: () => Promise<void>, expected: ReadonlyArray<abstract new (...args: never[]) => Error> = []): void {
+  main().catch((e: Error) => {
+    if (!(e instanceof CliError || expected.some((c) => e instanceof c))) throw e;
+    process.stderr.write(`error: ${e.message}\n`);
+    process.exit(1);
+  });
+}
+
 export interface AdminApiResponse {
   status: number;
   ok: boolean;
@@ -34,11 +46,19 @@ export interface AdminApi {
  * The admin API at RC_API_URL (default http(s)://127.0.0.1:<PORT>, https when the server has TLS_CERT_FILE)
  * with RC_API_KEY, else the embedded demo's key in DATA_DIR/admin-api-key.
  */
-export function adminApi(cfg: { httpPort: number; dataDir: string; tlsCertFile?: string | null }, env: NodeJS.ProcessEnv = process.env): AdminApi {
+export function adminApi(cfg: AdminApiConfig, env: NodeJS.ProcessEnv = process.env): AdminApi {
+  const { base, key } = adminApiTarget(cfg, env);
+  return adminApiAt(base, key);
+}
+
+type AdminApiConfig = { httpPort: number; dataDir: string; tlsCertFile?: string | null };
+
+/** Where the admin API is and the key to send, for a CLI that makes its own request (a binary backup). */
+export function adminApiTarget(cfg: AdminApiConfig, env: NodeJS.ProcessEnv = process.env): { base: string; key: string | undefined } {
   const demoKey = join(cfg.dataDir, 'admin-api-key');
   const key = env.RC_API_KEY ?? (existsSync(demoKey) ? readFileSync(demoKey, 'utf8').trim() : undefined);
   const scheme = cfg.tlsCertFile ? 'https' : 'http';
-  return adminApiAt(env.RC_API_URL ?? `${scheme}://127.0.0.1:${cfg.httpPort}`, key);
+  return { base: env.RC_API_URL ?? `${scheme}://127.0.0.1:${cfg.httpPort}`, key };
 }
 
 export function adminApiAt(base: string, key: string | undefined): AdminApi {

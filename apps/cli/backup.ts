@@ -4,12 +4,11 @@
 // taken through the running server's admin API (GET /admin/backup, RC_API_URL, RC_API_KEY); with no server
 // running, from the data directory directly. A restore goes into an empty DATA_DIR/pglite, server stopped.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '@rescue/config';
 import { backupKind, closeDatabase, dumpEmbeddedDatabase, openDatabase, pgliteDirFor, restoreEmbeddedDatabase, RestoreError } from '@rescue/persistence';
-
-class CliError extends Error {}
+import { adminApiTarget, CliError, runCli } from './admin-api';
 
 const USAGE = `usage: npm run backup -- --out FILE     PostgreSQL (DATABASE_URL): pg_dump -Fc; embedded: a .tar.gz of the database,
                                          through the running server (RC_API_URL, RC_API_KEY) or, when none runs, from DATA_DIR
@@ -68,10 +67,7 @@ async function backup(out: string): Promise<void> {
     run('pg_dump', ['--format=custom', '--no-owner', `--file=${tmp}`, cfg.databaseUrl]);
     renameSync(tmp, out);
   } else {
-    const scheme = cfg.tlsCertFile ? 'https' : 'http';
-    const base = process.env.RC_API_URL ?? `${scheme}://127.0.0.1:${cfg.httpPort}`;
-    const demoKey = join(cfg.dataDir, 'admin-api-key');
-    const key = process.env.RC_API_KEY ?? (existsSync(demoKey) ? readFileSync(demoKey, 'utf8').trim() : undefined);
+    const { base, key } = adminApiTarget(cfg);
     let res: Response | null = null;
     try {
       res = await fetch(`${base}/admin/backup`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
@@ -161,8 +157,4 @@ async function main(): Promise<void> {
   process.exit(2);
 }
 
-main().catch((e: Error) => {
-  if (!(e instanceof CliError)) throw e;
-  say(`error: ${e.message}`);
-  process.exit(1);
-});
+runCli(main);

@@ -7,7 +7,7 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { loadConfig } from '@rescue/config';
-import { type AdminApi, adminApi, CliError, refusalText } from './admin-api';
+import { type AdminApi, adminApi, CliError, refusalText, runCli } from './admin-api';
 import { CoverageError, DEMAND_CRS, type DemandCrs, describePopulationImport, importPopulation, type PopulationImportResult } from '@rescue/coverage';
 import { closeDatabase, importedTasksStore, openDatabase, populationStore, registryStore } from '@rescue/persistence';
 import {
@@ -136,8 +136,4 @@ async function main(): Promise<void> {
   if (result.errors.length > 0) process.exitCode = 1;
 }
 
-main().catch((e: Error) => {
-  if (!(e instanceof CliError || e instanceof ImportError || e instanceof TableError || e instanceof MappingError)) throw e;
-  process.stderr.write(`error: ${e.message}\n`);
-  process.exit(1);
-});
+runCli(main, [ImportError, TableError, MappingError]);

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { loadConfig } from '@rescue/config';
-import { adminApi, CliError, refusalText } from './admin-api';
+import { adminApi, CliError, refusalText, runCli } from './admin-api';
 import { closeDatabase, openDatabase, qcReportFromDatabase } from '@rescue/persistence';
 import { type CoverageSummary, monthRange, type QcReport, qcReportHtml, qcReportXlsx } from '@rescue/registry';
 
@@ -84,10 +84,4 @@ async function main(): Promise<void> {
   out(`${base}.pdf`);
 }
 
-if (require.main === module) {
-  main().catch((e: Error) => {
-    if (!(e instanceof CliError)) throw e;
-    process.stderr.write(`error: ${e.message}\n`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runCli(main);

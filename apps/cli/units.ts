@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { loadConfig } from '@rescue/config';
 import { isUnitId } from '@rescue/contracts';
 import { closeDatabase, CredentialsRepository, Jt808TerminalsRepository, normaliseJt808Phone, openDatabase, provisionUnitCredentials, revokeUnitCredentials } from '@rescue/persistence';
-import { type AdminApi, adminApi, CliError } from './admin-api';
+import { type AdminApi, adminApi, CliError, runCli } from './admin-api';
 import { generatePassword, hashPassword, MOSQUITTO_FILE_NAMES, type MosquittoFiles, mosquittoFiles, SERVICE_USERNAME, type ServiceEntry, type ServiceRole } from '@rescue/security';
 
 
@@ -228,8 +228,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: Error) => {
-  if (!(e instanceof CliError)) throw e;
-  process.stderr.write(`error: ${e.message}\n`);
-  process.exit(1);
-});
+runCli(main);

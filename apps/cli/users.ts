@@ -5,7 +5,7 @@
 // audited (actor system:cli on the database, the admin key's name through the API).
 import { loadConfig } from '@rescue/config';
 import { AccountError, AccountsRepository, type AccountSummary, closeDatabase, openDatabase } from '@rescue/persistence';
-import { type AdminApi, adminApi, CliError, refusalText } from './admin-api';
+import { type AdminApi, adminApi, CliError, refusalText, runCli } from './admin-api';
 import { ACCOUNT_USERNAME, generateAccountPassword, hashAccountPassword, isRole, ROLES, type Role } from '@rescue/security';
 
 
@@ -136,8 +136,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: Error) => {
-  if (!(e instanceof CliError)) throw e;
-  process.stderr.write(`error: ${e.message}\n`);
-  process.exit(1);
-});
+runCli(main);
